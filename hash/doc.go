@@ -1,0 +1,27 @@
+// Package hash supplies the hash functions and the randomness that hmap's
+// tables consume.
+//
+// A [Hasher] maps a key and a seed to a 64-bit hash. The table package uses
+// the low B bits of that hash to pick a bucket and the top 8 bits as the
+// slot's tophash, so a hasher decides everything about how keys spread.
+// Three families are provided:
+//
+//   - [Runtime]: the builtin map's own hash function for K, taken from the
+//     running toolchain. For the same key and seed it returns exactly what the
+//     builtin map computes, which is what lets hmap be compared bucket for
+//     bucket with a live runtime map.
+//   - [XXH3]: a portable hash for string-like keys whose output, for a given
+//     seed, is the same in every process and on every platform. Use it when a
+//     run must replay exactly.
+//   - Weak hashers for collision studies: [Constant] (every key collides),
+//     [Identity] (integers hash to themselves), [Masked] (keeps only some
+//     bits of another hasher) and [Func] (any plain function).
+//
+// A [Source] yields the random values a map draws: its 32-bit seed when it is
+// created, the new seed drawn when it becomes empty or is cleared, and the
+// start point of every iteration. By default these come from the runtime's
+// random generator; [Fixed] makes them a deterministic sequence, so that a
+// whole run replays identically.
+//
+// The package knows nothing of buckets.
+package hash

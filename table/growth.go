@@ -1,0 +1,43 @@
+package table
+
+// startGrowth begins a growth: to twice the size if the table is over its
+// load factor, else to the same size (it has too many overflow buckets). The
+// current array becomes the old one; entries move later, a few buckets per
+// write (see growWork), unless the pace is 0.
+func (m *Map[K, V]) startGrowth() {
+	bigger := uint8(1)
+	if !m.policy.OverLoad(m.count+1, m.B) {
+		bigger = 0
+		m.flags |= flagSameSizeGrow
+	}
+	old := m.buckets
+	m.buckets, m.nextSpare = m.newArray(m.B + bigger)
+
+	// Iterators started so far walk what is now the old array.
+	flags := m.flags &^ (flagIterator | flagOldIterator)
+	if m.flags&flagIterator != 0 {
+		flags |= flagOldIterator
+	}
+	m.B += bigger
+	m.flags = flags
+	m.oldbuckets = old
+	m.nevacuate = 0
+	m.noverflow = 0
+	m.oldoverflow, m.overflow = m.overflow, nil
+
+	if m.policy.Pace == 0 {
+		for m.growing() {
+			m.evacuate(m.nevacuate)
+		}
+	}
+}
+
+// growWork does a write's share of a growth: the old bucket the write is
+// about to touch, so the write sees all of its chain in the new array, then
+// Pace more in order.
+func (m *Map[K, V]) growWork(idx uintptr) {
+	m.evacuate(idx & m.oldbucketMask())
+	for n := m.policy.Pace; n > 0 && m.growing(); n-- {
+		m.evacuate(m.nevacuate)
+	}
+}

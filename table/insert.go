@@ -1,0 +1,119 @@
+package table
+
+import (
+	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/grow"
+)
+
+// Put stores elem for key: m[k] = v. If key is present its elem is
+// replaced, and so is the stored key (equal keys can differ: +0 and -0).
+func (m *Map[K, V]) Put(key K, elem V) {
+	*m.assign(key) = elem
+	if debugInvariants {
+		m.mustCheckInvariants()
+	}
+}
+
+// Ptr returns a pointer to key's elem, inserting key with the zero V first
+// if it is absent: the left-hand side of m[k] op= x, as in *m.Ptr(k) += x.
+// The pointer is valid until the next write to the map (which may move
+// entries); reading or writing through it later is undefined.
+func (m *Map[K, V]) Ptr(key K) *V {
+	return m.assign(key)
+}
+
+// assign finds or makes the slot for key and returns its elem: the
+// runtime's mapassign. When key is new and the table is due to grow, the
+// growth starts first and the search begins again in the new layout.
+func (m *Map[K, V]) assign(key K) *V {
+	if m.hashfn == nil {
+		m.init(0, nil)
+	}
+	if m.flags&flagWriting != 0 {
+		panic(errWrites)
+	}
+	h := m.hash(&key)
+	m.beginWrite()
+	if m.buckets == nil {
+		m.buckets = make([]bucket.Bucket[K, V], 1)
+		m.nextSpare = 1
+	}
+	top := bucket.Tophash(h)
+
+again:
+	idx := h & m.bucketMask()
+	if m.growing() {
+		m.growWork(idx)
+	}
+	b := &m.buckets[idx]
+	var (
+		freeB *bucket.Bucket[K, V] // first empty slot seen, for an insert
+		freeI int
+	)
+search:
+	for {
+		for i, t := range &b.Tophash {
+			if t != top {
+				if bucket.IsEmpty(t) && freeB == nil {
+					freeB, freeI = b, i
+				}
+				if t == bucket.EmptyRest {
+					break search
+				}
+				continue
+			}
+			if b.Keys[i] != key {
+				continue
+			}
+			b.Keys[i] = key
+			e := &b.Elems[i]
+			m.endWrite()
+			return e
+		}
+		next := b.Overflow()
+		if next == nil {
+			break
+		}
+		b = next
+	}
+
+	// key is new. A growth that is due starts now, and changes where key
+	// belongs, so search again.
+	if !m.growing() && (m.policy.OverLoad(m.count+1, m.B) || m.policy.TooManyOverflow(m.noverflow, m.B)) {
+		m.startGrowth()
+		goto again
+	}
+	if freeB == nil {
+		// The whole chain is full.
+		freeB, freeI = m.newOverflow(b), 0
+	}
+	freeB.Tophash[freeI] = top
+	freeB.Keys[freeI] = key
+	m.count++
+	e := &freeB.Elems[freeI]
+	m.endWrite()
+	return e
+}
+
+// newOverflow links a new overflow bucket behind b: the next spare bucket of
+// the current array if one is left, a newly allocated one otherwise.
+func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V]) *bucket.Bucket[K, V] {
+	var ovf *bucket.Bucket[K, V]
+	if m.nextSpare < uintptr(len(m.buckets)) {
+		ovf = &m.buckets[m.nextSpare]
+		m.nextSpare++
+	} else {
+		ovf = new(bucket.Bucket[K, V])
+		if m.overflow == nil {
+			m.overflow = new([]*bucket.Bucket[K, V])
+		}
+		*m.overflow = append(*m.overflow, ovf)
+	}
+	var r uint32
+	if m.B >= 16 {
+		r = uint32(m.source.Next())
+	}
+	m.noverflow = grow.CountOverflow(m.noverflow, m.B, r)
+	b.SetOverflow(ovf)
+	return ovf
+}

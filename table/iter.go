@@ -1,0 +1,194 @@
+package table
+
+import (
+	"iter"
+	"sync/atomic"
+
+	"github.com/hmaplab/hmap/bucket"
+)
+
+// All returns an iterator over the entries: for k, v := range m.
+//
+// The order is unspecified and differs from one iteration to the next: each
+// starts at a random bucket, and within every bucket at a random slot. The
+// loop body may read and write the map. An entry present for the whole loop
+// is yielded exactly once, with its latest elem; an entry deleted before it
+// is reached is not yielded; an entry added during the loop may or may not
+// be. This holds while the table grows, during the loop or before it.
+func (m *Map[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		var it iterator[K, V]
+		it.init(m)
+		for it.next() {
+			if !yield(it.key, it.elem) {
+				return
+			}
+		}
+	}
+}
+
+// Keys returns an iterator over the keys: for k := range m.
+func (m *Map[K, V]) Keys() iter.Seq[K] {
+	return func(yield func(K) bool) {
+		var it iterator[K, V]
+		it.init(m)
+		for it.next() {
+			if !yield(it.key) {
+				return
+			}
+		}
+	}
+}
+
+// Values returns an iterator over the elems.
+func (m *Map[K, V]) Values() iter.Seq[V] {
+	return func(yield func(V) bool) {
+		var it iterator[K, V]
+		it.init(m)
+		for it.next() {
+			if !yield(it.elem) {
+				return
+			}
+		}
+	}
+}
+
+// iterator is the state of one iteration: the runtime's hiter.
+type iterator[K comparable, V any] struct {
+	m       *Map[K, V]
+	buckets []bucket.Bucket[K, V] // the array when the iteration started
+	// Keep the overflow buckets of buckets (and of the old array, if a
+	// growth was in progress) alive, whatever the map does meanwhile.
+	overflow, oldoverflow *[]*bucket.Bucket[K, V]
+
+	b           *bucket.Bucket[K, V] // bucket being walked, or nil
+	startBucket uintptr              // first bucket, chosen at random
+	bucket      uintptr              // next bucket index to walk
+	checkBucket uintptr              // see next; noCheck if not filtering
+	offset      uint8                // slot rotation, chosen at random
+	i           uint8                // next slot (before rotation) of b
+	B           uint8                // m.B when the iteration started
+	wrapped     bool                 // bucket has wrapped past the end
+
+	key  K
+	elem V
+}
+
+const noCheck = ^uintptr(0) // not a bucket index
+
+// init starts an iteration of m. An empty map yields nothing and draws no
+// random value.
+func (it *iterator[K, V]) init(m *Map[K, V]) {
+	if m.count == 0 {
+		return
+	}
+	it.m = m
+	it.B = m.B
+	it.buckets = m.buckets
+	it.overflow, it.oldoverflow = m.overflow, m.oldoverflow
+
+	r := uintptr(m.source.Next())
+	it.startBucket = r & m.bucketMask()
+	it.offset = uint8(r >> m.B & (bucket.SlotCount - 1))
+	it.bucket = it.startBucket
+	it.checkBucket = noCheck
+
+	// Several iterations may start at once (they are reads).
+	if f := atomic.LoadUint32(&m.flags); f&(flagIterator|flagOldIterator) != flagIterator|flagOldIterator {
+		atomic.OrUint32(&m.flags, flagIterator|flagOldIterator)
+	}
+}
+
+// next advances to the next entry, stores it in it.key and it.elem, and
+// reports whether there was one.
+func (it *iterator[K, V]) next() bool {
+	m := it.m
+	if m == nil {
+		return false
+	}
+	flags := atomic.LoadUint32(&m.flags)
+	if flags&flagWriting != 0 {
+		panic(errIterWrite)
+	}
+	b, i, checkBucket := it.b, it.i, it.checkBucket
+	for {
+		if b == nil {
+			if it.bucket == it.startBucket && it.wrapped {
+				it.m = nil
+				return false
+			}
+			b, checkBucket = it.headFor(it.bucket)
+			it.bucket++
+			if it.bucket == uintptr(1)<<it.B {
+				it.bucket = 0
+				it.wrapped = true
+			}
+			i = 0
+		}
+		for ; i < bucket.SlotCount; i++ {
+			slot := (i + it.offset) & (bucket.SlotCount - 1)
+			top := b.Tophash[slot]
+			if bucket.IsEmpty(top) || top == bucket.EvacuatedEmpty {
+				continue
+			}
+			k := &b.Keys[slot]
+			if checkBucket != noCheck && !m.sameSizeGrow() {
+				// b is an old bucket that had not been evacuated when we
+				// reached it; it holds the entries of two new buckets.
+				// Yield only those of the one we are at.
+				if *k == *k {
+					if m.hash(k)&(uintptr(1)<<it.B-1) != checkBucket {
+						continue
+					}
+				} else if checkBucket>>(it.B-1) != uintptr(top&1) {
+					// A NaN goes where the low bit of its tophash
+					// sends it, as evacuate decides.
+					continue
+				}
+			}
+			if (top != bucket.EvacuatedX && top != bucket.EvacuatedY) || *k != *k {
+				// The entry is where we see it; or it is a NaN, which
+				// cannot have been updated or deleted since.
+				it.key, it.elem = *k, b.Elems[slot]
+			} else {
+				// The table grew since the iteration started and this
+				// entry has moved: the live copy, if any, is in the
+				// current table (the key too may have been rewritten).
+				lk, le := m.findLive(*k)
+				if lk == nil {
+					continue // deleted
+				}
+				it.key, it.elem = *lk, *le
+			}
+			it.b, it.i, it.checkBucket = b, i+1, checkBucket
+			return true
+		}
+		b = b.Overflow()
+		i = 0
+	}
+}
+
+// headFor returns the chain to walk for bucket index idx of the iteration's
+// array, and the bucket to filter for (or noCheck).
+func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
+	m := it.m
+	if m.growing() && it.B == m.B {
+		// The iteration started during this growth. If this bucket's
+		// entries are still in the old array, walk them there, keeping
+		// only those that belong here.
+		ob := &m.oldbuckets[idx&m.oldbucketMask()]
+		if !ob.Evacuated() {
+			return ob, idx
+		}
+	}
+	return &it.buckets[idx], noCheck
+}
+
+// findLive looks key up in the current table for an iterator: like find,
+// without the empty-map key check.
+func (m *Map[K, V]) findLive(key K) (*K, *V) {
+	if m.count == 0 {
+		return nil, nil
+	}
+	return m.find(key)
+}

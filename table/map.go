@@ -1,0 +1,214 @@
+package table
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/grow"
+	"github.com/hmaplab/hmap/hash"
+)
+
+// Map is a hash map from K to V laid out and managed exactly as the Go 1.23
+// runtime's map. The zero Map is empty and ready to use. A Map must not be
+// copied after first use (go vet reports copies).
+//
+// A Map is safe for concurrent reads (Get, At, Has, Len, iteration, Stats,
+// Inspect), but not for a write concurrent with anything else. Like the
+// builtin map it detects some such misuse on a best-effort basis and panics
+// with "concurrent map writes" (or "concurrent map read and map write",
+// "concurrent map iteration and map write"). Unlike the runtime's, these
+// panics can be recovered, but the map may be inconsistent afterwards.
+type Map[K comparable, V any] struct {
+	_ noCopy
+
+	count     int    // live entries
+	flags     uint32 // flag* bits
+	B         uint8  // log2 of the number of regular buckets
+	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
+	seed      uint32 // hash seed, redrawn when the map empties
+
+	// buckets holds 2^B regular buckets followed by the spare overflow
+	// buckets the array was allocated with; those from nextSpare on are
+	// still free. oldbuckets is the previous array while a growth is in
+	// progress; its buckets below nevacuate have all been evacuated.
+	buckets    []bucket.Bucket[K, V]
+	oldbuckets []bucket.Bucket[K, V]
+	nevacuate  uintptr
+	nextSpare  uintptr
+
+	// Overflow buckets allocated outside an array, one list per array.
+	// Bucket links are uintptrs (see package bucket), so these lists are
+	// what keeps such buckets alive. Iterators hold on to them as well.
+	overflow    *[]*bucket.Bucket[K, V]
+	oldoverflow *[]*bucket.Bucket[K, V]
+
+	hashfn      hash.RawFunc // nil until the map is initialised
+	hasher      hash.Hasher[K]
+	source      hash.Source
+	policy      grow.Policy
+	hasPointers bool // buckets hold pointers: clear what is evacuated
+}
+
+// Bits of Map.flags. The iterator bits are set with an atomic OR because
+// iterations may start on several goroutines at once; every other change
+// happens inside a write.
+const (
+	flagIterator     = 1 // an iterator may be using buckets
+	flagOldIterator  = 2 // an iterator may be using oldbuckets
+	flagWriting      = 4 // a write is in progress
+	flagSameSizeGrow = 8 // the growth in progress keeps the size
+)
+
+// Panic messages, the runtime's own words.
+const (
+	errWrites       = "concurrent map writes"
+	errReadWrite    = "concurrent map read and map write"
+	errIterWrite    = "concurrent map iteration and map write"
+	errCloneWrite   = "concurrent map clone and map write"
+	errNegativeHint = "makemap: size out of range"
+
+	maxAlloc = 1 << 48 // the runtime's limit on one allocation (64-bit)
+)
+
+// noCopy lets go vet's copylocks check flag copies of a Map.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// New returns an empty map with room for hint entries before it grows. A
+// hint of 0 allocates no bucket until the first insert. New panics, like
+// make, if hint is negative, and panics with a message naming the option if
+// an option is invalid (see Option).
+func New[K comparable, V any](hint int, opts ...Option) *Map[K, V] {
+	if hint < 0 {
+		panic(errNegativeHint)
+	}
+	m := new(Map[K, V])
+	m.init(hint, opts)
+	return m
+}
+
+// init sets up a new or zero map: hasher, randomness, policy and, if hint
+// calls for more than one bucket, the bucket array.
+func (m *Map[K, V]) init(hint int, opts []Option) {
+	cfg := config{policy: grow.Default()}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.err == nil {
+		cfg.err = cfg.policy.Validate()
+	}
+	h, err := hasherFor[K](cfg.hasher)
+	if cfg.err == nil {
+		cfg.err = err
+	}
+	if cfg.err != nil {
+		panic(cfg.err)
+	}
+	m.hasher = h
+	m.hashfn = hash.Raw(h)
+	m.source = cfg.source
+	m.policy = cfg.policy
+	m.hasPointers = bucket.HasPointers(reflect.TypeFor[bucket.Bucket[K, V]]())
+	m.seed = uint32(m.source.Next())
+
+	// Like the runtime, ignore a hint whose buckets could not be allocated.
+	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
+		hint = 0
+	}
+	m.B = m.policy.BForHint(hint)
+	if m.B != 0 {
+		m.buckets, m.nextSpare = m.newArray(m.B)
+	}
+}
+
+func hasherFor[K comparable](h any) (hash.Hasher[K], error) {
+	if h == nil {
+		return hash.NewRuntime[K](), nil
+	}
+	hk, ok := h.(hash.Hasher[K])
+	if !ok {
+		return nil, fmt.Errorf("table: WithHasher: %T does not hash keys of type %v; want a hash.Hasher[%v]",
+			h, reflect.TypeFor[K](), reflect.TypeFor[K]())
+	}
+	if v := reflect.ValueOf(hk); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, fmt.Errorf("table: WithHasher: nil %T; want a non-nil hash.Hasher[%v]", h, reflect.TypeFor[K]())
+	}
+	return hk, nil
+}
+
+func mulNoOverflow(a, b uintptr) (uintptr, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	p := a * b
+	return p, p/b == a
+}
+
+// newArray allocates a bucket array for 2^B regular buckets and its spare
+// overflow buckets, and returns it with the index of the first spare.
+func (m *Map[K, V]) newArray(B uint8) ([]bucket.Bucket[K, V], uintptr) {
+	n := grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers)
+	return make([]bucket.Bucket[K, V], n), uintptr(1) << B
+}
+
+// hash hashes *key with the map's seed. The pointer does not escape.
+func (m *Map[K, V]) hash(key *K) uintptr {
+	return m.hashfn(noescape(unsafe.Pointer(key)), uintptr(m.seed))
+}
+
+// noescape hides p from escape analysis: the hash function only reads
+// through it, so a key passed by value can stay on the caller's stack.
+func noescape(p unsafe.Pointer) unsafe.Pointer {
+	x := uintptr(p)
+	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
+}
+
+func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<m.B - 1 }
+
+// growing reports whether a growth is in progress.
+func (m *Map[K, V]) growing() bool { return m.oldbuckets != nil }
+
+// sameSizeGrow reports whether the growth in progress keeps the size.
+func (m *Map[K, V]) sameSizeGrow() bool { return m.flags&flagSameSizeGrow != 0 }
+
+// noldbuckets returns the number of regular buckets of the old array.
+func (m *Map[K, V]) noldbuckets() uintptr {
+	oldB := m.B
+	if !m.sameSizeGrow() {
+		oldB--
+	}
+	return uintptr(1) << oldB
+}
+
+func (m *Map[K, V]) oldbucketMask() uintptr { return m.noldbuckets() - 1 }
+
+// Len returns the number of entries.
+func (m *Map[K, V]) Len() int { return m.count }
+
+// beginWrite marks a write in progress, after the key has been hashed (a
+// hash that panics must not leave the mark behind).
+func (m *Map[K, V]) beginWrite() {
+	m.flags ^= flagWriting
+}
+
+// endWrite clears the mark, checking that no other write cleared it first.
+func (m *Map[K, V]) endWrite() {
+	if m.flags&flagWriting == 0 {
+		panic(errWrites)
+	}
+	m.flags &^= flagWriting
+	if debugInvariants {
+		m.mustCheckInvariants()
+	}
+}
+
+// reseed draws a new hash seed; the map must be empty.
+func (m *Map[K, V]) reseed() {
+	m.seed = uint32(m.source.Next())
+}
