@@ -23,8 +23,8 @@ type RawFunc func(key unsafe.Pointer, seed uintptr) uintptr
 // is the runtime's function itself, so hashing costs one indirect call, as
 // in the builtin map. Other hashers are wrapped. For key types whose hashing
 // can fail at run time (interfaces, or structs and arrays holding them) the
-// wrapper first checks that the key is hashable, so every hasher panics on
-// an unhashable key exactly as the builtin map does.
+// wrapper first runs the runtime hasher on the key, so every hasher panics
+// on an unhashable key exactly as the builtin map does.
 //
 // Raw panics if h is nil.
 func Raw[K comparable](h Hasher[K]) RawFunc {
@@ -37,10 +37,10 @@ func Raw[K comparable](h Hasher[K]) RawFunc {
 		return h.fn
 	}
 	if mayPanicOnHash(reflect.TypeFor[K]()) {
+		check := NewRuntime[K]().fn
 		return func(p unsafe.Pointer, seed uintptr) uintptr {
-			k := *(*K)(p)
-			CheckHashable(k)
-			return uintptr(h.Hash(k, uint64(seed)))
+			check(p, 0)
+			return uintptr(h.Hash(*(*K)(p), uint64(seed)))
 		}
 	}
 	return func(p unsafe.Pointer, seed uintptr) uintptr {
@@ -48,9 +48,10 @@ func Raw[K comparable](h Hasher[K]) RawFunc {
 	}
 }
 
-// CheckHashable panics, with the runtime's own error, if key cannot be used
-// as a map key: an interface holding a slice, map or function, directly or
-// inside a struct or array. For other keys it does nothing.
+// CheckHashable panics, with the error the builtin map gives when it is
+// read with such a key, if key cannot be used as a map key: an interface
+// holding a slice, map or function, directly or inside a struct or array.
+// For other keys it does nothing, cheaply.
 func CheckHashable[K comparable](key K) {
 	// Indexing a nil builtin map hashes nothing, but the runtime still
 	// validates the key and panics with "hash of unhashable type T".

@@ -25,7 +25,7 @@ func Random() Source { return Source{} }
 func Fixed(seed uint64) Source { return Source{state: seed, fixed: true} }
 
 // Deterministic reports whether s is a fixed sequence.
-func (s *Source) Deterministic() bool { return s.fixed }
+func (s Source) Deterministic() bool { return s.fixed }
 
 // Next returns the next value of the sequence.
 func (s *Source) Next() uint64 {

@@ -1,0 +1,127 @@
+package grow_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/grow"
+)
+
+// runtimeOverLoad is the Go 1.23 rule, written out independently.
+func runtimeOverLoad(count int, B uint8) bool {
+	return count > 8 && uint64(count) > 13*((uint64(1)<<B)/2)
+}
+
+func TestOverLoadMatchesRuntime(t *testing.T) {
+	p := grow.Default()
+	for B := uint8(0); B < 24; B++ {
+		limit := 13 << B >> 1 // 6.5 * 2^B
+		for _, c := range []int{0, 1, 8, 9, 12, 13, 14, limit - 1, limit, limit + 1, 2 * limit} {
+			require.Equal(t, runtimeOverLoad(c, B), p.OverLoad(c, B), "count %d B %d", c, B)
+		}
+	}
+}
+
+func TestBForHint(t *testing.T) {
+	p := grow.Default()
+	for hint, want := range map[int]uint8{
+		-5: 0, 0: 0, 8: 0, 9: 1, 13: 1, 14: 2, 26: 2, 27: 3,
+		100: 4, 1000: 8, 1 << 20: 18,
+	} {
+		require.Equal(t, want, p.BForHint(hint), "hint %d", hint)
+	}
+}
+
+func TestOtherLoadFactors(t *testing.T) {
+	// 4 per bucket: 2^3 buckets hold 32 entries.
+	p := grow.Policy{LoadNum: 4, LoadDen: 1, OverflowLog: 15, Pace: 1}
+	require.False(t, p.OverLoad(32, 3))
+	require.True(t, p.OverLoad(33, 3))
+	// 8 per bucket (full): B = 0 still takes 8.
+	p = grow.Policy{LoadNum: 8, LoadDen: 1, OverflowLog: 15, Pace: 1}
+	require.False(t, p.OverLoad(8, 0))
+	require.True(t, p.OverLoad(9, 0))
+	require.False(t, p.OverLoad(64, 3))
+	require.True(t, p.OverLoad(65, 3))
+	// 3/4 per bucket, a denominator that does not divide small 2^B.
+	p = grow.Policy{LoadNum: 3, LoadDen: 4, OverflowLog: 15, Pace: 1}
+	require.False(t, p.OverLoad(24, 5)) // 32 buckets * 0.75 = 24
+	require.True(t, p.OverLoad(25, 5))
+}
+
+func TestTooManyOverflow(t *testing.T) {
+	p := grow.Default()
+	for B := uint8(0); B < 20; B++ {
+		limit := uint16(1) << min(B, 15)
+		require.False(t, p.TooManyOverflow(limit-1, B), "B %d", B)
+		require.True(t, p.TooManyOverflow(limit, B), "B %d", B)
+	}
+}
+
+func TestCountOverflow(t *testing.T) {
+	for B := uint8(0); B < 16; B++ {
+		require.Equal(t, uint16(6), grow.CountOverflow(5, B, 0xffffffff))
+	}
+	// B = 16 counts one in 2, by the low bit; B = 18 one in 8.
+	require.Equal(t, uint16(6), grow.CountOverflow(5, 16, 2))
+	require.Equal(t, uint16(5), grow.CountOverflow(5, 16, 1))
+	require.Equal(t, uint16(6), grow.CountOverflow(5, 18, 8))
+	require.Equal(t, uint16(5), grow.CountOverflow(5, 18, 4))
+}
+
+func TestRoundUpSize(t *testing.T) {
+	cases := []struct {
+		size        uintptr
+		pointerFree bool
+		want        uintptr
+	}{
+		{1, true, 8},
+		{2448, true, 2688}, // 17 buckets of map[int64]int64
+		{2688, true, 2688},
+		{600, true, 640},
+		{600, false, 632},     // 8-byte malloc header: 608 -> 640 - 8
+		{512, false, 512},     // at the header threshold: no header
+		{32760, true, 32768},  // largest small object
+		{32761, true, 32768},  // large: whole 8 KiB pages
+		{32769, true, 40960},  //
+		{32769, false, 40960}, // (no header on large objects)
+		{40960, true, 40960},
+	}
+	for _, c := range cases {
+		require.Equal(t, c.want, grow.RoundUpSize(c.size, c.pointerFree), "size %d pointerFree %v", c.size, c.pointerFree)
+	}
+}
+
+func TestArrayLen(t *testing.T) {
+	// Below B = 4 there are no spares.
+	for B := uint8(0); B < 4; B++ {
+		require.Equal(t, uintptr(1)<<B, grow.ArrayLen(B, 144, true))
+	}
+	// map[int64]int64, B = 4: 17*144 = 2448 rounds to 2688 = 18 buckets.
+	require.Equal(t, uintptr(18), grow.ArrayLen(4, 144, true))
+	require.Equal(t, uintptr(2), grow.Spare(4, 144, true))
+	// B = 8: 256+16 = 272 buckets = 39168 bytes, a large object:
+	// 40960 bytes = 284 buckets, 28 spares.
+	require.Equal(t, uintptr(284), grow.ArrayLen(8, 144, true))
+	// map[int64]string (208 bytes, with pointers), B = 4: 17*208 = 3536,
+	// +8 header = 3544, class 4096, minus the header: 4088/208 = 19.
+	require.Equal(t, uintptr(19), grow.ArrayLen(4, 208, false))
+}
+
+func TestValidate(t *testing.T) {
+	require.NoError(t, grow.Default().Validate())
+	bad := map[string]grow.Policy{
+		"load factor 0/2 out of range: want a ratio in (0, 8]":  {LoadNum: 0, LoadDen: 2, OverflowLog: 15, Pace: 1},
+		"load factor 17/2 out of range: want a ratio in (0, 8]": {LoadNum: 17, LoadDen: 2, OverflowLog: 15, Pace: 1},
+		"load factor 1/0 out of range":                          {LoadNum: 1, LoadDen: 0, OverflowLog: 15, Pace: 1},
+		"overflow threshold 2^16 out of range":                  {LoadNum: 13, LoadDen: 2, OverflowLog: 16, Pace: 1},
+		"evacuation pace -1 out of range":                       {LoadNum: 13, LoadDen: 2, OverflowLog: 15, Pace: -1},
+	}
+	for msg, p := range bad {
+		err := p.Validate()
+		require.Error(t, err, msg)
+		require.Contains(t, err.Error(), msg)
+	}
+	require.NoError(t, grow.Policy{LoadNum: 8, LoadDen: 1, Pace: 0}.Validate())
+}

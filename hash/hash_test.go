@@ -1,0 +1,147 @@
+package hash
+
+import (
+	"math"
+	"testing"
+	"unsafe"
+
+	"github.com/dolthub/maphash"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRuntimeMatchesDolthub(t *testing.T) {
+	// maphash.Hasher hashes with a seed of its own; reading it out checks
+	// the layout mirror that NewRuntime relies on.
+	dh := maphash.NewHasher[string]()
+	seed := uint64((*dolthubHasher)(unsafe.Pointer(&dh)).seed)
+	rt := NewRuntime[string]()
+	for _, k := range []string{"", "a", "hello, world", string(make([]byte, 100))} {
+		require.Equal(t, dh.Hash(k), rt.Hash(k, seed), "key %q", k)
+	}
+}
+
+func TestRuntimeHonoursSeed(t *testing.T) {
+	rt := NewRuntime[int64]()
+	same, differ := 0, 0
+	for k := int64(0); k < 1000; k++ {
+		require.Equal(t, rt.Hash(k, 42), rt.Hash(k, 42))
+		if rt.Hash(k, 42) == rt.Hash(k, 43) {
+			same++
+		} else {
+			differ++
+		}
+	}
+	require.Equal(t, 1000, differ, "seed ignored for %d keys", same)
+}
+
+func TestRuntimeFloatKeys(t *testing.T) {
+	rt := NewRuntime[float64]()
+	require.Equal(t, rt.Hash(0, 7), rt.Hash(math.Copysign(0, -1), 7), "±0 must hash alike")
+	nan := math.NaN()
+	distinct := map[uint64]bool{}
+	for range 16 {
+		distinct[rt.Hash(nan, 7)] = true
+	}
+	require.Greater(t, len(distinct), 1, "NaN hashes are random in the runtime")
+}
+
+// panicOf returns the error f panics with, or nil.
+func panicOf(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = r.(error)
+		}
+	}()
+	f()
+	return nil
+}
+
+type wrap struct{ v any }
+
+func TestUnhashablePanics(t *testing.T) {
+	// What the builtin map says, for a write and for a read of an empty map.
+	putErr := panicOf(func() { m := map[any]int{}; m[[]int{1}] = 1 })
+	require.EqualError(t, putErr, "runtime error: hash of unhashable type []int")
+	wrapPutErr := panicOf(func() { m := map[wrap]int{}; m[wrap{map[int]int{}}] = 1 })
+	require.Error(t, wrapPutErr)
+	wrapGetErr := panicOf(func() { m := map[wrap]int{}; _ = m[wrap{map[int]int{}}] })
+	require.Error(t, wrapGetErr)
+
+	hashers := map[string]Hasher[any]{
+		"runtime":  NewRuntime[any](),
+		"constant": Constant[any]{Value: 1},
+		"func":     Func[any](func(any, uint64) uint64 { return 0 }),
+	}
+	for name, h := range hashers {
+		raw := Raw(h)
+		require.Equal(t, putErr, panicOf(func() {
+			k := any([]int{1})
+			raw(unsafe.Pointer(&k), 0)
+		}), name)
+	}
+	// A struct holding an interface can fail too.
+	for name, h := range map[string]Hasher[wrap]{
+		"runtime": NewRuntime[wrap](),
+		"func":    Func[wrap](func(wrap, uint64) uint64 { return 0 }),
+	} {
+		raw := Raw(h)
+		require.Equal(t, wrapPutErr, panicOf(func() {
+			k := wrap{map[int]int{}}
+			raw(unsafe.Pointer(&k), 0)
+		}), name)
+	}
+	require.Equal(t, wrapGetErr, panicOf(func() { CheckHashable(wrap{map[int]int{}}) }))
+	require.NoError(t, panicOf(func() { CheckHashable[any](1) }))
+	require.NoError(t, panicOf(func() { CheckHashable(1.5) }))
+}
+
+func TestRawUsesRuntimeFunctionDirectly(t *testing.T) {
+	rt := NewRuntime[int]()
+	raw := Raw[int](rt)
+	k := 12345
+	require.Equal(t, uintptr(rt.Hash(k, 9)), raw(unsafe.Pointer(&k), 9))
+	require.Panics(t, func() { Raw[int](nil) })
+}
+
+func TestXXH3Reproducible(t *testing.T) {
+	// Frozen values: the same on every platform and in every process.
+	h := XXH3[string]{}
+	require.Equal(t, uint64(0x2d06800538d394c2), h.Hash("", 0))
+	require.Equal(t, uint64(0x9555e8555c62dcfd), h.Hash("hello", 0))
+	require.NotEqual(t, h.Hash("hello", 0), h.Hash("hello", 1))
+	type name string
+	require.Equal(t, h.Hash("hello", 5), XXH3[name]{}.Hash("hello", 5))
+}
+
+func TestWeakHashers(t *testing.T) {
+	require.Equal(t, uint64(99), Constant[string]{Value: 99}.Hash("x", 1))
+	require.Equal(t, uint64(0xfffffffffffffffe), Identity[int8]{}.Hash(-2, 5))
+	require.Equal(t, uint64(1234), Identity[uint16]{}.Hash(1234, 5))
+	m := Masked[uint64]{Inner: Identity[uint64]{}, Mask: 0xff00_0000_0000_00ff}
+	require.Equal(t, uint64(0xab00_0000_0000_00cd), m.Hash(0xabcd_ef01_2345_67cd, 0))
+	f := Func[int](func(k int, seed uint64) uint64 { return uint64(k) + seed })
+	require.Equal(t, uint64(12), f.Hash(10, 2))
+}
+
+func TestSource(t *testing.T) {
+	a, b, c := Fixed(1), Fixed(1), Fixed(2)
+	require.True(t, a.Deterministic())
+	var seqA, seqB, seqC []uint64
+	for range 8 {
+		seqA, seqB, seqC = append(seqA, a.Next()), append(seqB, b.Next()), append(seqC, c.Next())
+	}
+	require.Equal(t, seqA, seqB)
+	require.NotEqual(t, seqA, seqC)
+	// SplitMix64 of seed 0: the published first output.
+	z := Fixed(0)
+	require.Equal(t, uint64(0xe220a8397b1dcdaf), z.Next())
+
+	fa, fb := a.Fork(), b.Fork()
+	require.True(t, fa.Deterministic())
+	require.Equal(t, fa.Next(), fb.Next())
+
+	r := Random()
+	require.False(t, r.Deterministic())
+	require.False(t, r.Fork().Deterministic())
+	require.NotEqual(t, r.Next(), r.Next())
+}
