@@ -24,8 +24,8 @@ func checkLayout[K comparable, V any](t *testing.T) bucket.Layout {
 }
 
 type pair struct {
-	a int32
-	b string
+	A int32
+	B string
 }
 
 func TestLayout(t *testing.T) {

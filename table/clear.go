@@ -1,10 +1,6 @@
 package table
 
-import (
-	"unsafe"
-
-	"github.com/hmaplab/hmap/bucket"
-)
+import "github.com/hmaplab/hmap/bucket"
 
 // Clear removes every entry: clear(m). The table keeps its size, and the
 // map draws a new hash seed. Iterations in progress end.
@@ -164,9 +160,4 @@ func (m *Map[K, V]) maxCount(B uint8) int {
 		}
 	}
 	return lo
-}
-
-// bucketSize is the size in bytes of one bucket.
-func (m *Map[K, V]) bucketSize() uintptr {
-	return unsafe.Sizeof(bucket.Bucket[K, V]{})
 }

@@ -38,7 +38,7 @@ func (m *Map[K, V]) checkInvariants() error {
 	}
 	n := uintptr(1) << m.B
 	if uintptr(len(m.buckets)) < n || m.nextSpare < n || m.nextSpare > uintptr(len(m.buckets)) {
-		return fmt.Errorf("B=%d but %d buckets, nextSpare %d", m.B, len(m.buckets), m.nextSpare)
+		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare, m.B)
 	}
 	// (nevacuate keeps its final value after a growth, as in the runtime.)
 	if m.oldbuckets == nil && m.sameSizeGrow() {
