@@ -24,7 +24,8 @@ func (m *Map[K, V]) Clear() {
 	m.noverflow = 0
 	m.count = 0
 	m.reseed()
-	m.overflow, m.oldoverflow = nil, nil
+	m.overflow.Store(nil)
+	m.oldoverflow = nil
 	// Reuse the array, spares included, as if newly allocated.
 	clear(m.buckets)
 	m.nextSpare = uintptr(1) << m.B

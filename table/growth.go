@@ -23,7 +23,7 @@ func (m *Map[K, V]) startGrowth() {
 	m.oldbuckets = old
 	m.nevacuate = 0
 	m.noverflow = 0
-	m.oldoverflow, m.overflow = m.overflow, nil
+	m.oldoverflow = m.overflow.Swap(nil)
 
 	if m.policy.Pace == 0 {
 		for m.growing() {

@@ -104,10 +104,12 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V]) *bucket.Bucket[K, V] {
 		m.nextSpare++
 	} else {
 		ovf = new(bucket.Bucket[K, V])
-		if m.overflow == nil {
-			m.overflow = new([]*bucket.Bucket[K, V])
+		list := m.overflow.Load()
+		if list == nil {
+			list = new([]*bucket.Bucket[K, V])
+			m.overflow.Store(list)
 		}
-		*m.overflow = append(*m.overflow, ovf)
+		*list = append(*list, ovf)
 	}
 	var r uint32
 	if m.B >= 16 {

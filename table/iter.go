@@ -85,7 +85,7 @@ func (it *iterator[K, V]) init(m *Map[K, V]) {
 	it.m = m
 	it.B = m.B
 	it.buckets = m.buckets
-	it.overflow, it.oldoverflow = m.overflow, m.oldoverflow
+	it.overflow, it.oldoverflow = m.keepOverflow(), m.oldoverflow
 
 	r := uintptr(m.source.Next())
 	it.startBucket = r & m.bucketMask()
@@ -182,6 +182,18 @@ func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 		}
 	}
 	return &it.buckets[idx], noCheck
+}
+
+// keepOverflow returns the overflow list of the current array, creating it
+// if the array has none yet: an iterator must hold the list that later
+// overflow buckets of its array will join.
+func (m *Map[K, V]) keepOverflow() *[]*bucket.Bucket[K, V] {
+	for {
+		if list := m.overflow.Load(); list != nil {
+			return list
+		}
+		m.overflow.CompareAndSwap(nil, new([]*bucket.Bucket[K, V]))
+	}
 }
 
 // findLive looks key up in the current table for an iterator: like find,

@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"reflect"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/bucket"
@@ -40,8 +41,11 @@ type Map[K comparable, V any] struct {
 
 	// Overflow buckets allocated outside an array, one list per array.
 	// Bucket links are uintptrs (see package bucket), so these lists are
-	// what keeps such buckets alive. Iterators hold on to them as well.
-	overflow    *[]*bucket.Bucket[K, V]
+	// what keeps such buckets alive. An iterator holds the lists of the
+	// arrays it may walk, so they outlive the map's use of them; it creates
+	// the current one if need be, hence the atomic pointer (iterations may
+	// start on several goroutines at once).
+	overflow    atomic.Pointer[[]*bucket.Bucket[K, V]]
 	oldoverflow *[]*bucket.Bucket[K, V]
 
 	hashfn      hash.RawFunc // nil until the map is initialised
