@@ -27,7 +27,7 @@ func (m *Map[K, V]) Ptr(key K) *V {
 // growth starts first and the search begins again in the new layout.
 func (m *Map[K, V]) assign(key K) *V {
 	if m.hashfn == nil {
-		m.init(0, nil)
+		_ = m.init(0, nil) // no options, no error
 	}
 	if m.flags&flagWriting != 0 {
 		panic(errWrites)

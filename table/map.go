@@ -84,35 +84,49 @@ func (*noCopy) Unlock() {}
 
 // New returns an empty map with room for hint entries before it grows. A
 // hint of 0 allocates no bucket until the first insert. New panics, like
-// make, if hint is negative, and panics with a message naming the option if
-// an option is invalid (see Option).
+// make, if hint is negative, and if an option is invalid, with an error
+// naming the option and its valid range; TryNew returns that error instead.
 func New[K comparable, V any](hint int, opts ...Option) *Map[K, V] {
 	if hint < 0 {
 		panic(errNegativeHint)
 	}
 	m := new(Map[K, V])
-	m.init(hint, opts)
+	if err := m.init(hint, opts); err != nil {
+		panic(err)
+	}
 	return m
+}
+
+// TryNew is New returning an error for a negative hint or an invalid
+// option, for options that come from a user or a configuration file.
+func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
+	if hint < 0 {
+		return nil, fmt.Errorf("table: size hint %d out of range: want 0 or more", hint)
+	}
+	m := new(Map[K, V])
+	if err := m.init(hint, opts); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // init sets up a new or zero map: hasher, randomness, policy and, if hint
 // calls for more than one bucket, the bucket array.
-func (m *Map[K, V]) init(hint int, opts []Option) {
+func (m *Map[K, V]) init(hint int, opts []Option) error {
 	cfg := config{policy: grow.Default()}
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			cfg.err = errNilOption
+			break
 		}
-	}
-	if cfg.err == nil {
-		cfg.err = cfg.policy.Validate()
-	}
-	h, err := hasherFor[K](cfg.hasher)
-	if cfg.err == nil {
-		cfg.err = err
+		o(&cfg)
 	}
 	if cfg.err != nil {
-		panic(cfg.err)
+		return cfg.err
+	}
+	h, err := hasherFor[K](cfg.hasher)
+	if err != nil {
+		return err
 	}
 	m.hasher = h
 	m.hashfn = hash.Raw(h)
@@ -129,6 +143,7 @@ func (m *Map[K, V]) init(hint int, opts []Option) {
 	if m.B != 0 {
 		m.buckets, m.nextSpare = m.newArray(m.B)
 	}
+	return nil
 }
 
 func hasherFor[K comparable](h any) (hash.Hasher[K], error) {
@@ -137,11 +152,11 @@ func hasherFor[K comparable](h any) (hash.Hasher[K], error) {
 	}
 	hk, ok := h.(hash.Hasher[K])
 	if !ok {
-		return nil, fmt.Errorf("table: WithHasher: %T does not hash keys of type %v; want a hash.Hasher[%v]",
-			h, reflect.TypeFor[K](), reflect.TypeFor[K]())
+		return nil, fmt.Errorf("table: WithHasher(%T): does not hash the map's keys; want a hash.Hasher[%v]",
+			h, reflect.TypeFor[K]())
 	}
 	if v := reflect.ValueOf(hk); v.Kind() == reflect.Pointer && v.IsNil() {
-		return nil, fmt.Errorf("table: WithHasher: nil %T; want a non-nil hash.Hasher[%v]", h, reflect.TypeFor[K]())
+		return nil, fmt.Errorf("table: WithHasher((%T)(nil)): want a non-nil hash.Hasher[%v]", h, reflect.TypeFor[K]())
 	}
 	return hk, nil
 }

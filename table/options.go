@@ -2,28 +2,36 @@ package table
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
 )
 
-// Option configures a map at construction (New). An invalid option makes
-// New panic with an error naming the option and its valid range.
+// Option configures a map at construction. An option given an invalid
+// value makes New panic, and TryNew return an error, naming the option and
+// its valid range. The defaults reproduce the Go 1.23 runtime map.
 type Option func(*config)
 
 type config struct {
-	hasher any // a hash.Hasher[K], checked against K by New
+	hasher any // a hash.Hasher[K], checked against K at construction
 	source hash.Source
 	policy grow.Policy
-	err    error
+	err    error // the first invalid option
+}
+
+func (c *config) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("table: "+format, args...)
+	}
 }
 
 // WithHasher makes the map hash keys with h instead of the runtime's hash
-// function. h must hash the map's key type.
+// function. h must hash the map's key type. Default: hash.NewRuntime[K]().
 func WithHasher[K any](h hash.Hasher[K]) Option {
 	return func(c *config) {
 		if h == nil {
-			c.setErr(errors.New("table: WithHasher: nil hasher; want a non-nil hash.Hasher"))
+			c.fail("WithHasher(nil): want a non-nil hash.Hasher")
 			return
 		}
 		c.hasher = h
@@ -35,12 +43,53 @@ func WithHasher[K any](h hash.Hasher[K]) Option {
 // each iteration, and overflow sampling in large tables all come from a
 // sequence fixed by seed. With a reproducible hasher (not the runtime's,
 // which is keyed per process) a whole run then replays identically.
+// Default: random.
 func WithSeed(seed uint64) Option {
 	return func(c *config) { c.source = hash.Fixed(seed) }
 }
 
-func (c *config) setErr(err error) {
-	if c.err == nil {
-		c.err = err
+// WithLoadFactor sets the average number of entries per bucket above which
+// the table doubles, as the ratio num/den: at most 8 (a bucket's slots),
+// more than 0, with num and den at most 65536. Default 13/2 = 6.5. A table
+// of one bucket always holds 8 entries before it grows.
+func WithLoadFactor(num, den int) Option {
+	return func(c *config) {
+		if num <= 0 || den <= 0 || num > grow.SlotsPerBucket*den || num > 1<<16 || den > 1<<16 {
+			c.fail("WithLoadFactor(%d, %d): load factor out of range: want 0 < num/den <= %d, with 0 < num, den <= 65536",
+				num, den, grow.SlotsPerBucket)
+			return
+		}
+		c.policy.LoadNum, c.policy.LoadDen = uint64(num), uint64(den)
 	}
 }
+
+// WithOverflowThreshold sets when too many overflow buckets trigger a
+// same-size growth: when their count reaches 2^min(B, log) for a table of
+// 2^B buckets. log must be in [0, 15]; 0 rebuilds the table at its first
+// overflow bucket. Default 15 (the counter is 16 bits wide).
+func WithOverflowThreshold(log int) Option {
+	return func(c *config) {
+		if log < 0 || log > 15 {
+			c.fail("WithOverflowThreshold(%d): out of range: want a log2 in [0, 15]", log)
+			return
+		}
+		c.policy.OverflowLog = uint8(log)
+	}
+}
+
+// WithEvacuationPace sets how many old buckets, in order, each write to a
+// growing table evacuates after the bucket it touches. 0 evacuates the
+// whole table as soon as a growth starts: a stop-the-world growth, for
+// comparison. It must not be negative. Default 1.
+func WithEvacuationPace(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithEvacuationPace(%d): out of range: want 0 (all at once) or more", n)
+			return
+		}
+		c.policy.Pace = n
+	}
+}
+
+// errNilOption is the error for a nil Option.
+var errNilOption = errors.New("table: nil Option")
