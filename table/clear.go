@@ -23,13 +23,18 @@ func (m *Map[K, V]) Clear() {
 	m.nevacuate = 0
 	m.noverflow = 0
 	m.count = 0
-	m.reseed()
+	m.reseed(true)
 	m.overflow.Store(nil)
 	m.oldoverflow = nil
+	m.nOverflow, m.nOldOverflow = 0, 0
+	m.events.Clears++
 	// Reuse the array, spares included, as if newly allocated.
 	clear(m.buckets)
 	m.nextSpare = uintptr(1) << m.B
 	m.endWrite()
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
 }
 
 func markAllEmpty[K comparable, V any](heads []bucket.Bucket[K, V]) {
@@ -87,7 +92,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		d, pos := &dst.buckets[i], 0
 		for j := uintptr(0); j < srcN; j += dstN {
 			for s := &m.buckets[i+j]; s != nil; s = s.Overflow() {
-				d, pos = dst.appendBucket(d, pos, s)
+				d, pos = dst.appendBucket(d, i, pos, s)
 			}
 		}
 	}
@@ -104,13 +109,14 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		}
 		if oldN >= dstN {
 			// The whole chain belongs to one destination bucket.
-			d := &dst.buckets[i&(dstN-1)]
+			di := i & (dstN - 1)
+			d := &dst.buckets[di]
 			for d.Overflow() != nil {
 				d = d.Overflow()
 			}
 			pos := 0
 			for ; s != nil; s = s.Overflow() {
-				d, pos = dst.appendBucket(d, pos, s)
+				d, pos = dst.appendBucket(d, di, pos, s)
 			}
 			continue
 		}
@@ -128,7 +134,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 
 // appendBucket copies the full slots of src into the free slots of d from
 // pos on, extending d's chain as needed; it returns where it stopped.
-func (m *Map[K, V]) appendBucket(d *bucket.Bucket[K, V], pos int, src *bucket.Bucket[K, V]) (*bucket.Bucket[K, V], int) {
+func (m *Map[K, V]) appendBucket(d *bucket.Bucket[K, V], idx uintptr, pos int, src *bucket.Bucket[K, V]) (*bucket.Bucket[K, V], int) {
 	for i, top := range &src.Tophash {
 		if bucket.IsEmpty(top) {
 			continue
@@ -137,7 +143,7 @@ func (m *Map[K, V]) appendBucket(d *bucket.Bucket[K, V], pos int, src *bucket.Bu
 			pos++
 		}
 		if pos == bucket.SlotCount {
-			d, pos = m.newOverflow(d), 0
+			d, pos = m.newOverflow(d, idx), 0
 		}
 		d.Tophash[pos] = top
 		d.Keys[pos] = src.Keys[i]

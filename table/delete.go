@@ -34,8 +34,11 @@ func (m *Map[K, V]) Delete(key K) {
 		if m.count == 0 {
 			// A fresh seed makes it harder to build, by trial, a set of
 			// keys that collide (Go issue 25237).
-			m.reseed()
+			m.reseed(false)
 		}
 	}
 	m.endWrite()
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
 }

@@ -6,7 +6,8 @@ import "github.com/hmaplab/hmap/bucket"
 // its chain) and the next slot.
 type evacDst[K comparable, V any] struct {
 	b *bucket.Bucket[K, V]
-	i int
+	i int // next slot of b
+	n int // entries moved here
 }
 
 // evacuate moves the entries of old bucket oldIdx and its chain to the new
@@ -15,7 +16,10 @@ type evacDst[K comparable, V any] struct {
 // sends them all to X. Order is kept within each half. Every old slot is
 // then marked with where its entry went, which is how readers and
 // iterators know the bucket moved.
-func (m *Map[K, V]) evacuate(oldIdx uintptr) {
+//
+// paced tells whether the bucket is evacuated to advance the growth rather
+// than because a write is about to touch it; it only informs the tracer.
+func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 	b := &m.oldbuckets[oldIdx]
 	newbit := m.noldbuckets()
 	if !b.Evacuated() {
@@ -53,9 +57,10 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr) {
 				ob.Tophash[i] = bucket.EvacuatedX + useY
 				d := &xy[useY]
 				if d.i == bucket.SlotCount {
-					d.b = m.newOverflow(d.b)
+					d.b = m.newOverflow(d.b, oldIdx+uintptr(useY)*newbit)
 					d.i = 0
 				}
+				d.n++
 				d.b.Tophash[d.i] = top
 				d.b.Keys[d.i] = *k
 				d.b.Elems[d.i] = ob.Elems[i]
@@ -70,10 +75,47 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr) {
 			b.Elems = [bucket.SlotCount]V{}
 			b.SetOverflow(nil)
 		}
+		m.events.BucketsEvacuated++
+		if probesEnabled {
+			m.probes.evacuation(paced)
+		}
+		m.events.MovedX += xy[0].n
+		m.events.MovedY += xy[1].n
+		if oldIdx == m.nevacuate {
+			m.advanceEvacuationMark(newbit)
+		}
+		if m.tracer != nil {
+			y := -1
+			if !same {
+				y = int(oldIdx + newbit)
+			}
+			m.emit(event{kind: evEvacuated, evac: EvacuateEvent{
+				OldBucket: int(oldIdx), X: int(oldIdx), Y: y, ToX: xy[0].n, ToY: xy[1].n,
+				Paced: paced, Nevacuate: int(m.nevacuate),
+			}})
+			if !m.growing() {
+				m.emitGrowDone(newbit)
+			}
+		}
+		return
 	}
 	if oldIdx == m.nevacuate {
 		m.advanceEvacuationMark(newbit)
+		if m.tracer != nil && !m.growing() {
+			m.emitGrowDone(newbit)
+		}
 	}
+}
+
+// emitGrowDone queues the end of the growth from an array of oldN buckets.
+func (m *Map[K, V]) emitGrowDone(oldN uintptr) {
+	oldB := uint8(0)
+	for uintptr(1)<<oldB < oldN {
+		oldB++
+	}
+	m.emit(event{kind: evGrowDone, grow: GrowEvent{
+		OldB: oldB, NewB: m.B, SameSize: oldB == m.B, Count: m.count,
+	}})
 }
 
 // advanceEvacuationMark moves nevacuate past oldbucket nevacuate and past
@@ -88,6 +130,7 @@ func (m *Map[K, V]) advanceEvacuationMark(newbit uintptr) {
 	if m.nevacuate == newbit {
 		m.oldbuckets = nil
 		m.oldoverflow = nil
+		m.nOldOverflow = 0
 		m.flags &^= flagSameSizeGrow
 	}
 }

@@ -9,6 +9,14 @@ func (m *Map[K, V]) startGrowth() {
 	if !m.policy.OverLoad(m.count+1, m.B) {
 		bigger = 0
 		m.flags |= flagSameSizeGrow
+		m.events.SameSizeGrowths++
+	} else {
+		m.events.Growths++
+	}
+	if m.tracer != nil {
+		m.emit(event{kind: evGrowStart, grow: GrowEvent{
+			OldB: m.B, NewB: m.B + bigger, SameSize: bigger == 0, Count: m.count, Overflow: m.noverflow,
+		}})
 	}
 	old := m.buckets
 	m.buckets, m.nextSpare = m.newArray(m.B + bigger)
@@ -23,11 +31,12 @@ func (m *Map[K, V]) startGrowth() {
 	m.oldbuckets = old
 	m.nevacuate = 0
 	m.noverflow = 0
+	m.nOldOverflow, m.nOverflow = m.nOverflow, 0
 	m.oldoverflow = m.overflow.Swap(nil)
 
 	if m.policy.Pace == 0 {
 		for m.growing() {
-			m.evacuate(m.nevacuate)
+			m.evacuate(m.nevacuate, true)
 		}
 	}
 }
@@ -36,8 +45,8 @@ func (m *Map[K, V]) startGrowth() {
 // about to touch, so the write sees all of its chain in the new array, then
 // Pace more in order.
 func (m *Map[K, V]) growWork(idx uintptr) {
-	m.evacuate(idx & m.oldbucketMask())
+	m.evacuate(idx&m.oldbucketMask(), false)
 	for n := m.policy.Pace; n > 0 && m.growing(); n-- {
-		m.evacuate(m.nevacuate)
+		m.evacuate(m.nevacuate, true)
 	}
 }

@@ -12,6 +12,9 @@ func (m *Map[K, V]) Put(key K, elem V) {
 	if debugInvariants {
 		m.mustCheckInvariants()
 	}
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
 }
 
 // Ptr returns a pointer to key's elem, inserting key with the zero V first
@@ -19,7 +22,11 @@ func (m *Map[K, V]) Put(key K, elem V) {
 // The pointer is valid until the next write to the map (which may move
 // entries); reading or writing through it later is undefined.
 func (m *Map[K, V]) Ptr(key K) *V {
-	return m.assign(key)
+	e := m.assign(key)
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
+	return e
 }
 
 // assign finds or makes the slot for key and returns its elem: the
@@ -85,7 +92,7 @@ search:
 	}
 	if freeB == nil {
 		// The whole chain is full.
-		freeB, freeI = m.newOverflow(b), 0
+		freeB, freeI = m.newOverflow(b, idx), 0
 	}
 	freeB.Tophash[freeI] = top
 	freeB.Keys[freeI] = key
@@ -95,14 +102,18 @@ search:
 	return e
 }
 
-// newOverflow links a new overflow bucket behind b: the next spare bucket of
-// the current array if one is left, a newly allocated one otherwise.
-func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V]) *bucket.Bucket[K, V] {
+// newOverflow links a new overflow bucket behind b, the last bucket of chain
+// idx of the current array: the next spare bucket of the array if one is
+// left, a newly allocated one otherwise.
+func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Bucket[K, V] {
 	var ovf *bucket.Bucket[K, V]
-	if m.nextSpare < uintptr(len(m.buckets)) {
+	spare := m.nextSpare < uintptr(len(m.buckets))
+	if spare {
 		ovf = &m.buckets[m.nextSpare]
 		m.nextSpare++
+		m.events.OverflowFromSpare++
 	} else {
+		m.events.OverflowAllocated++
 		ovf = new(bucket.Bucket[K, V])
 		list := m.overflow.Load()
 		if list == nil {
@@ -116,6 +127,13 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V]) *bucket.Bucket[K, V] {
 		r = uint32(m.source.Next())
 	}
 	m.noverflow = grow.CountOverflow(m.noverflow, m.B, r)
+	m.nOverflow++
 	b.SetOverflow(ovf)
+	if m.tracer != nil {
+		m.emit(event{kind: evOverflow, ovf: OverflowEvent{
+			Bucket: int(idx), ChainLen: bucket.ChainLen(&m.buckets[idx]), Spare: spare,
+			SparesLeft: len(m.buckets) - int(m.nextSpare), Overflow: m.noverflow,
+		}})
+	}
 	return ovf
 }

@@ -44,6 +44,9 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 	if flags&flagWriting != 0 {
 		panic(errReadWrite)
 	}
+	if probesEnabled {
+		return m.findProbed(key)
+	}
 	h := m.hash(&key)
 	b := m.readBucket(h, flags)
 	if b, i := bucket.Search(b, bucket.Tophash(h), key); b != nil {

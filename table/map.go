@@ -48,6 +48,15 @@ type Map[K comparable, V any] struct {
 	overflow    atomic.Pointer[[]*bucket.Bucket[K, V]]
 	oldoverflow *[]*bucket.Bucket[K, V]
 
+	// nOverflow and nOldOverflow count the overflow buckets of each
+	// array's chains exactly; noverflow is the runtime's estimate.
+	nOverflow, nOldOverflow int
+
+	events  Events        // cumulative counts, for Stats
+	probes  probeCounters // per-lookup counts, with -tags hmapprobe
+	tracer  *Tracer       // nil unless WithTracer
+	pending []event       // events of the current write, for tracer
+
 	hashfn      hash.RawFunc // nil until the map is initialised
 	hasher      hash.Hasher[K]
 	source      hash.Source
@@ -132,6 +141,7 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	m.hashfn = hash.Raw(h)
 	m.source = cfg.source
 	m.policy = cfg.policy
+	m.tracer = cfg.tracer
 	m.hasPointers = bucket.HasPointers(reflect.TypeFor[bucket.Bucket[K, V]]())
 	m.seed = uint32(m.source.Next())
 
@@ -228,6 +238,11 @@ func (m *Map[K, V]) endWrite() {
 }
 
 // reseed draws a new hash seed; the map must be empty.
-func (m *Map[K, V]) reseed() {
+func (m *Map[K, V]) reseed(byClear bool) {
+	old := m.seed
 	m.seed = uint32(m.source.Next())
+	m.events.Reseeds++
+	if m.tracer != nil {
+		m.emit(event{kind: evReseed, reseed: ReseedEvent{Old: old, New: m.seed, Clear: byClear}})
+	}
 }

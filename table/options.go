@@ -17,6 +17,7 @@ type config struct {
 	hasher any // a hash.Hasher[K], checked against K at construction
 	source hash.Source
 	policy grow.Policy
+	tracer *Tracer
 	err    error // the first invalid option
 }
 

@@ -1,7 +1,14 @@
 package table
 
-// Stats is a snapshot of a map's header: every counter the runtime keeps.
-// Taking it is O(1) and allocates nothing.
+import (
+	"unsafe"
+
+	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/grow"
+)
+
+// Stats is a snapshot of a map's counters. Taking it is O(1) and allocates
+// nothing; the histograms, which must walk the table, are in Shape.
 type Stats struct {
 	Count int    // live entries
 	B     uint8  // log2 of the number of regular buckets
@@ -11,27 +18,66 @@ type Stats struct {
 	SpareBuckets int // preallocated overflow buckets not yet used
 	// OverflowBuckets is the runtime's noverflow: overflow buckets linked
 	// into the current array since it was allocated, counted exactly for
-	// B < 16 and sampled above (see package grow).
+	// B < 16 and sampled above (see package grow). It decides same-size
+	// growth.
 	OverflowBuckets uint16
+	// OverflowExact is the exact number of overflow buckets in the
+	// current array's chains, OldOverflowExact in the old array's.
+	OverflowExact, OldOverflowExact int
 
 	Growing      bool // a growth is in progress
 	SameSizeGrow bool // ... and it keeps the size
 	OldBuckets   int  // regular buckets of the old array while growing
-	Nevacuate    int  // old buckets below this index are evacuated
+	// Nevacuate is the evacuation mark: old buckets below it have been
+	// evacuated. It keeps its final value after a growth, as the
+	// runtime's does, until the next one starts.
+	Nevacuate int
 
 	Iterator    bool // an iteration has started on the current array
 	OldIterator bool // an iteration may be walking the old array
+
+	// LoadFactor is Count per regular bucket (0 with no bucket).
+	LoadFactor float64
+	// BytesAllocated is the memory the table holds, as the allocator
+	// rounds it: the bucket arrays (spares included, old array included
+	// while growing) and separately allocated overflow buckets. The
+	// header, a few hundred bytes, is not counted.
+	BytesAllocated int
+	// BytesPerEntry is BytesAllocated / Count (0 when empty).
+	BytesPerEntry float64
+
+	Events Events // cumulative counts since the map was created
+	Probes Probes // per-lookup counts, when built with -tags hmapprobe
+}
+
+// Events are cumulative counts of what happened to a map since it was
+// created (a clone starts from zero).
+type Events struct {
+	Growths          int // growths that doubled the table
+	SameSizeGrowths  int // growths that rebuilt it at the same size
+	BucketsEvacuated int // old buckets (with their chains) evacuated
+	MovedX, MovedY   int // entries evacuated to the X and Y halves
+	// Overflow buckets taken from the arrays' preallocated spares, and
+	// allocated one by one once the spares ran out.
+	OverflowFromSpare, OverflowAllocated int
+	Reseeds                              int // seeds drawn after the first
+	Clears                               int // Clear calls on a non-empty map
+	Shrinks                              int // Shrink calls that rebuilt the table
 }
 
 // Stats returns the map's counters.
 func (m *Map[K, V]) Stats() Stats {
 	s := Stats{
-		Count:           m.count,
-		B:               m.B,
-		Seed:            m.seed,
-		OverflowBuckets: m.noverflow,
-		Growing:         m.growing(),
-		Nevacuate:       int(m.nevacuate),
+		Count:            m.count,
+		B:                m.B,
+		Seed:             m.seed,
+		OverflowBuckets:  m.noverflow,
+		OverflowExact:    m.nOverflow,
+		OldOverflowExact: m.nOldOverflow,
+		Growing:          m.growing(),
+		Nevacuate:        int(m.nevacuate),
+		Events:           m.events,
+		Probes:           m.probeStats(),
 	}
 	flags := loadFlags(&m.flags)
 	s.Iterator = flags&flagIterator != 0
@@ -39,10 +85,80 @@ func (m *Map[K, V]) Stats() Stats {
 	if m.buckets != nil {
 		s.Buckets = 1 << m.B
 		s.SpareBuckets = len(m.buckets) - int(m.nextSpare)
+		s.LoadFactor = float64(m.count) / float64(s.Buckets)
 	}
 	if s.Growing {
 		s.SameSizeGrow = flags&flagSameSizeGrow != 0
 		s.OldBuckets = int(m.noldbuckets())
+	}
+	s.BytesAllocated = m.bytesAllocated()
+	if m.count > 0 {
+		s.BytesPerEntry = float64(s.BytesAllocated) / float64(m.count)
+	}
+	return s
+}
+
+// bytesAllocated is the memory held by the arrays and overflow buckets.
+func (m *Map[K, V]) bytesAllocated() int {
+	size := unsafe.Sizeof(bucket.Bucket[K, V]{})
+	free := !m.hasPointers
+	n := uintptr(0)
+	if m.buckets != nil {
+		n += grow.RoundUpSize(uintptr(len(m.buckets))*size, free)
+	}
+	if m.oldbuckets != nil {
+		n += grow.RoundUpSize(uintptr(len(m.oldbuckets))*size, free)
+	}
+	one := grow.RoundUpSize(size, free)
+	if l := m.overflow.Load(); l != nil {
+		n += uintptr(len(*l)) * one
+	}
+	if l := m.oldoverflow; l != nil {
+		n += uintptr(len(*l)) * one
+	}
+	return int(n)
+}
+
+// Shape is the distribution of entries over the current array. Taking it
+// walks every bucket: O(size of the table).
+type Shape struct {
+	// ChainLengths[n] is the number of chains of n buckets (index 0 is
+	// unused: every chain has its regular bucket).
+	ChainLengths []int
+	// SlotsUsed[n] is the number of buckets, overflow buckets included,
+	// with n full slots.
+	SlotsUsed [bucket.SlotCount + 1]int
+	// EmptyOne counts deleted slots not yet reclaimed as EmptyRest.
+	EmptyOne int
+}
+
+// Shape returns the distribution of entries over the current array. While
+// a growth is in progress, chains of the old array that have not been
+// evacuated are not included.
+func (m *Map[K, V]) Shape() Shape {
+	var s Shape
+	if m.buckets == nil {
+		return s
+	}
+	for i := range uintptr(1) << m.B {
+		n := 0
+		for b := &m.buckets[i]; b != nil; b = b.Overflow() {
+			n++
+			full := 0
+			for _, t := range b.Tophash {
+				switch {
+				case t >= bucket.MinTopHash:
+					full++
+				case t == bucket.EmptyOne:
+					s.EmptyOne++
+				}
+			}
+			s.SlotsUsed[full]++
+		}
+		for len(s.ChainLengths) <= n {
+			s.ChainLengths = append(s.ChainLengths, 0)
+		}
+		s.ChainLengths[n]++
 	}
 	return s
 }
