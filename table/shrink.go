@@ -1,0 +1,111 @@
+package table
+
+import "github.com/hmaplab/hmap/bucket"
+
+// Shrink rebuilds the table at the smallest size that holds its entries
+// under the load factor — the size a new map filled with them would have —
+// something the builtin map never does: it only grows. It returns the bytes
+// the table held before and after (as Stats.BytesAllocated counts them).
+//
+// A growth in progress is completed first. The rebuild keeps the hash seed,
+// so every key keeps its hash; it is a write, and costs O(entries + old
+// size) at once. An iteration in progress remains correct: the entries it
+// has not reached are marked as moved in the array it walks, so it looks
+// them up in the new table (seeing their latest elems, skipping deleted
+// ones) and yields each at most once; entries added after Shrink may or
+// may not be yielded, as with any insert during iteration.
+//
+// If the table is already at that size and no chain could be shorter (every
+// bucket but a chain's last is full), Shrink does nothing.
+func (m *Map[K, V]) Shrink() (before, after int) {
+	before = m.bytesAllocated()
+	if m.buckets == nil {
+		return before, before
+	}
+	if m.flags&flagWriting != 0 {
+		panic(errWrites)
+	}
+	m.beginWrite()
+	for m.growing() {
+		m.evacuate(m.nevacuate, true)
+	}
+	newB := m.policy.BForHint(m.count)
+	if newB < m.B || m.nOverflow > 0 && m.chainsHaveHoles() {
+		m.rebuild(newB)
+	}
+	m.endWrite()
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
+	return before, m.bytesAllocated()
+}
+
+// chainsHaveHoles reports whether some chain of the current array has a
+// free slot before its last bucket, so that rebuilding would shorten it.
+func (m *Map[K, V]) chainsHaveHoles() bool {
+	for i := range uintptr(1) << m.B {
+		for b := &m.buckets[i]; b.Overflow() != nil; b = b.Overflow() {
+			for _, t := range b.Tophash {
+				if bucket.IsEmpty(t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// rebuild moves every entry into a new array of 2^newB buckets. The map
+// must not be growing.
+func (m *Map[K, V]) rebuild(newB uint8) {
+	old, oldN := m.buckets, uintptr(1)<<m.B
+	flags := m.flags
+	mark := flags&flagIterator != 0 // an iterator may be walking old
+
+	m.events.Shrinks++
+	if m.count == 0 {
+		m.buckets, m.nextSpare = nil, 0
+	} else {
+		m.buckets, m.nextSpare = m.newArray(newB)
+	}
+	m.B = newB
+	m.noverflow, m.nOverflow = 0, 0
+	m.overflow.Store(nil) // an iterator keeps the old list if it needs it
+	// Iterators started so far walk what is no longer the current array.
+	m.flags = flags &^ (flagIterator | flagOldIterator)
+	if mark {
+		m.flags |= flagOldIterator
+	}
+
+	if m.count == 0 {
+		return
+	}
+	dst := make([]evacDst[K, V], uintptr(1)<<newB)
+	for i := range dst {
+		dst[i].b = &m.buckets[i]
+	}
+	mask := uintptr(1)<<newB - 1
+	for i := range oldN {
+		for b := &old[i]; b != nil; b = b.Overflow() {
+			for s, top := range b.Tophash {
+				if top < bucket.MinTopHash {
+					continue
+				}
+				k := &b.Keys[s]
+				idx := m.hash(k) & mask
+				d := &dst[idx]
+				if d.i == bucket.SlotCount {
+					d.b = m.newOverflow(d.b, idx)
+					d.i = 0
+				}
+				d.b.Tophash[d.i] = top
+				d.b.Keys[d.i] = *k
+				d.b.Elems[d.i] = b.Elems[s]
+				d.i++
+				if mark {
+					b.Tophash[s] = bucket.EvacuatedX
+				}
+			}
+		}
+	}
+}
