@@ -1,0 +1,135 @@
+package table
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
+
+// golden compares got with testdata/name.golden, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -run %s -update to create it", t.Name())
+	require.Equal(t, string(want), got, "output differs from %s (rerun with -update if intended)", path)
+}
+
+func render[K comparable, V any](m *Map[K, V], o RenderOptions) string {
+	var sb strings.Builder
+	if err := m.Inspect().Render(&sb, o); err != nil {
+		panic(err)
+	}
+	return sb.String()
+}
+
+// Every drawing here is determined by a fixed seed and a reproducible hasher.
+func TestRenderGolden(t *testing.T) {
+	identity := WithHasher(hash.Identity[uint64]{})
+
+	empty := New[uint64, string](0, identity, WithSeed(1))
+
+	small := New[string, int](0, WithHasher(hash.XXH3[string]{}), WithSeed(1))
+	for i := range 40 {
+		small.Put(fmt.Sprintf("k%02d", i), i)
+	}
+	for i := 0; i < 40; i += 3 {
+		small.Delete(fmt.Sprintf("k%02d", i))
+	}
+
+	// Identity keys 0..104: the 105th insert starts a doubling from 16 to
+	// 32 buckets; it evacuates old bucket 8 (104&15) and then bucket 0.
+	growing := New[uint64, uint64](0, identity, WithSeed(1))
+	for k := range uint64(105) {
+		growing.Put(k, k)
+	}
+	require.True(t, growing.Stats().Growing)
+
+	// Keys 0, 16, 32, ... all land in bucket 0 of a 16-bucket table: a
+	// chain taking the array's two preallocated spares, then allocating.
+	chained := New[uint64, uint64](100, identity, WithSeed(1))
+	for k := range uint64(40) {
+		chained.Put(k*16, k)
+	}
+
+	large := New[uint64, uint64](0, WithHasher(hash.Func[uint64](func(k, seed uint64) uint64 {
+		return hash.XXH3[string]{}.Hash(fmt.Sprint(k), seed)
+	})), WithSeed(1))
+	for k := range uint64(3000) {
+		large.Put(k, k)
+	}
+
+	cases := []struct {
+		name string
+		got  string
+	}{
+		{"empty", render(empty, RenderOptions{})},
+		{"small_keys_legend", render(small, RenderOptions{Keys: true, Legend: true})},
+		{"growing", render(growing, RenderOptions{Keys: true})},
+		{"chained", render(chained, RenderOptions{Keys: true})},
+		{"large_summary", render(large, RenderOptions{MaxBuckets: 8})},
+		{"color", render(chained, RenderOptions{Color: true, MaxBuckets: 4})},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			golden(t, c.name, c.got)
+			if !strings.Contains(c.name, "keys") && c.name != "growing" && c.name != "chained" {
+				for _, line := range strings.Split(c.got, "\n") {
+					require.LessOrEqual(t, visibleWidth(line), Width, "line too wide: %q", line)
+				}
+			}
+		})
+	}
+}
+
+// visibleWidth is the width of s without ANSI escapes.
+func visibleWidth(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case r == 0x1b:
+			esc = true
+		case esc && r == 'm':
+			esc = false
+		case !esc:
+			n++
+		}
+	}
+	return n
+}
+
+func TestRenderMarksGrowth(t *testing.T) {
+	m := New[uint64, uint64](0, WithHasher(hash.Identity[uint64]{}), WithSeed(1))
+	for k := range uint64(105) {
+		m.Put(k, k)
+	}
+	out := m.String()
+	require.Contains(t, out, "growing (doubling) from 16 old buckets, nevacuate=1")
+	lines := strings.Split(out, "\n")
+	// Old buckets 0 and 8 are evacuated: keys 0, 16, 32, ... alternate
+	// between X and Y by bit 4; bucket 1 carries the cursor.
+	require.Contains(t, out, "   1 ")
+	var cursorLine string
+	for _, l := range lines {
+		if strings.Contains(l, "<- nevacuate") {
+			cursorLine = l
+		}
+	}
+	require.True(t, strings.HasPrefix(cursorLine, "   1 "), "cursor on old bucket 1: %q", cursorLine)
+	require.Contains(t, out, "   0 X> Y> X> Y> X> Y> X> -.")
+	require.Contains(t, out, "   8 X> Y> X> Y> X> Y> -. -.")
+}
