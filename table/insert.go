@@ -20,7 +20,9 @@ func (m *Map[K, V]) Put(key K, elem V) {
 // Ptr returns a pointer to key's elem, inserting key with the zero V first
 // if it is absent: the left-hand side of m[k] op= x, as in *m.Ptr(k) += x.
 // The pointer is valid until the next write to the map (which may move
-// entries); reading or writing through it later is undefined.
+// entries); reading or writing through it later is undefined. Ptr delivers
+// its tracer events before it returns, so if a tracer panics, key is
+// present but the caller's update through the pointer does not happen.
 func (m *Map[K, V]) Ptr(key K) *V {
 	e := m.assign(key)
 	if len(m.pending) != 0 {

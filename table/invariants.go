@@ -64,7 +64,7 @@ func (m *Map[K, V]) checkInvariants() error {
 			return fmt.Errorf("%v: key %v stored twice", w, *k)
 		}
 		seen[*k] = struct{}{}
-		if fk, fe := m.find(*k); fk != k || fe != &b.Elems[i] {
+		if fk, fe := m.search(*k, m.flags); fk != k || fe != &b.Elems[i] {
 			return fmt.Errorf("%v: key %v not found in its slot", w, *k)
 		}
 		return nil

@@ -47,6 +47,11 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 	if probesEnabled {
 		return m.findProbed(key)
 	}
+	return m.search(key, flags)
+}
+
+// search looks key up in a non-empty map, counting nothing.
+func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 	h := m.hash(&key)
 	b := m.readBucket(h, flags)
 	if b, i := bucket.Search(b, bucket.Tophash(h), key); b != nil {

@@ -8,8 +8,9 @@ package table
 // consistent again: a tracer may read the map, Inspect it, even write to it
 // (the events of that write follow). It receives copies, never a bucket, so
 // it cannot corrupt the table. If a tracer function panics, the panic
-// leaves the write that called it, which has completed in full; the rest of
-// that write's events are dropped.
+// leaves the write that called it, which has completed in full (for Ptr,
+// the caller's store through the returned pointer has not happened yet);
+// the rest of that write's events are dropped.
 type Tracer struct {
 	// GrowStart: a growth began, to twice the size or (SameSize) not.
 	GrowStart func(GrowEvent)

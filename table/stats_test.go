@@ -1,0 +1,333 @@
+package table
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+)
+
+// recorder collects tracer events as strings, in order.
+type recorder struct{ log []string }
+
+func (r *recorder) tracer() *Tracer {
+	return &Tracer{
+		GrowStart:         func(e GrowEvent) { r.log = append(r.log, fmt.Sprintf("start %+v", e)) },
+		BucketEvacuated:   func(e EvacuateEvent) { r.log = append(r.log, fmt.Sprintf("evac %+v", e)) },
+		GrowDone:          func(e GrowEvent) { r.log = append(r.log, fmt.Sprintf("done %+v", e)) },
+		OverflowAllocated: func(e OverflowEvent) { r.log = append(r.log, fmt.Sprintf("ovf %+v", e)) },
+		Reseed:            func(e ReseedEvent) { r.log = append(r.log, fmt.Sprintf("reseed clear=%v", e.Clear)) },
+	}
+}
+
+// TestStatsFirstGrowths follows identity-hashed keys 0..13 through the
+// first two growths of a default map, event by event:
+//
+//   - keys 0..7 fill the single bucket.
+//   - key 8, the 9th entry, exceeds 8 per bucket: doubling to B=1. The
+//     write touches old bucket 0 (the only one): evens 0,2,4,6 go to X
+//     (bucket 0), odds to Y (bucket 1); nevacuate reaches 1, the growth is
+//     done within the same write.
+//   - keys 9..12: buckets hold 7 and 6 entries, 13 in all.
+//   - key 13, the 14th entry, exceeds 6.5*2: doubling to B=2. The write
+//     touches old bucket 13&1 = 1 (1,3,5,7,9,11: bit 1 alternates X,Y,...
+//     so 3 and 3), then paces old bucket 0 (0,2,...,12: X Y X Y X Y X, so
+//     4 and 3); nevacuate advances over both, 2, and the growth is done.
+func TestStatsFirstGrowths(t *testing.T) {
+	var rec recorder
+	m := New[uint64, uint64](0, WithHasher(hash.Identity[uint64]{}), WithSeed(1), WithTracer(rec.tracer()))
+	s := m.Stats()
+	require.Equal(t, Stats{Seed: m.seed, Probes: Probes{Enabled: probesEnabled}}, s, "a new map with no hint has nothing")
+
+	for k := range uint64(8) {
+		m.Put(k, k)
+	}
+	require.Empty(t, rec.log)
+	m.Put(8, 8)
+	require.Equal(t, []string{
+		"start {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0}",
+		"evac {OldBucket:0 X:0 Y:1 ToX:4 ToY:4 Paced:false Nevacuate:1}",
+		"done {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0}",
+	}, rec.log)
+	rec.log = nil
+	for k := uint64(9); k < 14; k++ {
+		m.Put(k, k)
+	}
+	require.Equal(t, []string{
+		"start {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0}",
+		"evac {OldBucket:1 X:1 Y:3 ToX:3 ToY:3 Paced:false Nevacuate:0}",
+		"evac {OldBucket:0 X:0 Y:2 ToX:4 ToY:3 Paced:true Nevacuate:2}",
+		"done {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0}",
+	}, rec.log)
+
+	s = m.Stats()
+	require.Equal(t, 14, s.Count)
+	require.Equal(t, uint8(2), s.B)
+	require.Equal(t, 4, s.Buckets)
+	require.Equal(t, 0, s.SpareBuckets) // B < 4: no spares
+	require.False(t, s.Growing)
+	require.Equal(t, 2, s.Nevacuate) // the runtime leaves it at the old size
+	require.Equal(t, 0, s.OldBuckets)
+	require.Equal(t, 3.5, s.LoadFactor)
+	require.Equal(t, 4*144, s.BytesAllocated) // 576 is a size class
+	require.Equal(t, 576.0/14, s.BytesPerEntry)
+	require.Equal(t, Events{Growths: 2, BucketsEvacuated: 3, MovedX: 11, MovedY: 10}, s.Events)
+	require.Equal(t, Shape{ChainLengths: []int{0, 4}, SlotsUsed: [9]int{3: 2, 4: 2}}, m.Shape())
+	require.NoError(t, m.checkInvariants())
+
+	// With room for 9 from the start, the 14th insert is the first growth.
+	h := New[uint64, uint64](9, WithHasher(hash.Identity[uint64]{}))
+	for k := range uint64(14) {
+		h.Put(k, k)
+	}
+	require.Equal(t, 1, h.Stats().Events.Growths)
+	require.Equal(t, uint8(2), h.Stats().B)
+}
+
+// TestStatsOverflow: keys 0, 16, 32, ... share bucket 0 of a 16-bucket table
+// (hint 100: B=4). Its array has 18 buckets (17*144 = 2448 rounds up to the
+// 2688-byte class), so two spares; the 9th, 17th, 25th and 33rd keys each
+// need an overflow bucket: two spares, then two allocations.
+func TestStatsOverflow(t *testing.T) {
+	var rec recorder
+	m := New[uint64, uint64](100, WithHasher(hash.Identity[uint64]{}), WithTracer(rec.tracer()))
+	require.Equal(t, 2, m.Stats().SpareBuckets)
+	for k := range uint64(40) {
+		m.Put(k*16, k)
+	}
+	require.Equal(t, []string{
+		"ovf {Bucket:0 ChainLen:2 Spare:true SparesLeft:1 Overflow:1}",
+		"ovf {Bucket:0 ChainLen:3 Spare:true SparesLeft:0 Overflow:2}",
+		"ovf {Bucket:0 ChainLen:4 Spare:false SparesLeft:0 Overflow:3}",
+		"ovf {Bucket:0 ChainLen:5 Spare:false SparesLeft:0 Overflow:4}",
+	}, rec.log)
+	s := m.Stats()
+	require.Equal(t, uint16(4), s.OverflowBuckets)
+	require.Equal(t, 4, s.OverflowExact)
+	require.Equal(t, 0, s.SpareBuckets)
+	require.Equal(t, 2.5, s.LoadFactor)
+	require.Equal(t, 2688+2*144, s.BytesAllocated)
+	require.Equal(t, Events{OverflowFromSpare: 2, OverflowAllocated: 2}, s.Events)
+	require.Equal(t, Shape{ChainLengths: []int{0, 15, 0, 0, 0, 1}, SlotsUsed: [9]int{0: 15, 8: 5}}, m.Shape())
+
+	// Deleting leaves EmptyOne holes before the chain's end.
+	m.Delete(0)
+	m.Delete(16)
+	require.Equal(t, 2, m.Shape().EmptyOne)
+}
+
+// TestStatsSameSizeGrowth: with the overflow threshold at 2^2, the fourth
+// overflow bucket of the test above makes the next new key (the 34th) start
+// a same-size growth. That write evacuates old bucket 0 (its 33 entries all
+// go to X, whose chain again needs 4 overflow buckets: the new array's two
+// spares and two allocations), then paces old bucket 1 (empty); nevacuate
+// stops at 2, bucket 2 not being evacuated.
+func TestStatsSameSizeGrowth(t *testing.T) {
+	var rec recorder
+	m := New[uint64, uint64](100, WithHasher(hash.Identity[uint64]{}), WithOverflowThreshold(2), WithTracer(rec.tracer()))
+	for k := range uint64(33) {
+		m.Put(k*16, k)
+	}
+	require.Equal(t, uint16(4), m.Stats().OverflowBuckets)
+	require.False(t, m.Stats().Growing)
+	rec.log = nil
+	m.Put(33*16, 33)
+	require.Equal(t, []string{
+		"start {OldB:4 NewB:4 SameSize:true Count:33 Overflow:4}",
+		"ovf {Bucket:0 ChainLen:2 Spare:true SparesLeft:1 Overflow:1}",
+		"ovf {Bucket:0 ChainLen:3 Spare:true SparesLeft:0 Overflow:2}",
+		"ovf {Bucket:0 ChainLen:4 Spare:false SparesLeft:0 Overflow:3}",
+		"ovf {Bucket:0 ChainLen:5 Spare:false SparesLeft:0 Overflow:4}",
+		"evac {OldBucket:0 X:0 Y:-1 ToX:33 ToY:0 Paced:false Nevacuate:1}",
+		"evac {OldBucket:1 X:1 Y:-1 ToX:0 ToY:0 Paced:true Nevacuate:2}",
+	}, rec.log)
+	s := m.Stats()
+	require.True(t, s.Growing)
+	require.True(t, s.SameSizeGrow)
+	require.Equal(t, uint8(4), s.B)
+	require.Equal(t, 16, s.OldBuckets)
+	require.Equal(t, 2, s.Nevacuate)
+	require.Equal(t, 4, s.OverflowExact)
+	require.Equal(t, 4, s.OldOverflowExact)
+	require.Equal(t, 1, s.Events.SameSizeGrowths)
+	require.Equal(t, 0, s.Events.Growths)
+	require.Equal(t, 33, s.Events.MovedX)
+	require.Equal(t, 0, s.Events.MovedY)
+	// Both arrays are held while growing: 2 arrays of 2688 bytes, 4
+	// allocated overflow buckets.
+	require.Equal(t, 2*2688+4*144, s.BytesAllocated)
+	require.NoError(t, m.checkInvariants())
+
+	// Each further write evacuates the bucket at nevacuate: key k touches
+	// old bucket k, already evacuated, and paces bucket k+2. Key 14 paces
+	// bucket 15, the last: the growth is done. But the rebuilt chain of
+	// bucket 0 again holds 4 overflow buckets, so the same write, inserting
+	// a new key, starts another same-size growth at once (touching old
+	// bucket 14, then pacing 0) — why the default threshold is 2^min(B, 15).
+	rec.log = nil
+	for k := uint64(1); k <= 14; k++ {
+		m.Put(k, k) // keys 1..14 go to buckets 1..14
+	}
+	s = m.Stats()
+	require.Equal(t, 2, s.Events.SameSizeGrowths)
+	require.Equal(t, 16+2, s.Events.BucketsEvacuated)
+	require.True(t, s.Growing)
+	require.Equal(t, 1, s.Nevacuate)
+	var done, restart int
+	for i, l := range rec.log {
+		if strings.HasPrefix(l, "done {OldB:4 NewB:4 SameSize:true Count:47") {
+			done = i
+		}
+		if strings.HasPrefix(l, "start {OldB:4 NewB:4 SameSize:true Count:47 Overflow:4}") {
+			restart = i
+		}
+	}
+	require.Positive(t, done, "%q", rec.log)
+	require.Equal(t, done+1, restart, "the growth restarts right after it ends")
+	require.NoError(t, m.checkInvariants())
+}
+
+func TestStatsReseedsClearsIterators(t *testing.T) {
+	var rec recorder
+	m := New[int, int](0, WithSeed(7), WithTracer(rec.tracer()))
+	seed0 := m.Stats().Seed
+	m.Put(1, 1)
+	m.Put(2, 2)
+	m.Delete(1)
+	require.Equal(t, 0, m.Stats().Events.Reseeds, "not empty yet")
+	m.Delete(2)
+	require.Equal(t, 1, m.Stats().Events.Reseeds)
+	require.NotEqual(t, seed0, m.Stats().Seed)
+	m.Delete(3) // on an empty map: nothing
+	m.Clear()   // likewise
+	require.Equal(t, Events{Reseeds: 1}, m.Stats().Events)
+	m.Put(3, 3)
+	m.Clear()
+	require.Equal(t, Events{Reseeds: 2, Clears: 1}, m.Stats().Events)
+	require.Equal(t, []string{"reseed clear=false", "reseed clear=true"}, rec.log)
+
+	require.False(t, m.Stats().Iterator)
+	m.Put(4, 4)
+	for range m.All() {
+		break
+	}
+	s := m.Stats()
+	require.True(t, s.Iterator)
+	require.True(t, s.OldIterator)
+	// An iteration of an empty map marks nothing.
+	e := New[int, int](0)
+	for range e.All() {
+	}
+	require.False(t, e.Stats().Iterator)
+}
+
+func TestStatsProbes(t *testing.T) {
+	m := New[uint64, int](0, WithHasher(hash.Constant[uint64]{Value: 1 << 60}))
+	for k := range uint64(8) {
+		m.Put(k, 0)
+	}
+	m.Get(3) // compares keys 0..3: 1 hit, 3 false positives
+	m.Get(99)
+	p := m.Stats().Probes
+	if !probesEnabled {
+		require.Equal(t, Probes{}, p, "no counting without -tags hmapprobe")
+		return
+	}
+	require.Equal(t, Probes{
+		Enabled: true, Lookups: 2, Hits: 1, Misses: 1,
+		KeysComparedHit: 4, KeysComparedMiss: 8, FalsePositives: 3 + 8,
+		BucketsVisited: 2,
+	}, p)
+}
+
+// TestPanickingTracer: a tracer that panics on every event cannot lose or
+// corrupt anything: each write completes, the panic leaves it, and the
+// map's contents stay those of the model.
+func TestPanickingTracer(t *testing.T) {
+	boom := func() { panic("tracer says no") }
+	tr := &Tracer{
+		GrowStart:         func(GrowEvent) { boom() },
+		BucketEvacuated:   func(EvacuateEvent) { boom() },
+		GrowDone:          func(GrowEvent) { boom() },
+		OverflowAllocated: func(OverflowEvent) { boom() },
+		Reseed:            func(ReseedEvent) { boom() },
+	}
+	m := New[int, int](0, WithTracer(tr), WithSeed(3), WithOverflowThreshold(3))
+	model := map[int]int{}
+	r := rand.New(rand.NewPCG(1, 2))
+	panics := 0
+	try := func(f func()) {
+		defer func() {
+			if v := recover(); v != nil {
+				require.Equal(t, "tracer says no", v)
+				panics++
+			}
+		}()
+		f()
+	}
+	for i := range 20000 {
+		k := r.IntN(2000)
+		switch op := r.IntN(10); {
+		case op < 6:
+			try(func() { m.Put(k, i) })
+			model[k] = i
+		case op < 9:
+			try(func() { m.Delete(k) })
+			delete(model, k)
+		case i%500 == 0:
+			try(func() { m.Clear() })
+			clear(model)
+		default:
+			// Ptr delivers its events before returning: if the tracer
+			// panics, the key is present but the caller's update
+			// through the pointer never runs.
+			updated := false
+			try(func() { *m.Ptr(k) += 1; updated = true })
+			if updated {
+				model[k]++
+			} else {
+				model[k] += 0
+			}
+		}
+		require.Equal(t, len(model), m.Len())
+		if i%1000 == 0 {
+			require.NoError(t, m.checkInvariants())
+		}
+	}
+	require.Greater(t, panics, 50, "the tracer was called")
+	require.NoError(t, m.checkInvariants())
+	n := 0
+	for k, v := range m.All() {
+		want, ok := model[k]
+		require.True(t, ok, "key %d is not in the model", k)
+		require.Equal(t, want, v, "key %d", k)
+		n++
+	}
+	require.Equal(t, len(model), n)
+}
+
+// TestTracerMayWrite: a tracer can write to the map it watches; its
+// writes' events are delivered after the current ones.
+func TestTracerMayWrite(t *testing.T) {
+	var m *Map[int, int]
+	var log []string
+	m = New[int, int](0, WithTracer(&Tracer{
+		GrowStart: func(e GrowEvent) {
+			log = append(log, fmt.Sprintf("grow to %d", e.NewB))
+			if e.NewB == 1 {
+				m.Put(-1, -1) // inside the event of the first growth
+			}
+		},
+	}))
+	for i := range 14 {
+		m.Put(i, i)
+	}
+	require.Equal(t, 15, m.Len())
+	require.Equal(t, -1, m.At(-1))
+	require.Equal(t, []string{"grow to 1", "grow to 2"}, log)
+	require.NoError(t, m.checkInvariants())
+}
