@@ -34,7 +34,10 @@
 //
 // A growth moves entries incrementally: every write to a growing table first
 // evacuates the old bucket it is about to touch, then Pace more buckets in
-// order. With the default pace of 1 a growth finishes in at most 2^(B-1)
-// writes, before the next one could be due. Pace 0 evacuates the whole table
-// when the growth starts, as a stop-the-world comparison.
+// order. With the default pace of 1 a growth finishes within 2^(B-1)
+// writes, and at the default load factor inserts alone cannot make the next
+// growth due before then; at a load factor below 1 they can, and one write
+// then finishes a growth and starts the next, as the runtime would. Pace 0
+// evacuates the whole table when the growth starts, as a stop-the-world
+// comparison.
 package grow

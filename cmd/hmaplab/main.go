@@ -7,6 +7,8 @@
 //
 // Commands:
 //
+//	tour     a guided tour of a map's life: buckets, tophash, overflow,
+//	         growth, evacuation, deletes, same-size growth
 //	memory   bytes per entry and GC-scannable heap, hmap against the builtin map
 //	help     list the commands
 package main
@@ -26,6 +28,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"tour", "a guided tour of a map's life, from empty to grown, drawn step by step", runTour},
 		{"memory", "bytes per entry and GC-scannable heap, hmap against the builtin map", runMemory},
 	}
 }

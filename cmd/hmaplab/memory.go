@@ -23,7 +23,16 @@ func measure(build func() any) footprint {
 	m := build()
 	after := heapNow()
 	runtime.KeepAlive(m)
-	return footprint{after.bytes - before.bytes, after.scannable - before.scannable}
+	return footprint{growth(before.bytes, after.bytes), growth(before.scannable, after.scannable)}
+}
+
+// growth is after - before, or 0 if the figure went down meanwhile (other
+// objects were freed): the map added nothing measurable to it.
+func growth(before, after uint64) uint64 {
+	if after < before {
+		return 0
+	}
+	return after - before
 }
 
 func heapNow() footprint {
