@@ -1,33 +1,15 @@
 package table
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -run %s -update to create it", t.Name())
-	require.Equal(t, string(want), got, "output differs from %s (rerun with -update if intended)", path)
-}
 
 func render[K comparable, V any](m *Map[K, V], o RenderOptions) string {
 	var sb strings.Builder
@@ -86,7 +68,7 @@ func TestRenderGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			golden(t, c.name, c.got)
+			golden.Check(t, c.name, c.got)
 			if !strings.Contains(c.name, "keys") && c.name != "growing" && c.name != "chained" {
 				for _, line := range strings.Split(c.got, "\n") {
 					require.LessOrEqual(t, visibleWidth(line), Width, "line too wide: %q", line)

@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,9 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
 
 // runTourArgs runs "hmaplab tour args..." and returns its exit code, stdout
 // and stderr. Tests never pass -step, so nothing sleeps.
@@ -63,19 +59,6 @@ func tourWith(t *testing.T, args ...string) (*tourResult, string) {
 	return res, out.String()
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./cmd/hmaplab -run %s -update to create it", t.Name())
-	require.Equal(t, string(want), got, "output differs from %s (rerun with -update if intended)", path)
-}
-
 // The acceptance run: "hmaplab tour -seed 1" prints the whole story and
 // exits 0, the same text under every toolchain (XXH3 and the fixed seed are
 // platform-independent).
@@ -83,7 +66,7 @@ func TestTourGolden(t *testing.T) {
 	code, out, errOut := runTourArgs(t, "-seed", "1")
 	require.Equal(t, 0, code, errOut)
 	require.Empty(t, errOut)
-	golden(t, "tour_seed1", out)
+	golden.Check(t, "tour_seed1", out)
 }
 
 func TestTourDeterministic(t *testing.T) {
