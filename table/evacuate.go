@@ -43,7 +43,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 				var useY uint8
 				if !same {
 					h := m.hash(k)
-					if m.flags&flagIterator != 0 && *k != *k {
+					if *k != *k && m.iterating() {
 						// A NaN's hash is not reproducible, but an
 						// iterator must agree with this choice: let the
 						// low bit of the old tophash decide, and take a
@@ -70,7 +70,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		// Drop the old references so the collector can free what they
 		// point to, unless an iterator may still read them. The tophash
 		// bytes stay: they carry the evacuation marks.
-		if m.flags&flagOldIterator == 0 && m.hasPointers {
+		if m.hasPointers && m.flags&flagOldIterator == 0 && m.iterators.Load() == 0 {
 			b.Keys = [bucket.SlotCount]K{}
 			b.Elems = [bucket.SlotCount]V{}
 			b.SetOverflow(nil)

@@ -48,6 +48,7 @@ func (m *Map[K, V]) assign(key K) *V {
 		m.nextSpare = 1
 	}
 	top := bucket.Tophash(h)
+	grew := false
 
 again:
 	idx := h & m.bucketMask()
@@ -87,9 +88,13 @@ search:
 	}
 
 	// key is new. A growth that is due starts now, and changes where key
-	// belongs, so search again.
-	if !m.growing() && (m.policy.OverLoad(m.count+1, m.B) || m.policy.TooManyOverflow(m.noverflow, m.B)) {
+	// belongs, so search again. One growth per insert: with a tuned
+	// policy a growth can end within this write and leave the table still
+	// over a threshold, and starting another would never end. (With the
+	// runtime's policy that cannot happen.)
+	if !grew && !m.growing() && (m.policy.OverLoad(m.count+1, m.B) || m.policy.TooManyOverflow(m.noverflow, m.B)) {
 		m.startGrowth()
+		grew = true
 		goto again
 	}
 	if freeB == nil {

@@ -18,7 +18,10 @@ import (
 func (m *Map[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		var it iterator[K, V]
-		it.init(m)
+		if !it.init(m) {
+			return
+		}
+		defer it.done()
 		for it.next() {
 			if !yield(it.key, it.elem) {
 				return
@@ -31,7 +34,10 @@ func (m *Map[K, V]) All() iter.Seq2[K, V] {
 func (m *Map[K, V]) Keys() iter.Seq[K] {
 	return func(yield func(K) bool) {
 		var it iterator[K, V]
-		it.init(m)
+		if !it.init(m) {
+			return
+		}
+		defer it.done()
 		for it.next() {
 			if !yield(it.key) {
 				return
@@ -44,7 +50,10 @@ func (m *Map[K, V]) Keys() iter.Seq[K] {
 func (m *Map[K, V]) Values() iter.Seq[V] {
 	return func(yield func(V) bool) {
 		var it iterator[K, V]
-		it.init(m)
+		if !it.init(m) {
+			return
+		}
+		defer it.done()
 		for it.next() {
 			if !yield(it.elem) {
 				return
@@ -55,7 +64,8 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 
 // iterator is the state of one iteration: the runtime's hiter.
 type iterator[K comparable, V any] struct {
-	m       *Map[K, V]
+	m       *Map[K, V]            // nil once the iteration is over
+	owner   *Map[K, V]            // the map, for done
 	buckets []bucket.Bucket[K, V] // the array when the iteration started
 	// Keep the overflow buckets of buckets (and of the old array, if a
 	// growth was in progress) alive, whatever the map does meanwhile.
@@ -69,6 +79,7 @@ type iterator[K comparable, V any] struct {
 	i           uint8                // next slot (before rotation) of b
 	B           uint8                // m.B when the iteration started
 	wrapped     bool                 // bucket has wrapped past the end
+	clears      int                  // m's Clear count when it started
 
 	key  K
 	elem V
@@ -76,12 +87,16 @@ type iterator[K comparable, V any] struct {
 
 const noCheck = ^uintptr(0) // not a bucket index
 
-// init starts an iteration of m. An empty map yields nothing and draws no
-// random value.
-func (it *iterator[K, V]) init(m *Map[K, V]) {
+// init starts an iteration of m and reports whether there is anything to
+// iterate; if so, the caller must call done when the iteration ends. An
+// empty map yields nothing and draws no random value.
+func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	if m.count == 0 {
-		return
+		return false
 	}
+	m.iterators.Add(1)
+	it.owner = m
+	it.clears = m.events.Clears
 	it.m = m
 	it.B = m.B
 	it.buckets = m.buckets
@@ -97,6 +112,12 @@ func (it *iterator[K, V]) init(m *Map[K, V]) {
 	if f := atomic.LoadUint32(&m.flags); f&(flagIterator|flagOldIterator) != flagIterator|flagOldIterator {
 		atomic.OrUint32(&m.flags, flagIterator|flagOldIterator)
 	}
+	return true
+}
+
+// done ends an iteration begun by a successful init.
+func (it *iterator[K, V]) done() {
+	it.owner.iterators.Add(-1)
 }
 
 // next advances to the next entry, stores it in it.key and it.elem, and
@@ -109,6 +130,12 @@ func (it *iterator[K, V]) next() bool {
 	flags := atomic.LoadUint32(&m.flags)
 	if flags&flagWriting != 0 {
 		panic(errIterWrite)
+	}
+	if m.events.Clears != it.clears {
+		// Cleared: nothing present at the start is left, and the arrays
+		// an iteration may still hold are no longer marked by Clear.
+		it.m = nil
+		return false
 	}
 	b, i, checkBucket := it.b, it.i, it.checkBucket
 	for {
@@ -132,10 +159,14 @@ func (it *iterator[K, V]) next() bool {
 				continue
 			}
 			k := &b.Keys[slot]
-			if checkBucket != noCheck && !m.sameSizeGrow() {
-				// b is an old bucket that had not been evacuated when we
-				// reached it; it holds the entries of two new buckets.
-				// Yield only those of the one we are at.
+			if checkBucket != noCheck {
+				// b is an old bucket of a doubling that had not been
+				// evacuated when we reached it; it holds the entries of
+				// two new buckets. Yield only those of the one we are at.
+				// (Decided once per bucket: the runtime re-checks the
+				// growth kind at each slot, so a same-size growth starting
+				// in the loop body makes it yield the sibling's entries
+				// too, which are yielded again at the sibling.)
 				if *k == *k {
 					if m.hash(k)&(uintptr(1)<<it.B-1) != checkBucket {
 						continue
@@ -178,10 +209,20 @@ func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 		// only those that belong here.
 		ob := &m.oldbuckets[idx&m.oldbucketMask()]
 		if !ob.Evacuated() {
+			if m.sameSizeGrow() {
+				return ob, noCheck // all of its entries belong here
+			}
 			return ob, idx
 		}
 	}
 	return &it.buckets[idx], noCheck
+}
+
+// iterating reports whether an iteration may be reading the table: one
+// started since the last growth began (the runtime's flag), or one still
+// in progress.
+func (m *Map[K, V]) iterating() bool {
+	return m.flags&flagIterator != 0 || m.iterators.Load() > 0
 }
 
 // keepOverflow returns the overflow list of the current array, creating it

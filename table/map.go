@@ -52,6 +52,12 @@ type Map[K comparable, V any] struct {
 	// array's chains exactly; noverflow is the runtime's estimate.
 	nOverflow, nOldOverflow int
 
+	// iterators counts the iterations in progress. The runtime cannot know
+	// when an iteration ends and keeps only the iterator flags, which a
+	// second growth during one iteration clears; a range-over-func loop
+	// ends visibly, so hmap counts them, and protects what they read.
+	iterators atomic.Int32
+
 	events  Events        // cumulative counts, for Stats
 	probes  probeCounters // per-lookup counts, with -tags hmapprobe
 	tracer  *Tracer       // nil unless WithTracer

@@ -60,7 +60,7 @@ func (m *Map[K, V]) chainsHaveHoles() bool {
 func (m *Map[K, V]) rebuild(newB uint8) {
 	old, oldN := m.buckets, uintptr(1)<<m.B
 	flags := m.flags
-	mark := flags&flagIterator != 0 // an iterator may be walking old
+	mark := m.iterating() // an iterator may be walking old
 
 	m.events.Shrinks++
 	if m.count == 0 {
