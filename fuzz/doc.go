@@ -43,15 +43,15 @@
 //
 //	go test ./fuzz -rapid.checks=400 -rapid.steps=50 -hmap.minsteps=10000
 //
-// The Go 1.23 runtime's map breaks the iteration guarantees in a few rare
-// cases, all of which table.Map reproduces (a bucket's filter decided by
-// the growth in progress rather than the one that gave the bucket; old
-// buckets cleared under an iterator after two growths; Clear not ending an
-// iteration walking an older array). The checks tolerate exactly those
-// cases, each under a constant (tolerateStaleFilter, tolerateUnprotectedOld,
-// tolerateStaleClear) whose comment has a reproduction, and count how often
-// they did. Likewise avoidOverflowLoop keeps the maps away from the tuned
-// policies under which table.Map's Put never returns.
+// The checks state these guarantees plainly and admit no exception, even
+// though the Go 1.23 runtime's map breaks them in a few rare cases: an
+// iteration can yield entries twice, or miss NaN entries, when the growth
+// in progress changes while it walks an old bucket; yield the zero key
+// again and miss entries after two growths in one loop; and yield NaN
+// entries removed by a Clear in the loop body. hmap deliberately fixes
+// these defects rather than reproducing them, and also no longer lets one
+// Put start growth after growth under a tuned overflow threshold;
+// table/iter_regress_test.go has a deterministic regression test for each.
 //
 // With -tags hmapdebug, every write to a table.Map also verifies all of
 // its internal invariants:

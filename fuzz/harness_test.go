@@ -35,11 +35,6 @@ type coverage struct {
 	unhashableEmpty   atomic.Int64 // ... while the map was empty
 	clones            atomic.Int64 // a clone was made and checked
 	clonesWhileGrow   atomic.Int64 // ... of a map in the middle of a growth
-	staleFilterDups   atomic.Int64 // entries yielded twice, as the runtime does (tolerateStaleFilter)
-	staleFilterMisses atomic.Int64 // NaN entries missed, as the runtime does (tolerateStaleFilter)
-	unprotectedDups   atomic.Int64 // zero keys yielded again, as the runtime does (tolerateUnprotectedOld)
-	unprotectedMisses atomic.Int64 // entries missed, as the runtime does (tolerateUnprotectedOld)
-	staleClearNaNs    atomic.Int64 // cleared NaN entries yielded, as the runtime does (tolerateStaleClear)
 }
 
 func (c *coverage) reset() {
@@ -49,13 +44,10 @@ func (c *coverage) reset() {
 func (c *coverage) String() string {
 	return fmt.Sprintf("iterations started while growing %d, growths during iteration %d, same-size growths %d, "+
 		"clears in loop %d, breaks %d, NaN puts %d, key rewrites %d, unhashable panics %d (on empty maps %d), "+
-		"clones %d (while growing %d); runtime-like anomalies: duplicates %d and NaN entries missed %d after a change of growth, "+
-		"zero keys yielded again %d and entries missed %d after growths without the iterator flags, "+
-		"cleared NaN entries yielded %d",
+		"clones %d (while growing %d)",
 		c.itersWhileGrowing.Load(), c.growthsInIter.Load(), c.sameSizeGrowths.Load(),
 		c.clearsInIter.Load(), c.breaks.Load(), c.nanPuts.Load(), c.keyRewrites.Load(),
-		c.unhashable.Load(), c.unhashableEmpty.Load(), c.clones.Load(), c.clonesWhileGrow.Load(), c.staleFilterDups.Load(), c.staleFilterMisses.Load(),
-		c.unprotectedDups.Load(), c.unprotectedMisses.Load(), c.staleClearNaNs.Load())
+		c.unhashable.Load(), c.unhashableEmpty.Load(), c.clones.Load(), c.clonesWhileGrow.Load())
 }
 
 var cov coverage
@@ -74,9 +66,6 @@ type keyType[K comparable] struct {
 	// dynamic type is not comparable. The harness then runs each map
 	// operation under recover and compares the panics.
 	mayPanic bool
-	// pointers is set for key types with pointers, whose old buckets an
-	// evacuation clears.
-	pointers bool
 	hashers  []hasherChoice[K]
 }
 
@@ -561,122 +550,6 @@ func (h *harness[K]) checkPair(p *pair[K]) {
 // maxLookups bounds the keys a full check looks up.
 const maxLookups = 64
 
-// tolerateStaleFilter lets an iteration yield an entry twice, or miss a
-// NaN entry, in the cases where the Go 1.23 runtime's map does too (found
-// by these tests, both confirmed against go1.23.12's builtin map). When an
-// iteration starts during a growth, or a growth starts at the size the
-// iteration started at, the iterator walks old buckets not yet evacuated,
-// and keeps only the entries bound for the new bucket it is at if the
-// growth doubles the table. It decides that at each entry, from the growth
-// in progress then, not from the one that gave it the old bucket
-// (iterator.next: "checkBucket != noCheck && !m.sameSizeGrow()", as in the
-// runtime's mapiternext). So if the growth changes while it walks a
-// bucket:
-//
-//   - a doubling, then a same-size growth: the iterator stops filtering and
-//     also yields the rest of the old bucket's entries bound for the
-//     sibling bucket, which it yields again there (example below);
-//
-//   - a same-size growth, which then ends: the iterator starts filtering an
-//     old bucket every entry of which belongs where it is. Other keys pass
-//     (their hash says so), but a NaN's hash is not reproducible, and the
-//     filter keeps a NaN only if a bit of its tophash agrees, so NaN
-//     entries present for the whole loop are missed. Builtin map,
-//     go1.23.12: 40 NaN keys in make(map[float64]int, 60), churn other
-//     keys until a same-size growth is in progress, range m and, after the
-//     first entry, update keys until the growth ends: about one iteration
-//     in three misses NaN entries.
-//
-// A deterministic case of the first, with the runtime's growth policy:
-//
-//	m := table.New[int64, int](0, table.WithHasher[int64](hash.Identity[int64]{}), table.WithSeed(1))
-//	for k := range int64(53) {
-//		m.Put(k, 0) // the 53rd Put starts doubling 8 buckets to 16
-//	}
-//	first := true
-//	for k := range m.All() { // yields 15 twice
-//		if first {
-//			first = false
-//			// Fill the chain of bucket r (keys 1<<20 + r + 16j, j < 30),
-//			// then empty it, for r = 0, 1, ..., until a same-size growth
-//			// starts; stop there.
-//		}
-//	}
-//
-// The tolerance applies only when such a change was seen during the loop
-// (between two entries): duplicates after a doubling turned into a
-// same-size growth, missed NaN entries after a same-size growth ended or
-// turned into a doubling. cov.staleFilterDups and cov.staleFilterMisses
-// count its uses. Set it to false to hold table.Map to its documented
-// guarantee, once the iterator records, per old bucket, whether it came
-// from a doubling.
-const tolerateStaleFilter = false
-
-// tolerateUnprotectedOld lets an iteration yield the zero key more than
-// once and miss entries in the case where the Go 1.23 runtime's map does
-// too (found by these tests, confirmed against go1.23.12's builtin map
-// with string keys): a growth starts during the loop, then a second one.
-// The first growth turns the iterator flag into the old-iterator flag, the
-// second clears both, although the iterator may still walk the second
-// growth's old array: when the iteration started at the current size
-// (it.B == B) the iterator reads the old array's buckets that are not yet
-// evacuated. Evacuating one, which with no old-iterator flag also clears
-// its keys, elems and overflow link when they hold pointers, pulls the
-// bucket from under the iterator: its next slots read as evacuated zero
-// keys, which it looks up (yielding the zero key's entry again if there is
-// one), and the rest of the chain is cut off (its entries are missed).
-// table.Map manages the flags as the runtime does (startGrowth, evacuate).
-// A builtin-map reproduction, go1.23.12:
-//
-//	m := make(map[string]int, 60) // B = 4
-//	m[""] = -1
-//	for k := range 30 {
-//		m[fmt.Sprint("k", k)] = k
-//	}
-//	// range m; after the first entry, churn (insert new keys, delete
-//	// older ones, ~30 live) until a same-size growth starts, then until
-//	// it ends, then until another one starts; after each later entry k,
-//	// m[k] = v+1 (evacuating the bucket being walked). Within a few
-//	// trials "" is yielded 8 times and k18, k21, present throughout, never.
-//
-// The tolerance applies only to keys with pointers and when a growth was
-// seen in progress without the old-iterator flag during the loop;
-// cov.unprotectedDups and cov.unprotectedMisses count its uses. Set it to
-// false to hold table.Map to its documented guarantee ("an entry present
-// for the whole loop is yielded exactly once"), once the flags survive
-// growths for as long as an iteration is in progress.
-const tolerateUnprotectedOld = false
-
-// tolerateStaleClear lets an iteration yield, after a Clear in the loop
-// body, NaN entries the Clear removed, in the case where the Go 1.23
-// runtime's map does too (found by these tests, confirmed against
-// go1.23.12's builtin map): a growth began or ended during the loop before
-// the Clear. Clear marks the current and old arrays empty so that
-// iterations in progress end (Go issue 59411), but the iterator may be
-// walking an array that is neither any more; there every entry is marked
-// evacuated, and an evacuated NaN is yielded as it is, without a lookup,
-// on the grounds that a NaN entry cannot be deleted, which Clear does.
-// table.Map's Clear and iterator do the same. Builtin-map reproduction,
-// go1.23.12 (go1.24's maps yield nothing):
-//
-//	m := map[float64]int{}
-//	for i := range 8 {
-//		m[math.NaN()] = i
-//	}
-//	first := true
-//	for k, v := range m { // yields NaN entries after clear(m), len(m) == 0
-//		if first {
-//			first = false
-//			m[0], m[1], m[2] = 0, 1, 2 // one growth, completed at once
-//			clear(m)
-//		}
-//	}
-//
-// The tolerance covers exactly the NaN entries removed by such a Clear;
-// cov.staleClearNaNs counts its uses. Set it to false once Clear also ends
-// iterations walking older arrays.
-const tolerateStaleClear = false
-
 // growths returns how many growths a map has started.
 func growths(st table.Stats) int { return st.Events.Growths + st.Events.SameSizeGrowths }
 
@@ -718,7 +591,9 @@ type bodyStep[K comparable] struct {
 //   - if the loop runs to the end, every entry present for the whole loop
 //     (not deleted by the body, not removed by a Clear) was yielded.
 //
-// NaN entries are told apart by their elems, which are unique.
+// They hold without exception, also where Go 1.23's builtin map breaks
+// them (see the package doc). NaN entries are told apart by their elems,
+// which are unique.
 func (h *harness[K]) iterate(maxBody int, next func(yielded K) bodyStep[K]) {
 	p := h.p()
 	var zero K
@@ -745,10 +620,6 @@ func (h *harness[K]) iterate(maxBody int, next func(yielded K) bodyStep[K]) {
 	body, n := 0, 0
 	broke := false
 	lastGrowths := growths(st0)
-	// See tolerateStaleFilter, tolerateUnprotectedOld, tolerateStaleClear.
-	prev := st0
-	filterDropped, filterAdded, unprotected := false, false, false
-	staleNaN := map[int]bool{}
 	// Each entry is yielded at most once, so a loop yields at most the
 	// entries it started with plus those the body inserted.
 	limit := len(p.model)
@@ -763,18 +634,11 @@ loop:
 			h.failf("iteration yields %d entries, more than the %d present or inserted since it began", n, limit)
 		}
 		if isNaN(k) {
-			switch {
-			case p.nans[v]:
-			case tolerateStaleClear && staleNaN[v]:
-				cov.staleClearNaNs.Add(1)
-			default:
+			if !p.nans[v] {
 				h.failf("iteration yields a NaN entry with elem %d, which is not in the map", v)
 			}
 			if yieldedNaN[v] {
-				if !(tolerateStaleFilter && filterDropped) {
-					h.failf("iteration yields the NaN entry with elem %d twice", v)
-				}
-				cov.staleFilterDups.Add(1)
+				h.failf("iteration yields the NaN entry with elem %d twice", v)
 			}
 			yieldedNaN[v] = true
 		} else {
@@ -784,10 +648,6 @@ loop:
 				h.failf("iteration yields %#v = %d, which is not in the map (deleted before it was reached?)", k, v)
 			case v != want:
 				h.failf("iteration yields %#v = %d, want the latest elem %d", k, v, want)
-			case yielded[k] && tolerateStaleFilter && filterDropped:
-				cov.staleFilterDups.Add(1)
-			case yielded[k] && tolerateUnprotectedOld && unprotected && k == zero:
-				cov.unprotectedDups.Add(1)
 			case yielded[k]:
 				h.failf("iteration yields %#v twice", k)
 			case !h.kt.same(p.last[k], k):
@@ -840,13 +700,6 @@ loop:
 				}
 			}
 		case actClear:
-			// See tolerateStaleClear.
-			now := p.m.Stats()
-			if growths(now) != growths(st0) || (st0.Growing && !now.Growing) {
-				for v := range p.nans {
-					staleNaN[v] = true
-				}
-			}
 			h.clear()
 			clear(live)
 			clear(yielded)
@@ -873,38 +726,16 @@ loop:
 			cov.growthsInIter.Add(int64(g - lastGrowths))
 			lastGrowths = g
 		}
-		switch {
-		case prev.Growing && !prev.SameSizeGrow && st.SameSizeGrow:
-			filterDropped = true
-		case prev.SameSizeGrow && !st.SameSizeGrow:
-			filterAdded = true
-		}
-		prev = st
-		if st.Growing && !st.OldIterator && h.kt.pointers {
-			unprotected = true
-		}
 	}
 	if !broke {
-		missed := 0
 		for k := range live {
 			if !yielded[k] {
-				if !(tolerateUnprotectedOld && unprotected) {
-					h.failf("iteration misses %#v, present for the whole loop", k)
-				}
-				missed++
+				h.failf("iteration misses %#v, present for the whole loop", k)
 			}
 		}
-		cov.unprotectedMisses.Add(int64(missed))
 		for v := range liveNaN {
 			if !yieldedNaN[v] {
-				switch {
-				case tolerateStaleFilter && filterAdded:
-					cov.staleFilterMisses.Add(1)
-				case tolerateUnprotectedOld && unprotected:
-					cov.unprotectedMisses.Add(1)
-				default:
-					h.failf("iteration misses the NaN entry with elem %d, present for the whole loop", v)
-				}
+				h.failf("iteration misses the NaN entry with elem %d, present for the whole loop", v)
 			}
 		}
 	}

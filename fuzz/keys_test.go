@@ -95,10 +95,9 @@ func sameString(a, b string) bool {
 }
 
 var stringKeys = &keyType[string]{
-	name:     "string",
-	decode:   stringKey,
-	same:     sameString,
-	pointers: true,
+	name:   "string",
+	decode: stringKey,
+	same:   sameString,
 	hashers: []hasherChoice[string]{
 		{"runtime", nil},
 		{"xxh3", hash.XXH3[string]{}},
@@ -255,7 +254,6 @@ var anyKeys = &keyType[any]{
 	decode:   anyKey,
 	same:     sameAny,
 	mayPanic: true,
-	pointers: true,
 	hashers: []hasherChoice[any]{
 		{"runtime", nil},
 		{"runtime-explicit", hash.NewRuntime[any]()},

@@ -112,28 +112,6 @@ func (pr *program[K]) run(r *reader) []K {
 	return keys
 }
 
-// avoidOverflowLoop keeps away from the policies that make Put loop
-// forever in table (found by these tests). When a growth completes within
-// the insert that started it (the old array is small, or the pace high, or
-// 0) and the table still has too many overflow buckets for its lowered
-// threshold (keys that collide), assign starts another same-size growth,
-// and another, without end. The runtime starts at most one growth per
-// insert (its threshold is never low enough for this to matter). Minimal
-// case, with the default pace:
-//
-//	m := table.New[int64, int](0, table.WithHasher[int64](hash.Constant[int64]{}),
-//		table.WithOverflowThreshold(0))
-//	for i := range int64(10) {
-//		m.Put(i, 0) // the 10th Put never returns
-//	}
-//
-// With the flag set, threshold 2^0 becomes 2^1 and a lowered threshold
-// keeps the default pace: with the pace at 1 only an old array of one or
-// two buckets is evacuated by a single insert, and such a table cannot
-// hold enough entries to have 2^1 overflow buckets after a same-size
-// growth. Set it to false once table is fixed.
-const avoidOverflowLoop = false
-
 // newMap builds the map the first three bytes describe.
 func newMap[K comparable](kt *keyType[K], c0, c1, c2 byte) (*table.Map[K, int], string) {
 	if c0&0xc0 == 0xc0 {
@@ -152,9 +130,6 @@ func newMap[K comparable](kt *keyType[K], c0, c1, c2 byte) (*table.Map[K, int], 
 	opts = append(opts, table.WithSeed(seed))
 	label += fmt.Sprintf(" seed %d", seed)
 	l, n := overflowLogs[c2&3], paces[c2>>2&3]
-	if avoidOverflowLoop && l >= 0 {
-		l, n = max(l, 1), -1
-	}
 	if l >= 0 {
 		opts = append(opts, table.WithOverflowThreshold(l))
 		label += fmt.Sprintf(" overflow threshold 2^%d", l)
