@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	steps := rapidSteps.Load()
-	if testing.Verbose() {
+	if testing.Verbose() || *minSteps > 0 {
 		fmt.Printf("rapid state machines: %d actions in all\n", steps)
 	}
 	if code == 0 && steps < *minSteps {
