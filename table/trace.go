@@ -54,17 +54,17 @@ type EvacuateEvent struct {
 
 // OverflowEvent describes a new overflow bucket.
 type OverflowEvent struct {
-	Bucket     int  // index of the chain's regular bucket
-	ChainLen   int  // buckets in the chain, the new one included
-	Spare      bool // taken from the array's preallocated buckets
-	SparesLeft int  // preallocated buckets still free afterwards
-	Overflow   uint16
+	Bucket     int    // index of the chain's regular bucket
+	ChainLen   int    // buckets in the chain, the new one included
+	Spare      bool   // taken from the array's preallocated buckets
+	SparesLeft int    // preallocated buckets still free afterwards
+	Overflow   uint16 // noverflow afterwards (see Stats.OverflowBuckets)
 }
 
 // ReseedEvent describes a change of hash seed.
 type ReseedEvent struct {
-	Old, New uint32
-	Clear    bool // caused by Clear rather than by deleting the last entry
+	Old, New uint32 // the seeds before and after
+	Clear    bool   // caused by Clear rather than by deleting the last entry
 }
 
 type eventKind uint8
