@@ -47,14 +47,20 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 	if probesEnabled {
 		return m.findProbed(key)
 	}
-	return m.search(key, flags)
-}
-
-// search looks key up in a non-empty map, counting nothing.
-func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 	h := m.hash(&key)
 	b := m.readBucket(h, flags)
 	if b, i := bucket.Search(b, bucket.Tophash(h), key); b != nil {
+		return &b.Keys[i], &b.Elems[i]
+	}
+	return nil, nil
+}
+
+// search is find's lookup alone, without checks or counting, for the
+// invariant checker. (find keeps its own copy: calling this from the hot
+// path costs a call the compiler does not inline.)
+func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
+	h := m.hash(&key)
+	if b, i := bucket.Search(m.readBucket(h, flags), bucket.Tophash(h), key); b != nil {
 		return &b.Keys[i], &b.Elems[i]
 	}
 	return nil, nil
