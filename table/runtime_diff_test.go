@@ -791,7 +791,7 @@ func (d *rtDiff[K, V]) logSummary() {
 func runRuntimeDiff[K comparable, V comparable](t *testing.T, cfg *rtDiffConfig[K, V], seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 
-	// Session 1: grow far, with updates and deletes along the way; empty
+	// Phase 1: grow far, with updates and deletes along the way; empty
 	// the map by deletes; refill; clear; refill and clear at random.
 	d := newRTDiff(t, "grow", cfg, 0)
 	x := &rtDriver[K, V]{d: d, r: r, set: newRTKeySet()}
@@ -818,11 +818,11 @@ func runRuntimeDiff[K comparable, V comparable](t *testing.T, cfg *rtDiffConfig[
 	x.mixed(cfg.bigKeys/4, 700, 100, 150, 49) // ~1 clear per 1000 ops
 	d.endPhase()
 	if d.emptied == 0 || d.clears == 0 || d.maxB < 10 {
-		t.Errorf("grow session did not exercise enough: max B %d, emptied %d, clears %d", d.maxB, d.emptied, d.clears)
+		t.Errorf("grow phase did not exercise enough: max B %d, emptied %d, clears %d", d.maxB, d.emptied, d.clears)
 	}
 	d.logSummary()
 
-	// Session 2: steady size with churn (delete a key, insert a fresh
+	// Phase 2: steady size with churn (delete a key, insert a fresh
 	// one). Holes left in overflow buckets make chains longer until the
 	// runtime starts a same-size growth; do it at a few sizes.
 	// The count stays at size, just under the load factor, so the table
@@ -853,7 +853,7 @@ func runRuntimeDiff[K comparable, V comparable](t *testing.T, cfg *rtDiffConfig[
 		}
 	}
 
-	// Session 3: a small key space hammered with everything, clears
+	// Phase 3: a small key space hammered with everything, clears
 	// included, so that growths, deletes during growth and emptying
 	// interleave in many ways.
 	d = newRTDiff(t, "small", cfg, 0)
