@@ -14,7 +14,7 @@ func (m *Map[K, V]) Clear() {
 	m.beginWrite()
 	// Mark everything empty, overflow buckets included, so that
 	// iterators still walking any of these buckets see nothing more.
-	markAllEmpty(m.buckets[:uintptr(1)<<m.B])
+	markAllEmpty(m.buckets[:uintptr(1)<<m.logB])
 	if m.oldbuckets != nil {
 		markAllEmpty(m.oldbuckets[:m.noldbuckets()])
 	}
@@ -30,7 +30,7 @@ func (m *Map[K, V]) Clear() {
 	m.events.Clears++
 	// Reuse the array, spares included, as if newly allocated.
 	clear(m.buckets)
-	m.nextSpare = uintptr(1) << m.B
+	m.nextSpare = uintptr(1) << m.logB
 	m.endWrite()
 	if len(m.pending) != 0 {
 		m.deliver()
@@ -55,18 +55,18 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		return dst
 	}
 	hint := m.count
-	if m.policy.OverLoad(hint, m.B) {
+	if m.policy.OverLoad(hint, m.logB) {
 		// Only during a same-size growth can a table be over its load;
 		// never make the copy bigger than the source.
-		hint = m.maxCount(m.B)
+		hint = m.maxCount(m.logB)
 	}
 	dst.hasher, dst.hashfn = m.hasher, m.hashfn
 	dst.policy, dst.hasPointers = m.policy, m.hasPointers
 	dst.source = m.source.Fork()
 	dst.seed = m.seed
-	dst.B = dst.policy.BForHint(hint)
-	if dst.B != 0 {
-		dst.buckets, dst.nextSpare = dst.newArray(dst.B)
+	dst.logB = dst.policy.BForHint(hint)
+	if dst.logB != 0 {
+		dst.buckets, dst.nextSpare = dst.newArray(dst.logB)
 	}
 	if m.count == 0 {
 		return dst
@@ -74,20 +74,20 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m.flags&flagWriting != 0 {
 		panic(errCloneWrite)
 	}
-	if m.B == 0 && m.oldbuckets == nil && m.buckets[0].Overflow() == nil {
+	if m.logB == 0 && m.oldbuckets == nil && m.buckets[0].Overflow() == nil {
 		// One bucket: copy it whole.
 		dst.buckets = []bucket.Bucket[K, V]{m.buckets[0]}
 		dst.nextSpare = 1
 		dst.count = m.count
 		return dst
 	}
-	if dst.B == 0 {
+	if dst.logB == 0 {
 		dst.buckets, dst.nextSpare = make([]bucket.Bucket[K, V], 1), 1
 	}
 
 	// Entries keep their hash (same seed), so a source chain can be
 	// appended to the destination bucket its index reduces to.
-	dstN, srcN := uintptr(1)<<dst.B, uintptr(1)<<m.B
+	dstN, srcN := uintptr(1)<<dst.logB, uintptr(1)<<m.logB
 	for i := uintptr(0); i < dstN; i++ {
 		d, pos := &dst.buckets[i], 0
 		for j := uintptr(0); j < srcN; j += dstN {

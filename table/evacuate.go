@@ -114,7 +114,7 @@ func (m *Map[K, V]) emitGrowDone(oldN uintptr) {
 		oldB++
 	}
 	m.emit(event{kind: evGrowDone, grow: GrowEvent{
-		OldB: oldB, NewB: m.B, SameSize: oldB == m.B, Count: m.count,
+		OldB: oldB, NewB: m.logB, SameSize: oldB == m.logB, Count: m.count,
 	}})
 }
 

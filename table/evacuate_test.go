@@ -19,7 +19,7 @@ func utEvacuate[K comparable, V any](m *Map[K, V], i uintptr) { m.evacuate(i, fa
 
 func TestEvacuateSplitXY(t *testing.T) {
 	m := utNewID[uint64, uint64](52) // hint 52 -> B = 3 (26 < 52 <= 52)
-	require.Equal(t, uint8(3), m.B)
+	require.Equal(t, uint8(3), m.logB)
 
 	// An old chain in bucket 5 of 18 keys (8 + 8 + 2 slots). Low bits:
 	// i<<4 | y<<3 | 5: bucket 5 for B = 3; after doubling, bit 3 (the new
@@ -318,7 +318,7 @@ func TestEvacuateMarkStepCap(t *testing.T) {
 		n, opts = 32, append(opts, WithLoadFactor(1, 64))
 	}
 	m := New[int, int](n, opts...)
-	require.Equal(t, uint8(11), m.B)
+	require.Equal(t, uint8(11), m.logB)
 	for k := 0; k < n; k++ {
 		m.Put(k, k)
 	}

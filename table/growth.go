@@ -6,7 +6,7 @@ package table
 // write (see growWork), unless the pace is 0.
 func (m *Map[K, V]) startGrowth() {
 	bigger := uint8(1)
-	if !m.policy.OverLoad(m.count+1, m.B) {
+	if !m.policy.OverLoad(m.count+1, m.logB) {
 		bigger = 0
 		m.flags |= flagSameSizeGrow
 		m.events.SameSizeGrowths++
@@ -15,18 +15,18 @@ func (m *Map[K, V]) startGrowth() {
 	}
 	if m.tracer != nil {
 		m.emit(event{kind: evGrowStart, grow: GrowEvent{
-			OldB: m.B, NewB: m.B + bigger, SameSize: bigger == 0, Count: m.count, Overflow: m.noverflow,
+			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.count, Overflow: m.noverflow,
 		}})
 	}
 	old := m.buckets
-	m.buckets, m.nextSpare = m.newArray(m.B + bigger)
+	m.buckets, m.nextSpare = m.newArray(m.logB + bigger)
 
 	// Iterators started so far walk what is now the old array.
 	flags := m.flags &^ (flagIterator | flagOldIterator)
 	if m.flags&flagIterator != 0 {
 		flags |= flagOldIterator
 	}
-	m.B += bigger
+	m.logB += bigger
 	m.flags = flags
 	m.oldbuckets = old
 	m.nevacuate = 0

@@ -25,7 +25,7 @@ type utHeader struct {
 
 func utHeaderOf[K comparable, V any](m *Map[K, V]) utHeader {
 	h := utHeader{
-		Count: m.count, B: m.B, Growing: m.oldbuckets != nil,
+		Count: m.count, B: m.logB, Growing: m.oldbuckets != nil,
 		SameSize: m.flags&flagSameSizeGrow != 0, Nevacuate: m.nevacuate,
 		OldLen: len(m.oldbuckets), Noverflow: m.noverflow,
 	}
@@ -106,7 +106,7 @@ func TestGrowthFirstFiveGrowths(t *testing.T) {
 			m.Put(n-1, n-1)
 		}
 		require.Equal(t, tr.before, utHeaderOf(m), "just before insert %d", tr.n)
-		oldB := m.B
+		oldB := m.logB
 		old := m.buckets
 		n++
 		m.Put(n-1, n-1)
@@ -174,7 +174,7 @@ func utCheckSplit(t *testing.T, m *Map[int, int], old []bucket.Bucket[int, int],
 
 func TestGrowthSameSize(t *testing.T) {
 	m := utNewID[int, int](14) // hint 14 -> B = 2, 4 buckets, no spares
-	require.Equal(t, uint8(2), m.B)
+	require.Equal(t, uint8(2), m.logB)
 	// Threshold: tooManyOverflowBuckets(noverflow, 2) is noverflow >= 2^2.
 	// Load limit: count+1 > 26 would double instead.
 	// For each bucket b, insert 9 keys b+4j (j=0..8): eight fill it and
@@ -237,7 +237,7 @@ func TestGrowthSameSize(t *testing.T) {
 // which only a same-size growth allows.
 func utSameSizeOverloaded(t *testing.T) *Map[int, int] {
 	m := utNewID[int, int](100) // hint 100 -> B = 4; limit 13*8 = 104
-	require.Equal(t, uint8(4), m.B)
+	require.Equal(t, uint8(4), m.logB)
 	// Buckets 0..14: 9 keys b+16j (an overflow bucket each), then delete
 	// j=0..2, leaving 6. Count at most 14*6+9 = 93 meanwhile.
 	for b := 0; b < 15; b++ {
@@ -288,7 +288,7 @@ func TestGrowthSameSizeOverLoad(t *testing.T) {
 	utInv(t, m)
 	// Now over the load factor and not growing: the next new key doubles.
 	m.Put(1000, 1000)
-	require.Equal(t, uint8(5), m.B)
+	require.Equal(t, uint8(5), m.logB)
 	require.True(t, m.growing())
 	require.False(t, m.sameSizeGrow())
 	utInv(t, m)
@@ -303,7 +303,7 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	// bytes; Go 1.23 size classes ... 2304, 2688 ...: 2688/144 = 18.67 ->
 	// 18 buckets, so 18 - 16 = 2 spares.
 	m := utNewID[int64, int64](100)
-	require.Equal(t, uint8(4), m.B)
+	require.Equal(t, uint8(4), m.logB)
 	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
 	require.False(t, m.hasPointers)
 	require.Equal(t, uintptr(18), grow.ArrayLen(4, 144, true))
@@ -365,7 +365,7 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 	t.Helper()
 	m := utNewID[K, V](hint)
 	n := uintptr(1) << wantB
-	require.Equal(t, wantB, m.B)
+	require.Equal(t, wantB, m.logB)
 	require.Equal(t, wantSize, unsafe.Sizeof(bucket.Bucket[K, V]{}))
 	require.Equal(t, !pointerFree, m.hasPointers)
 	require.Equal(t, wantLen, grow.ArrayLen(wantB, wantSize, pointerFree), "grow.ArrayLen vs hand computation")
@@ -511,7 +511,7 @@ func TestGrowthIteratorFlags(t *testing.T) {
 			// and, since it was set, sets oldIterator.
 			m.Put(52, 52)
 			require.True(t, m.growing())
-			require.Equal(t, uint8(4), m.B)
+			require.Equal(t, uint8(4), m.logB)
 			require.Equal(t, uint32(flagOldIterator), m.flags)
 		}
 	}
@@ -614,7 +614,7 @@ func TestGrowthCloneDuringSameSize(t *testing.T) {
 	utInv(t, c)
 	// The clone is overloaded too: its next new key doubles it.
 	c.Put(5000, 1)
-	require.Equal(t, uint8(5), c.B)
+	require.Equal(t, uint8(5), c.logB)
 	require.True(t, c.growing())
 	require.False(t, m.Has(5000))
 	utInv(t, c)

@@ -92,7 +92,7 @@ search:
 	// policy a growth can end within this write and leave the table still
 	// over a threshold, and starting another would never end. (With the
 	// runtime's policy that cannot happen.)
-	if !grew && !m.growing() && (m.policy.OverLoad(m.count+1, m.B) || m.policy.TooManyOverflow(m.noverflow, m.B)) {
+	if !grew && !m.growing() && (m.policy.OverLoad(m.count+1, m.logB) || m.policy.TooManyOverflow(m.noverflow, m.logB)) {
 		m.startGrowth()
 		grew = true
 		goto again
@@ -130,10 +130,10 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Buc
 		*list = append(*list, ovf)
 	}
 	var r uint32
-	if m.B >= 16 {
+	if m.logB >= 16 {
 		r = uint32(m.source.Next())
 	}
-	m.noverflow = grow.CountOverflow(m.noverflow, m.B, r)
+	m.noverflow = grow.CountOverflow(m.noverflow, m.logB, r)
 	m.nOverflow++
 	b.SetOverflow(ovf)
 	if m.tracer != nil {

@@ -50,7 +50,7 @@ func (b *BucketView[K, V]) Full() int {
 func (m *Map[K, V]) Inspect() View[K, V] {
 	v := View[K, V]{Stats: m.Stats()}
 	if m.buckets != nil {
-		v.Buckets = viewArray(m.buckets, 1<<m.B)
+		v.Buckets = viewArray(m.buckets, 1<<m.logB)
 	}
 	if m.oldbuckets != nil {
 		v.OldBuckets = viewArray(m.oldbuckets, int(m.noldbuckets()))
@@ -63,7 +63,7 @@ func (m *Map[K, V]) Inspect() View[K, V] {
 func (m *Map[K, V]) InspectBucket(old bool, i int) Chain[K, V] {
 	arr, n := m.buckets, 0
 	if arr != nil {
-		n = 1 << m.B
+		n = 1 << m.logB
 	}
 	if old {
 		arr, n = m.oldbuckets, 0

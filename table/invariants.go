@@ -36,9 +36,9 @@ func (m *Map[K, V]) checkInvariants() error {
 	if m.flags&flagWriting != 0 {
 		return fmt.Errorf("write flag set outside a write")
 	}
-	n := uintptr(1) << m.B
+	n := uintptr(1) << m.logB
 	if uintptr(len(m.buckets)) < n || m.nextSpare < n || m.nextSpare > uintptr(len(m.buckets)) {
-		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare, m.B)
+		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare, m.logB)
 	}
 	// (nevacuate keeps its final value after a growth, as in the runtime.)
 	if m.oldbuckets == nil && m.sameSizeGrow() {
@@ -97,14 +97,14 @@ func (m *Map[K, V]) checkInvariants() error {
 			pos++
 		}
 	}
-	if m.B < 16 && uintptr(m.noverflow) != overflow {
+	if m.logB < 16 && uintptr(m.noverflow) != overflow {
 		return fmt.Errorf("noverflow %d, but %d overflow buckets in the chains", m.noverflow, overflow)
 	}
 
 	if m.oldbuckets != nil {
 		on := m.noldbuckets()
 		if want := n >> 1; !m.sameSizeGrow() && on != want || m.sameSizeGrow() && on != n {
-			return fmt.Errorf("old array of %d buckets for B=%d, sameSize=%v", on, m.B, m.sameSizeGrow())
+			return fmt.Errorf("old array of %d buckets for B=%d, sameSize=%v", on, m.logB, m.sameSizeGrow())
 		}
 		if m.nevacuate >= on {
 			return fmt.Errorf("growing with nevacuate %d of %d", m.nevacuate, on)

@@ -77,7 +77,7 @@ type iterator[K comparable, V any] struct {
 	checkBucket uintptr              // see next; noCheck if not filtering
 	offset      uint8                // slot rotation, chosen at random
 	i           uint8                // next slot (before rotation) of b
-	B           uint8                // m.B when the iteration started
+	B           uint8                // m.logB when the iteration started
 	wrapped     bool                 // bucket has wrapped past the end
 	clears      int                  // m's Clear count when it started
 
@@ -98,13 +98,13 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	it.owner = m
 	it.clears = m.events.Clears
 	it.m = m
-	it.B = m.B
+	it.B = m.logB
 	it.buckets = m.buckets
 	it.overflow, it.oldoverflow = m.keepOverflow(), m.oldoverflow
 
 	r := uintptr(m.source.Next())
 	it.startBucket = r & m.bucketMask()
-	it.offset = uint8(r >> m.B & (bucket.SlotCount - 1))
+	it.offset = uint8(r >> m.logB & (bucket.SlotCount - 1))
 	it.bucket = it.startBucket
 	it.checkBucket = noCheck
 
@@ -203,7 +203,7 @@ func (it *iterator[K, V]) next() bool {
 // array, and the bucket to filter for (or noCheck).
 func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 	m := it.m
-	if m.growing() && it.B == m.B {
+	if m.growing() && it.B == m.logB {
 		// The iteration started during this growth. If this bucket's
 		// entries are still in the old array, walk them there, keeping
 		// only those that belong here.

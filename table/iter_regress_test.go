@@ -65,7 +65,7 @@ func TestIterRegressStaleFilterDuplicate(t *testing.T) {
 		m.Put(k, int(k)) // the 53rd Put starts doubling 8 buckets to 16
 	}
 	require.True(t, m.growing() && !m.sameSizeGrow(), "setup: no doubling in progress")
-	require.Equal(t, uint8(4), m.B)
+	require.Equal(t, uint8(4), m.logB)
 
 	yields := map[int64]int{}
 	first, sameSize := true, false

@@ -19,7 +19,7 @@ var junk [][]bucket.Bucket[uint64, uint64]
 // iteration would yield the junk written over it.
 func TestIteratorKeepsOverflowBucketsAlive(t *testing.T) {
 	m := New[uint64, uint64](9, WithHasher(hash.Identity[uint64]{}), WithSeed(1))
-	require.Equal(t, uint8(1), m.B) // two buckets, no spares: overflow is allocated
+	require.Equal(t, uint8(1), m.logB) // two buckets, no spares: overflow is allocated
 	inserted := map[uint64]bool{}
 	put := func(k uint64) { m.Put(k, k); inserted[k] = true }
 	for k := uint64(0); k < 16; k += 2 {
@@ -42,7 +42,7 @@ func TestIteratorKeepsOverflowBucketsAlive(t *testing.T) {
 		for k := uint64(1001); k < 3001; k += 2 {
 			put(k)
 		}
-		require.Greater(t, m.B, uint8(4))
+		require.Greater(t, m.logB, uint8(4))
 		require.False(t, m.growing())
 		for range 3 {
 			runtime.GC()

@@ -26,7 +26,7 @@ type Map[K comparable, V any] struct {
 
 	count     int    // live entries
 	flags     uint32 // flag* bits
-	B         uint8  // log2 of the number of regular buckets
+	logB      uint8  // log2 of the number of regular buckets (the runtime's B)
 	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
 	seed      uint32 // hash seed, redrawn when the map empties
 
@@ -155,9 +155,9 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
 		hint = 0
 	}
-	m.B = m.policy.BForHint(hint)
-	if m.B != 0 {
-		m.buckets, m.nextSpare = m.newArray(m.B)
+	m.logB = m.policy.BForHint(hint)
+	if m.logB != 0 {
+		m.buckets, m.nextSpare = m.newArray(m.logB)
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ func noescape(p unsafe.Pointer) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
 }
 
-func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<m.B - 1 }
+func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<m.logB - 1 }
 
 // growing reports whether a growth is in progress.
 func (m *Map[K, V]) growing() bool { return m.oldbuckets != nil }
@@ -214,7 +214,7 @@ func (m *Map[K, V]) sameSizeGrow() bool { return m.flags&flagSameSizeGrow != 0 }
 
 // noldbuckets returns the number of regular buckets of the old array.
 func (m *Map[K, V]) noldbuckets() uintptr {
-	oldB := m.B
+	oldB := m.logB
 	if !m.sameSizeGrow() {
 		oldB--
 	}

@@ -45,12 +45,12 @@ func TestInvalidOptions(t *testing.T) {
 func TestValidOptionsTakeEffect(t *testing.T) {
 	// Load factor 4: a hint of 33 needs 2^4 buckets (33 > 4*8), not 2^3.
 	m := New[int, int](33, WithLoadFactor(4, 1))
-	require.Equal(t, uint8(4), m.B)
-	require.Equal(t, uint8(3), New[int, int](33).B)
+	require.Equal(t, uint8(4), m.logB)
+	require.Equal(t, uint8(3), New[int, int](33).logB)
 	// The extreme valid settings.
 	full, err := TryNew[int, int](64, WithLoadFactor(8, 1), WithOverflowThreshold(0), WithEvacuationPace(0))
 	require.NoError(t, err)
-	require.Equal(t, uint8(3), full.B)
+	require.Equal(t, uint8(3), full.logB)
 
 	// Identity-hashed keys 0, 1, 2, ... fill buckets round-robin, at most 7
 	// per bucket when each growth triggers, so no overflow bucket ever
@@ -70,10 +70,10 @@ func TestValidOptionsTakeEffect(t *testing.T) {
 		for k := range uint64(104) {
 			p.Put(k, 0)
 		}
-		require.Equal(t, uint8(4), p.B)
+		require.Equal(t, uint8(4), p.logB)
 		require.False(t, p.growing())
 		p.Put(104, 0)
-		require.Equal(t, uint8(5), p.B, "pace %d", c.pace)
+		require.Equal(t, uint8(5), p.logB, "pace %d", c.pace)
 		require.Equal(t, c.growing, p.growing(), "pace %d", c.pace)
 		require.Equal(t, c.wantNevacuate, p.nevacuate, "pace %d", c.pace)
 		if c.growing {

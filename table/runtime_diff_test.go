@@ -563,7 +563,7 @@ func (d *rtDiff[K, V]) liveChain(old bool, i uintptr) {
 // reading hmap's buckets directly.
 func (d *rtDiff[K, V]) compareChain(old bool, i uintptr) {
 	d.liveChain(old, i)
-	arr, n := d.m.buckets, 1<<d.m.B
+	arr, n := d.m.buckets, 1<<d.m.logB
 	if old {
 		arr, n = d.m.oldbuckets, int(d.m.noldbuckets())
 	}

@@ -30,7 +30,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 		m.evacuate(m.nevacuate, true)
 	}
 	newB := m.policy.BForHint(m.count)
-	if newB < m.B || m.nOverflow > 0 && m.chainsHaveHoles() {
+	if newB < m.logB || m.nOverflow > 0 && m.chainsHaveHoles() {
 		m.rebuild(newB)
 	}
 	m.endWrite()
@@ -43,7 +43,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 // chainsHaveHoles reports whether some chain of the current array has a
 // free slot before its last bucket, so that rebuilding would shorten it.
 func (m *Map[K, V]) chainsHaveHoles() bool {
-	for i := range uintptr(1) << m.B {
+	for i := range uintptr(1) << m.logB {
 		for b := &m.buckets[i]; b.Overflow() != nil; b = b.Overflow() {
 			for _, t := range b.Tophash {
 				if bucket.IsEmpty(t) {
@@ -58,7 +58,7 @@ func (m *Map[K, V]) chainsHaveHoles() bool {
 // rebuild moves every entry into a new array of 2^newB buckets. The map
 // must not be growing.
 func (m *Map[K, V]) rebuild(newB uint8) {
-	old, oldN := m.buckets, uintptr(1)<<m.B
+	old, oldN := m.buckets, uintptr(1)<<m.logB
 	flags := m.flags
 	mark := m.iterating() // an iterator may be walking old
 
@@ -68,7 +68,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	} else {
 		m.buckets, m.nextSpare = m.newArray(newB)
 	}
-	m.B = newB
+	m.logB = newB
 	m.noverflow, m.nOverflow = 0, 0
 	m.overflow.Store(nil) // an iterator keeps the old list if it needs it
 	// Iterators started so far walk what is no longer the current array.

@@ -19,7 +19,7 @@ func TestShrinkReturnsToFreshSize(t *testing.T) {
 	for i := range int64(big) {
 		m.Put(i, i)
 	}
-	wantBigB := New[int, int](big).B
+	wantBigB := New[int, int](big).logB
 	require.Equal(t, wantBigB, m.Stats().B)
 	for i := int64(small); i < int64(big); i++ {
 		m.Delete(i)
@@ -80,7 +80,7 @@ func TestShrinkDuringGrowth(t *testing.T) {
 	_, _ = m.Shrink()
 	require.False(t, m.growing())
 	p := grow.Default()
-	require.Equal(t, p.BForHint(105), m.B)
+	require.Equal(t, p.BForHint(105), m.logB)
 	require.NoError(t, m.checkInvariants())
 	for i := range 105 {
 		require.Equal(t, i, m.At(i))
@@ -132,7 +132,7 @@ func TestShrinkDuringIteration(t *testing.T) {
 					}
 				}
 				m.Shrink()
-				require.Equal(t, uint8(8), m.B)
+				require.Equal(t, uint8(8), m.logB)
 				for j := 0; j < 20; j++ { // and after the shrink
 					kk := 1 + 3*r.IntN(1000)
 					if _, ok := model[kk]; ok && seen[kk] == 0 {

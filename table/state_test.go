@@ -106,7 +106,7 @@ func TestStateHintSizing(t *testing.T) {
 		}
 		// A small bucket type keeps the 1<<20 case at a few MB.
 		m := New[uint8, struct{}](c.hint, WithSeed(1))
-		require.Equal(t, c.B, m.B, "hint %d", c.hint)
+		require.Equal(t, c.B, m.logB, "hint %d", c.hint)
 		require.Zero(t, m.count)
 		if c.B == 0 {
 			// B = 0: the bucket is allocated by the first write.
@@ -123,7 +123,7 @@ func TestStateHintSizing(t *testing.T) {
 	// B=4; 16+2^(4-4) = 17 buckets of 144 bytes = 2448 bytes, rounded up to
 	// the 2688-byte size class, holds 2688/144 = 18 buckets.
 	m := New[int64, int64](100, WithSeed(1))
-	require.Equal(t, uint8(4), m.B)
+	require.Equal(t, uint8(4), m.logB)
 	require.Len(t, m.buckets, 18)
 	require.Equal(t, uintptr(16), m.nextSpare)
 }
@@ -131,7 +131,7 @@ func TestStateHintSizing(t *testing.T) {
 func TestStateLazyFirstBucket(t *testing.T) {
 	m := New[int, int](0, WithHasher[int](hash.Identity[int]{}), WithSeed(1))
 	require.Nil(t, m.buckets)
-	require.Equal(t, uint8(0), m.B)
+	require.Equal(t, uint8(0), m.logB)
 	utInv(t, m)
 	// Reads and deletes on the empty map allocate nothing.
 	_, ok := m.Get(3)
@@ -158,7 +158,7 @@ func TestStateLazyFirstBucket(t *testing.T) {
 	utInv(t, &z)
 	z.Put(1, 10)
 	require.Len(t, z.buckets, 1)
-	require.Equal(t, uint8(0), z.B)
+	require.Equal(t, uint8(0), z.logB)
 	v, ok := z.Get(1)
 	require.True(t, ok)
 	require.Equal(t, 10, v)
@@ -175,7 +175,7 @@ func TestStateNegativeAndHugeHint(t *testing.T) {
 	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
 	for _, hint := range []int{1 << 50, 1 << 62} {
 		m := New[int64, int64](hint, WithSeed(1))
-		require.Equal(t, uint8(0), m.B, "hint %d", hint)
+		require.Equal(t, uint8(0), m.logB, "hint %d", hint)
 		require.Nil(t, m.buckets)
 		utInv(t, m)
 	}
@@ -191,7 +191,7 @@ func TestStateEmptyRestInOneBucket(t *testing.T) {
 		keys[i] = utKey(uint8(0x10+i), uint64(i))
 		m.Put(keys[i], i)
 	}
-	require.Equal(t, uint8(0), m.B)
+	require.Equal(t, uint8(0), m.logB)
 	b := &m.buckets[0]
 	require.Equal(t, [8]uint8{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}, b.Tophash)
 
@@ -230,7 +230,7 @@ func TestStateEmptyRestInOneBucket(t *testing.T) {
 
 func TestStateEmptyRestAcrossChain(t *testing.T) {
 	m := utNewID[uint64, int](9) // hint 9 -> B = 1
-	require.Equal(t, uint8(1), m.B)
+	require.Equal(t, uint8(1), m.logB)
 	// Nine keys with an even low bit all go to bucket 0: eight fill it,
 	// the ninth goes to slot 0 of an overflow bucket.
 	keys := make([]uint64, 9)
@@ -393,12 +393,12 @@ func TestStateClearResetsGrowth(t *testing.T) {
 		m.Put(k, k)
 	}
 	require.True(t, m.growing())
-	require.Equal(t, uint8(3), m.B)
+	require.Equal(t, uint8(3), m.logB)
 	arr := m.buckets
 	m.Clear()
 	// mapclear: oldbuckets nil, nevacuate 0, noverflow 0, count 0, same B,
 	// same array reused and zeroed, spares handed out from 2^B again.
-	require.Equal(t, uint8(3), m.B)
+	require.Equal(t, uint8(3), m.logB)
 	require.Nil(t, m.oldbuckets)
 	require.Zero(t, m.nevacuate)
 	require.Zero(t, m.noverflow)
@@ -503,7 +503,7 @@ func TestStateCloneBasic(t *testing.T) {
 	for k := 0; k < 20; k++ { // B grows 0 -> 1 (9th) -> 2 (14th)
 		m.Put(k, k*10)
 	}
-	require.Equal(t, uint8(2), m.B)
+	require.Equal(t, uint8(2), m.logB)
 	require.False(t, m.growing())
 	m.Delete(4) // bucket 0 = [0, emptyOne, 8, 12, 16]
 	require.Equal(t, [8]uint8{5, 1, 5, 5, 5, 0, 0, 0}, m.buckets[0].Tophash)
@@ -513,7 +513,7 @@ func TestStateCloneBasic(t *testing.T) {
 	require.Equal(t, 19, c.count)
 	// hint 19 -> B = 2 (13 < 19 <= 26): the same size; each source chain
 	// is packed into the same bucket index, in order (moveToBmap).
-	require.Equal(t, uint8(2), c.B)
+	require.Equal(t, uint8(2), c.logB)
 	require.False(t, c.growing())
 	require.Zero(t, c.nevacuate)
 	require.Zero(t, c.flags)
@@ -551,7 +551,7 @@ func TestStateCloneSmallerTable(t *testing.T) {
 	c := m.Clone()
 	// hint 5 -> B = 0: one bucket, filled from source buckets 0..7 in
 	// order, each chain in slot order.
-	require.Equal(t, uint8(0), c.B)
+	require.Equal(t, uint8(0), c.logB)
 	require.Len(t, c.buckets, 1)
 	require.Equal(t, [8]uint8{5, 5, 5, 5, 5, 0, 0, 0}, c.buckets[0].Tophash)
 	require.Equal(t, []int{0, 2, 4, 5, 7}, utChainKeys(&c.buckets[0]))
@@ -590,9 +590,9 @@ func TestStateCloneEmpty(t *testing.T) {
 
 	// An empty map of any size clones to B = 0 (hint 0), same seed.
 	m := utNewID[int, int](1000)
-	require.Equal(t, uint8(8), m.B)
+	require.Equal(t, uint8(8), m.logB)
 	c = m.Clone()
-	require.Equal(t, uint8(0), c.B)
+	require.Equal(t, uint8(0), c.logB)
 	require.Nil(t, c.buckets)
 	require.Equal(t, m.seed, c.seed)
 	c.Put(3, 3)

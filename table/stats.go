@@ -69,7 +69,7 @@ type Events struct {
 func (m *Map[K, V]) Stats() Stats {
 	s := Stats{
 		Count:            m.count,
-		B:                m.B,
+		B:                m.logB,
 		Seed:             m.seed,
 		OverflowBuckets:  m.noverflow,
 		OverflowExact:    m.nOverflow,
@@ -83,7 +83,7 @@ func (m *Map[K, V]) Stats() Stats {
 	s.Iterator = flags&flagIterator != 0
 	s.OldIterator = flags&flagOldIterator != 0
 	if m.buckets != nil {
-		s.Buckets = 1 << m.B
+		s.Buckets = 1 << m.logB
 		s.SpareBuckets = len(m.buckets) - int(m.nextSpare)
 		s.LoadFactor = float64(m.count) / float64(s.Buckets)
 	}
@@ -140,7 +140,7 @@ func (m *Map[K, V]) Shape() Shape {
 	if m.buckets == nil {
 		return s
 	}
-	for i := range uintptr(1) << m.B {
+	for i := range uintptr(1) << m.logB {
 		n := 0
 		for b := &m.buckets[i]; b != nil; b = b.Overflow() {
 			n++
