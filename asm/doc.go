@@ -1,0 +1,41 @@
+// Package asm provides tophash probes: given the eight tophash bytes of a
+// bucket and a target byte, it reports which slots hold that byte, and which
+// slots are empty.
+//
+// # Input and mask format
+//
+// The eight tophash bytes are passed as one uint64 word in little-endian
+// order: byte i of the word (bits 8i..8i+7) is slot i. [Word] loads a
+// [8]uint8 that way on every architecture.
+//
+// Every probe returns a uint32 whose low eight bits are the result: bit i is
+// set when slot i matches, and bits 8..31 are always zero. A caller iterates
+// the matches with bits.TrailingZeros32(m) and m &= m-1.
+//
+//   - Match(w, top) sets bit i when byte i of w equals top.
+//   - Empty(w) sets bit i when byte i of w is EmptyRest (0) or EmptyOne (1),
+//     that is, when the byte is <= 1.
+//
+// # Implementations
+//
+// MatchSWAR and EmptySWAR are pure Go (SIMD within a register) and exist on
+// every architecture. They are the reference: they need no assembly, they
+// are exact (the usual "haszero" trick reports false positives above a
+// matching byte because of borrow propagation; the formulation used here
+// does not), and the tests compare every other implementation against them
+// and against a plain byte loop.
+//
+// On amd64, MatchSSE2 and EmptySSE2 use SSE2 (PCMPEQB, PMOVMSKB), which is
+// part of the amd64 baseline. On arm64, MatchNEON and EmptyNEON use NEON
+// (VCMEQ, then an AND with {1,2,4,...,128} and VADDV), which is part of the
+// arm64 baseline. Match and Empty call the native implementation; on other
+// architectures they call the SWAR one.
+//
+// # Which one is faster
+//
+// A Go function written in assembly cannot be inlined, so every SSE2 or NEON
+// probe pays a full call, while the SWAR probe is a handful of integer
+// instructions that the compiler inlines into the caller. For only eight
+// bytes the inlined SWAR code may well win; the measurement decides, and
+// BenchmarkMatch and BenchmarkEmpty in this package measure it.
+package asm

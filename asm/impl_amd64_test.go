@@ -1,0 +1,5 @@
+package asm
+
+var nativeImpls = []impl{
+	{"sse2", MatchSSE2, EmptySSE2},
+}

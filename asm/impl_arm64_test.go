@@ -1,0 +1,5 @@
+package asm
+
+var nativeImpls = []impl{
+	{"neon", MatchNEON, EmptyNEON},
+}
