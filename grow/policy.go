@@ -50,10 +50,9 @@ func (p *Policy) OverLoad(count int, B uint8) bool {
 	if count <= SlotsPerBucket {
 		return false
 	}
-	if p.LoadDen == 2 {
-		// The runtime's expression, and the common case.
-		return uint64(count) > p.LoadNum*((uint64(1)<<B)/2)
-	}
+	// count/2^B > num/den, cross-multiplied. For den = 2 this is the
+	// runtime's count > 13*(2^B/2) exactly (for B = 0 both reduce to the
+	// 8-entry rule above).
 	hi, lo := bits.Mul64(uint64(count), p.LoadDen)
 	lim := p.LoadNum << B
 	return hi != 0 || lo > lim

@@ -185,7 +185,7 @@ func (it *iterator[K, V]) next() bool {
 				// The table grew since the iteration started and this
 				// entry has moved: the live copy, if any, is in the
 				// current table (the key too may have been rewritten).
-				lk, le := m.findLive(*k)
+				lk, le := m.find(*k)
 				if lk == nil {
 					continue // deleted
 				}
@@ -235,13 +235,4 @@ func (m *Map[K, V]) keepOverflow() *[]*bucket.Bucket[K, V] {
 		}
 		m.overflow.CompareAndSwap(nil, new([]*bucket.Bucket[K, V]))
 	}
-}
-
-// findLive looks key up in the current table for an iterator: like find,
-// without the empty-map key check.
-func (m *Map[K, V]) findLive(key K) (*K, *V) {
-	if m.count == 0 {
-		return nil, nil
-	}
-	return m.find(key)
 }

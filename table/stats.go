@@ -1,6 +1,7 @@
 package table
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/bucket"
@@ -79,7 +80,7 @@ func (m *Map[K, V]) Stats() Stats {
 		Events:           m.events,
 		Probes:           m.probeStats(),
 	}
-	flags := loadFlags(&m.flags)
+	flags := atomic.LoadUint32(&m.flags) // iterations may be setting bits
 	s.Iterator = flags&flagIterator != 0
 	s.OldIterator = flags&flagOldIterator != 0
 	if m.buckets != nil {
