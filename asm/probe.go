@@ -1,19 +1,11 @@
 package asm
 
-import "encoding/binary"
-
 const (
 	lsb   = 0x0101010101010101 // the low bit of every byte
 	msb   = 0x8080808080808080 // the high bit of every byte
 	low7  = 0x7f7f7f7f7f7f7f7f // the low seven bits of every byte
 	gathr = 0x0102040810204080 // gathers bit 8i to bit 56+i, see movemask
 )
-
-// Word returns the eight tophash bytes as one word, byte i (slot i) in bits
-// 8i..8i+7, on every architecture.
-func Word(tophash *[8]uint8) uint64 {
-	return binary.LittleEndian.Uint64(tophash[:])
-}
 
 // zeroBytes returns a word with the high bit of byte i set exactly when byte
 // i of x is zero, and every other bit clear. Unlike the classic
@@ -37,12 +29,12 @@ func movemask(m uint64) uint32 {
 // MatchSWAR returns the mask of the bytes of w that equal top: bit i is set
 // when byte i of w == top. It is the portable reference implementation.
 func MatchSWAR(w uint64, top uint8) uint32 {
-	return movemask(zeroBytes(w ^ (lsb * uint64(top))))
+	return MatchBits(w, top).Mask()
 }
 
 // EmptySWAR returns the mask of the bytes of w that are <= 1 (EmptyRest or
 // EmptyOne): bit i is set when byte i of w is 0 or 1. It is the portable
 // reference implementation.
 func EmptySWAR(w uint64) uint32 {
-	return movemask(zeroBytes(w &^ lsb))
+	return EmptyBits(w).Mask()
 }

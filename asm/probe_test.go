@@ -15,9 +15,10 @@ type impl struct {
 }
 
 // impls returns every implementation available on the running architecture:
-// SWAR, the native one (if any), and the dispatching Match/Empty.
+// SWAR, SWAR in word form (Bitset), the native one (if any), and the
+// dispatching Match/Empty.
 func impls() []impl {
-	all := []impl{{"swar", MatchSWAR, EmptySWAR}}
+	all := []impl{{"swar", MatchSWAR, EmptySWAR}, bitsetImpl}
 	all = append(all, nativeImpls...)
 	return append(all, impl{"dispatch", Match, Empty})
 }

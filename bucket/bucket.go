@@ -1,6 +1,10 @@
 package bucket
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/hmaplab/hmap/asm"
+)
 
 // SlotCount is the number of slots in a bucket. Eight tophash bytes fill one
 // machine word, and eight keeps the expected chain short at the default load
@@ -59,6 +63,13 @@ func IsEmpty(top uint8) bool { return top <= EmptyOne }
 func (b *Bucket[K, V]) Evacuated() bool {
 	h := b.Tophash[0]
 	return h > EmptyOne && h < MinTopHash
+}
+
+// Match returns the slots of b whose tophash is top, tested a word at a
+// time. top must be a full slot's tophash (at least MinTopHash), so no
+// empty or evacuated slot is ever in the result.
+func (b *Bucket[K, V]) Match(top uint8) asm.Bitset {
+	return asm.MatchBits(asm.Word(&b.Tophash), top)
 }
 
 // Find returns the slot of b holding key, or -1. It stops at EmptyRest,

@@ -124,7 +124,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		for ; s != nil; s = s.Overflow() {
 			for k := range s.Tophash {
 				if !bucket.IsEmpty(s.Tophash[k]) {
-					*dst.assign(s.Keys[k]) = s.Elems[k]
+					dst.assign(s.Keys[k], &s.Elems[k])
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 )
@@ -8,13 +9,7 @@ import (
 // Put stores elem for key: m[k] = v. If key is present its elem is
 // replaced, and so is the stored key (equal keys can differ: +0 and -0).
 func (m *Map[K, V]) Put(key K, elem V) {
-	*m.assign(key) = elem
-	if debugInvariants {
-		m.mustCheckInvariants()
-	}
-	if len(m.pending) != 0 {
-		m.deliver()
-	}
+	m.assign(key, &elem)
 }
 
 // Ptr returns a pointer to key's elem, inserting key with the zero V first
@@ -24,17 +19,20 @@ func (m *Map[K, V]) Put(key K, elem V) {
 // its tracer events before it returns, so if a tracer panics, key is
 // present but the caller's update through the pointer does not happen.
 func (m *Map[K, V]) Ptr(key K) *V {
-	e := m.assign(key)
-	if len(m.pending) != 0 {
-		m.deliver()
-	}
-	return e
+	return m.assign(key, nil)
 }
 
-// assign finds or makes the slot for key and returns its elem: the
-// runtime's mapassign. When key is new and the table is due to grow, the
-// growth starts first and the search begins again in the new layout.
-func (m *Map[K, V]) assign(key K) *V {
+// assign finds or makes the slot for key, stores *elem in it unless elem is
+// nil, and returns a pointer to the slot's elem: the runtime's mapassign.
+// When key is new and the table is due to grow, the growth starts first and
+// the search begins again in the new layout.
+//
+// Put is a one-call wrapper that the compiler inlines, so assign is the
+// whole write path, with the chain walk written out: tophash bytes are
+// matched a word at a time, and the first free slot is found the same way.
+// The walk goes to the end of the chain rather than stopping at EmptyRest;
+// the slots after an EmptyRest are all free, so the result is the same.
+func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m.hashfn == nil {
 		_ = m.init(0, nil) // no options, no error
 	}
@@ -47,38 +45,35 @@ func (m *Map[K, V]) assign(key K) *V {
 		m.buckets = make([]bucket.Bucket[K, V], 1)
 		m.nextSpare = 1
 	}
-	top := bucket.Tophash(h)
-	grew := false
+	var (
+		top   = bucket.Tophash(h)
+		grew  = false
+		idx   uintptr
+		b     *bucket.Bucket[K, V]
+		freeB *bucket.Bucket[K, V] // first free slot seen, for an insert
+		freeI uint
+		e     *V
+	)
 
 again:
-	idx := h & m.bucketMask()
+	idx = h & m.bucketMask()
 	if m.growing() {
 		m.growWork(idx)
 	}
-	b := &m.buckets[idx]
-	var (
-		freeB *bucket.Bucket[K, V] // first empty slot seen, for an insert
-		freeI int
-	)
-search:
+	b = &m.buckets[idx]
 	for {
-		for i, t := range &b.Tophash {
-			if t != top {
-				if bucket.IsEmpty(t) && freeB == nil {
-					freeB, freeI = b, i
-				}
-				if t == bucket.EmptyRest {
-					break search
-				}
-				continue
+		w := asm.Word(&b.Tophash)
+		for s := asm.MatchBits(w, top); s != 0; s = s.RemoveFirst() {
+			if i := s.First(); b.Keys[i] == key {
+				b.Keys[i] = key
+				e = &b.Elems[i]
+				goto done
 			}
-			if b.Keys[i] != key {
-				continue
+		}
+		if freeB == nil {
+			if s := asm.EmptyBits(w); s != 0 {
+				freeB, freeI = b, s.First()
 			}
-			b.Keys[i] = key
-			e := &b.Elems[i]
-			m.endWrite()
-			return e
 		}
 		next := b.Overflow()
 		if next == nil {
@@ -94,7 +89,7 @@ search:
 	// runtime's policy that cannot happen.)
 	if !grew && !m.growing() && (m.policy.OverLoad(m.count+1, m.logB) || m.policy.TooManyOverflow(m.noverflow, m.logB)) {
 		m.startGrowth()
-		grew = true
+		grew, freeB = true, nil
 		goto again
 	}
 	if freeB == nil {
@@ -104,8 +99,16 @@ search:
 	freeB.Tophash[freeI] = top
 	freeB.Keys[freeI] = key
 	m.count++
-	e := &freeB.Elems[freeI]
+	e = &freeB.Elems[freeI]
+
+done:
+	if elem != nil {
+		*e = *elem
+	}
 	m.endWrite()
+	if len(m.pending) != 0 {
+		m.deliver()
+	}
 	return e
 }
 

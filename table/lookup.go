@@ -2,41 +2,79 @@ package table
 
 import (
 	"sync/atomic"
+	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
 )
 
 // Get returns the elem stored for key and whether it was present: the
 // two-value form v, ok := m[k].
-func (m *Map[K, V]) Get(key K) (V, bool) {
-	if _, e := m.find(key); e != nil {
-		return *e, true
+//
+// Get is the hot path of every lookup and is written as one function: the
+// helpers it would naturally call (readBucket, bucket.Search) are each just
+// over the inliner's budget, and a call costs about as much as probing a
+// bucket. The tophash bytes are tested a word at a time (asm.MatchBits).
+// A chain is followed to its end rather than stopped at EmptyRest, which
+// would only save work in a chain with an overflow bucket whose slots are
+// all free.
+func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
+	if m.count == 0 {
+		// An empty map still rejects unhashable keys, as the runtime's does.
+		hash.CheckHashable(key)
+		return elem, false
 	}
-	var zero V
-	return zero, false
+	flags := atomic.LoadUint32(&m.flags)
+	if flags&flagWriting != 0 {
+		panic(errReadWrite)
+	}
+	if probesEnabled {
+		if _, e := m.findProbed(key); e != nil {
+			return *e, true
+		}
+		return elem, false
+	}
+	h := m.hashfn(noescape(unsafe.Pointer(&key)), uintptr(m.seed))
+	mask := m.bucketMask()
+	b := &m.buckets[h&mask]
+	if old := m.oldbuckets; old != nil {
+		if flags&flagSameSizeGrow == 0 {
+			mask >>= 1 // the old array had half as many buckets
+		}
+		if ob := &old[h&mask]; !ob.Evacuated() {
+			b = ob
+		}
+	}
+	top := bucket.Tophash(h)
+	for ; b != nil; b = b.Overflow() {
+		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {
+			if i := s.First(); b.Keys[i] == key {
+				return b.Elems[i], true
+			}
+		}
+	}
+	return elem, false
 }
 
 // At returns the elem stored for key, or the zero V: the one-value form
 // v := m[k].
 func (m *Map[K, V]) At(key K) V {
-	if _, e := m.find(key); e != nil {
-		return *e
-	}
-	var zero V
-	return zero
+	elem, _ := m.Get(key)
+	return elem
 }
 
 // Has reports whether key is present: _, ok := m[k].
 func (m *Map[K, V]) Has(key K) bool {
-	_, e := m.find(key)
-	return e != nil
+	_, ok := m.Get(key)
+	return ok
 }
 
-// find returns pointers to the stored key and elem for key, or nils.
+// find returns pointers to the stored key and elem for key, or nils. It is
+// the lookup for the paths that need the stored key (an iterator catching
+// up with a growth) and for tests; it checks what Get checks.
 func (m *Map[K, V]) find(key K) (*K, *V) {
 	if m.count == 0 {
-		// An empty map still rejects unhashable keys, as the runtime's does.
 		hash.CheckHashable(key)
 		return nil, nil
 	}
@@ -44,20 +82,12 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 	if flags&flagWriting != 0 {
 		panic(errReadWrite)
 	}
-	if probesEnabled {
-		return m.findProbed(key)
-	}
-	h := m.hash(&key)
-	b := m.readBucket(h, flags)
-	if b, i := bucket.Search(b, bucket.Tophash(h), key); b != nil {
-		return &b.Keys[i], &b.Elems[i]
-	}
-	return nil, nil
+	return m.search(key, flags)
 }
 
-// search is find's lookup alone, without checks or counting, for the
-// invariant checker. (find keeps its own copy: calling this from the hot
-// path costs a call the compiler does not inline.)
+// search is the classic lookup, a byte at a time and stopping at EmptyRest,
+// without checks or counting: find's, and the invariant checker's, which
+// should not share the hot path's code.
 func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 	h := m.hash(&key)
 	if b, i := bucket.Search(m.readBucket(h, flags), bucket.Tophash(h), key); b != nil {

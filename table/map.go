@@ -204,7 +204,9 @@ func noescape(p unsafe.Pointer) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
 }
 
-func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<m.logB - 1 }
+// bucketMask returns the mask that takes a hash to its bucket's index.
+// (logB is below 64, and saying so spares the shift a range check.)
+func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<(m.logB&63) - 1 }
 
 // growing reports whether a growth is in progress.
 func (m *Map[K, V]) growing() bool { return m.oldbuckets != nil }

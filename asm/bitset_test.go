@@ -1,0 +1,58 @@
+package asm
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// walked turns a Bitset into a mask by walking it with First and
+// RemoveFirst, as the table's probe loop does, and checks on the way that
+// the set holds nothing but byte high bits and that slots come in order.
+func walked(s Bitset) uint32 {
+	if s&^msb != 0 {
+		panic("bitset has bits outside the byte high bits")
+	}
+	var m uint32
+	last := -1
+	for ; s != 0; s = s.RemoveFirst() {
+		i := int(s.First())
+		if i <= last {
+			panic("bitset walk out of order")
+		}
+		last = i
+		m |= 1 << i
+	}
+	return m
+}
+
+// bitsetImpl is the word-form probe, walked: the tests of probe_test.go run
+// it beside the others.
+var bitsetImpl = impl{
+	name:  "bitset",
+	match: func(w uint64, top uint8) uint32 { return walked(MatchBits(w, top)) },
+	empty: func(w uint64) uint32 { return walked(EmptyBits(w)) },
+}
+
+func TestBitsetMask(t *testing.T) {
+	for _, w := range interestingWords() {
+		for _, top := range interestingBytes {
+			require.Equal(t, refMatch(w, top), MatchBits(w, top).Mask())
+		}
+		require.Equal(t, refEmpty(w), EmptyBits(w).Mask())
+	}
+}
+
+func TestBitsetFirst(t *testing.T) {
+	for i := range 8 {
+		s := Bitset(0x80) << (8 * i)
+		require.Equal(t, uint(i), s.First())
+		require.Zero(t, s.RemoveFirst())
+	}
+	s := MatchBits(wordOf([8]uint8{9, 5, 9, 9, 5, 5, 5, 9}), 9)
+	var got []uint
+	for ; s != 0; s = s.RemoveFirst() {
+		got = append(got, s.First())
+	}
+	require.Equal(t, []uint{0, 2, 3, 7}, got)
+}
