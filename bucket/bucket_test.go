@@ -1,6 +1,7 @@
 package bucket_test
 
 import (
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -181,4 +182,19 @@ func TestOverflowLinkIsNotAPointer(t *testing.T) {
 	require.Same(t, next, b.Overflow())
 	b.SetOverflow(nil)
 	require.Nil(t, b.Overflow())
+}
+
+func TestMatch(t *testing.T) {
+	var b bucket.Bucket[int, int]
+	b.Tophash = [bucket.SlotCount]uint8{7, bucket.EmptyOne, 9, 7, bucket.EmptyRest, 7, 200, bucket.EmptyRest}
+	var got []uint
+	for s := b.Match(7); s != 0; s = s.RemoveFirst() {
+		got = append(got, s.First())
+	}
+	if want := []uint{0, 3, 5}; !slices.Equal(got, want) {
+		t.Fatalf("Match(7) walks slots %v, want %v", got, want)
+	}
+	if s := b.Match(8); s != 0 {
+		t.Fatalf("Match(8) = %#x, want no slot", uint64(s))
+	}
 }
