@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -68,6 +69,46 @@ func BenchmarkEmpty(b *testing.B) {
 				}
 			}
 			sink = acc
+		})
+	}
+}
+
+// BenchmarkMatchWalk measures what a lookup does with a probe: match a
+// word, then visit every matching slot. The word-form Bitset is walked
+// directly; the masks are walked with TrailingZeros32.
+func BenchmarkMatchWalk(b *testing.B) {
+	names := []string{"bitset", "swar"}
+	for _, im := range nativeImpls {
+		names = append(names, im.name)
+	}
+	for _, name := range names {
+		b.Run("impl="+name, func(b *testing.B) {
+			ws := benchWords
+			var acc uint
+			switch name {
+			case "bitset":
+				for i := 0; i < b.N; i++ {
+					w := ws[i&(len(ws)-1)]
+					for s := MatchBits(w, uint8(w)|uint8(i)); s != 0; s = s.RemoveFirst() {
+						acc += s.First()
+					}
+				}
+			case "swar":
+				for i := 0; i < b.N; i++ {
+					w := ws[i&(len(ws)-1)]
+					for m := MatchSWAR(w, uint8(w)|uint8(i)); m != 0; m &= m - 1 {
+						acc += uint(bits.TrailingZeros32(m))
+					}
+				}
+			default:
+				for i := 0; i < b.N; i++ {
+					w := ws[i&(len(ws)-1)]
+					for m := Match(w, uint8(w)|uint8(i)); m != 0; m &= m - 1 {
+						acc += uint(bits.TrailingZeros32(m))
+					}
+				}
+			}
+			sink = uint32(acc)
 		})
 	}
 }
