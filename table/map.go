@@ -30,6 +30,11 @@ type Map[K comparable, V any] struct {
 	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
 	seed      uint32 // hash seed, redrawn when the map empties
 
+	// hashfn is the hasher in the runtime's calling convention, next to
+	// the fields every lookup reads. It is nil until the map is
+	// initialised.
+	hashfn hash.RawFunc
+
 	// buckets holds 2^B regular buckets followed by the spare overflow
 	// buckets the array was allocated with; those from nextSpare on are
 	// still free. oldbuckets is the previous array while a growth is in
@@ -63,7 +68,6 @@ type Map[K comparable, V any] struct {
 	tracer  *Tracer       // nil unless WithTracer
 	pending []event       // events of the current write, for tracer
 
-	hashfn      hash.RawFunc // nil until the map is initialised
 	hasher      hash.Hasher[K]
 	source      hash.Source
 	policy      grow.Policy
