@@ -3,6 +3,7 @@ module github.com/hmaplab/hmap
 go 1.23
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/dolthub/maphash v0.1.0
 	github.com/stretchr/testify v1.12.1
 	github.com/zeebo/xxh3 v1.1.0

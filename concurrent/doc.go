@@ -1,0 +1,146 @@
+// Package concurrent provides Map, a hash map safe for concurrent use by
+// any number of goroutines, built on the classic map's ideas: 8-slot
+// buckets with tophash bytes matched a word at a time, overflow chains,
+// and incremental evacuation, so that growth never stops the world. It
+// adds what sync.Map and its peers lack: a typed API, Len in O(1), atomic
+// read-modify-write (Compute), counters (Stats), and consistent
+// point-in-time snapshots (Snapshot).
+//
+// # API
+//
+// Map has sync.Map's vocabulary, typed: Load, Store, LoadOrStore,
+// LoadAndDelete, Delete, Swap, Range, Clear, plus All (an iter.Seq2),
+// Compute, Len, Snapshot and Stats. CompareAndSwap and CompareAndDelete
+// need a comparable value type, which a method of Map[K, V any] cannot
+// require, so they are generic functions with V comparable:
+// concurrent.CompareAndSwap(m, k, old, new). The zero Map is ready to use;
+// New takes a size hint and options (WithHasher, WithSeed, as in package
+// table, and WithProbeCounting).
+//
+// Every operation on a key is linearizable: it takes effect at one instant
+// between its call and its return. Clear and Snapshot are too, for the
+// whole map. Len is exact when no write is in flight; during writes it is a
+// sum of striped counters, off by at most the writes in flight. Range and
+// All promise only what sync.Map's Range does: no key is visited twice, and
+// keys written during the loop may or may not be seen (today they iterate a
+// snapshot, but that is not promised). Snapshot is the consistent view.
+//
+// # Layout
+//
+// A table is an array of 2^B buckets. A bucket is a mutex and an atomic
+// pointer to its chain: a body of eight slots, with the eight tophash bytes
+// in one atomic word, then an overflow link to the next body. A slot is an
+// atomic pointer to an immutable entry {key, value}: a Go value of generic
+// type cannot be read atomically (a string is two words), so a write
+// publishes a new entry instead of writing into one.
+//
+// # Reads
+//
+// Load takes no lock and writes nothing shared. It hashes the key, loads
+// the table, and if a growth is under way, the old bucket; if that one has
+// not moved (it is not an evacuation marker), it searches it, otherwise the
+// new one. Searching loads a body's tophash word, matches the key's byte
+// against all eight at once (asm.MatchSWAR), loads the matching slots and
+// compares keys, and follows the overflow link.
+//
+// # Writes
+//
+// A write locks its bucket in the current table (after helping the growth,
+// below), searches the chain, and changes it in place: an insert stores the
+// slot, then the tophash word; a delete clears the slot, then the byte; an
+// update stores a new entry in the same slot. A chain emptied by deletes is
+// dropped (the bucket's pointer becomes nil), so deleting every key gives
+// the memory of the chains back. If the locked bucket turns out to be an
+// evacuation marker, the table was replaced while the writer was on its
+// way, and it starts again from the new one.
+//
+// # Growth
+//
+// When a write finds the entries over the classic load factor (6.5 per
+// bucket), it allocates a table twice the size whose old pointer is the
+// current table and publishes it; nothing is copied then. From then on each
+// write first evacuates, under the old bucket's lock, the old bucket of its
+// own key and one more taken from an atomic cursor, as the runtime's
+// growWork does. Evacuating splits the old chain between the new buckets i
+// and i+2^(B-1) by the next hash bit (NaN keys by their tophash's low bit),
+// stores the two new chains, and then replaces the old bucket's chain with
+// an evacuation marker. The write that evacuates the last old bucket drops
+// the old table. No write ever waits for a whole growth: the worst one
+// allocates the new array, or moves two chains.
+//
+// # Snapshots
+//
+// Every chain version carries a stamp: the snapshot epoch it was created
+// in. Snapshot registers itself, increments the epoch (to E, say), waits
+// until the writes that entered under epoch E-1 have left, and records the
+// current table. After that, a write that finds its bucket's chain stamped
+// before E while a snapshot is alive does not modify it: it copies the
+// chain (compacting it), applies the write to the copy stamped with its own
+// epoch, links the copy to the version it replaces, and publishes it. The
+// snapshot reads, in each bucket, the newest version stamped before E,
+// walking those links back; no version stamped before E changes after the
+// wait. Evacuations follow the same rule (the marker is a version too), so
+// a snapshot taken during a growth sees the old and new tables as they
+// were. Taking a snapshot copies nothing and blocks no write (except one
+// that starts or ends a growth meanwhile, for a few microseconds); the first
+// write to each bucket afterwards pays for one chain copy. The links are
+// cut as soon as no live snapshot needs them, and with no snapshot alive
+// writes copy nothing at all.
+//
+// Writes run inside an epoch section: a writer reads the epoch e, counts
+// itself in a per-stripe counter of parity e&1, and reads the epoch again,
+// retrying if it moved. A snapshot bumps the epoch, then waits for the
+// counters of the previous parity to reach zero. The entry count is kept
+// the same way, in per-stripe deltas by the parity of the version a write
+// landed in, so the snapshot knows its exact Len: the wait ends the deltas
+// of epoch E-1, which it folds into the base.
+//
+// # Memory ordering
+//
+// All shared words are sync/atomic values, whose operations Go's memory
+// model makes sequentially consistent; everything else a reader touches
+// (entries, a body's stamp) is immutable once published by an atomic store.
+// The arguments:
+//
+//   - A Load that finds an entry returns a value the key held while the
+//     Load ran: the bucket version it reads was current when it loaded the
+//     pointer, and each slot it then reads holds either that value still,
+//     or the value it had when the version was frozen (copied or
+//     evacuated) after that load. A key present throughout a Load stays in
+//     one slot of its chain (writes never move entries within a version),
+//     so the Load finds it; a Load that misses therefore saw an instant
+//     when the key was absent.
+//   - Evacuation stores both new chains before the marker, and writers to
+//     the new buckets first take the old bucket's lock and see the marker:
+//     so no write reaches a new bucket before its entries do, and a reader
+//     that sees the marker sees them.
+//   - A table's old array is dropped, and a growth starts, only under the
+//     map's mutex, which Snapshot holds from its registration to its
+//     reading of the table: a snapshot never misses an old array it needs.
+//   - A writer reads whether a snapshot is alive after loading the chain it
+//     changes: a snapshot registered after that read has an epoch above
+//     the writer's and above the chain's stamp, so it reads what the writer
+//     leaves there; a snapshot registered before it is seen.
+//   - The writes a snapshot contains are exactly those that landed in
+//     versions stamped before E. That set is closed under real-time order:
+//     a write that starts after another one ended reads an epoch at least
+//     as high, and a write landing in a version stamped E or later happens
+//     after the bump. The wait makes the set final before the snapshot is
+//     read.
+//   - Clear publishes a new, empty table (and counters) under the mutex: a
+//     write still under way in the old one is ordered before the Clear.
+//
+// These properties are what the tests check: porcupine on recorded
+// histories (per key, and for whole snapshots and Clear on small maps),
+// snapshots against per-writer models while writers run, a race-detector
+// stress run over growths, a rapid state machine against map[K]V, and a
+// fuzz target in package fuzz.
+//
+// # Costs
+//
+// A body is 96 bytes and an entry is a separate allocation (16 bytes for
+// int64 keys and values), so a full Map of small entries takes about 40-48
+// bytes per entry, against about 20 for the builtin map. A write takes the
+// bucket's lock and three or four atomic additions on its stripe; a read
+// takes none. Stats reads a few dozen words.
+package concurrent

@@ -1,0 +1,308 @@
+package concurrent
+
+import (
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/grow"
+	"github.com/hmaplab/hmap/hash"
+)
+
+// Map is a concurrent hash map from K to V. All its methods may be called
+// from any number of goroutines at once. The zero Map is empty and ready to
+// use. A Map must not be copied after first use (go vet reports copies);
+// pass *Map.
+//
+// See the package documentation for the design and for what each operation
+// guarantees.
+type Map[K comparable, V any] struct {
+	_ noCopy
+
+	// Read on every operation, written rarely: kept together, away from
+	// the mutex.
+	root      atomic.Pointer[table[K, V]] // the current table; nil until first use
+	epoch     atomic.Uint64               // snapshot epoch: bumped by each Snapshot
+	snapLive  atomic.Int64                // snapshots not yet closed
+	snapMin   atomic.Uint64               // smallest epoch of a live snapshot, MaxUint64 if none
+	marker    *body[K, V]                 // shared evacuation marker, stamp 0
+	probes    []probeStripe               // nil unless WithProbeCounting
+	nstripes  int
+	hasher    hash.Hasher[K]
+	hashfn    hash.RawFunc
+	source    hash.Source
+	initDone  atomic.Bool
+	_         [64]byte
+	mu        sync.Mutex // serialises growth starts and ends, Clear, Snapshot and Close
+	live      []uint64   // epochs of the live snapshots, ascending (under mu)
+	growths   atomic.Uint64
+	evacTotal atomic.Uint64
+	clears    atomic.Uint64
+	snapshots atomic.Uint64
+}
+
+// noCopy lets go vet's copylocks check flag copies of a Map.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// entry is one key and its value. Entries are immutable: a write publishes
+// a new entry, so a reader that loaded an entry pointer reads a consistent
+// key and value without a lock.
+type entry[K comparable, V any] struct {
+	key   K
+	value V
+}
+
+// markBit, set in a body's stamp, makes the body an evacuation marker: the
+// bucket's entries have moved to the next table.
+const markBit = 1 << 63
+
+// body is one version of a bucket's chain: the head body holds the version's
+// stamp (the epoch it was created in) and the link to the version before it,
+// which live snapshots may still read; overflow bodies only use tophash,
+// slots and overflow.
+//
+// tophash holds the eight tophash bytes, byte i for slot i, 0 for an empty
+// slot. A writer stores a slot before its tophash byte when it inserts, and
+// clears the slot before the byte when it deletes, so a reader that matches
+// a byte and then loads the slot sees the entry or nil, never a torn pair.
+type body[K comparable, V any] struct {
+	tophash  atomic.Uint64
+	slots    [bucket.SlotCount]atomic.Pointer[entry[K, V]]
+	overflow atomic.Pointer[body[K, V]]
+	prev     atomic.Pointer[body[K, V]]
+	stamp    uint64 // immutable once published; markBit for a marker
+}
+
+func (p *body[K, V]) isMarker() bool { return p != nil && p.stamp&markBit != 0 }
+
+// epochOf returns the epoch of a head body's version.
+func (p *body[K, V]) epochOf() uint64 { return p.stamp &^ markBit }
+
+// slot is one bucket of a table: the lock its writers take and the current
+// version of its chain (nil: empty).
+type slot[K comparable, V any] struct {
+	mu   sync.Mutex
+	body atomic.Pointer[body[K, V]]
+}
+
+// table is one bucket array. While it grows, old is the array it replaces;
+// the old array's buckets below nevacuate have been claimed for evacuation
+// and evacuated counts those done.
+type table[K comparable, V any] struct {
+	buckets   []slot[K, V]
+	mask      uintptr
+	B         uint8
+	lin       *lineage
+	old       atomic.Pointer[table[K, V]]
+	nevacuate atomic.Uintptr
+	evacuated atomic.Uintptr
+}
+
+// lineage is what a table shares with the tables it grows into, and what
+// Clear replaces: the hash seed and the striped counters.
+type lineage struct {
+	seed    uintptr
+	stripes []stripe
+	smask   uintptr
+}
+
+// stripe is one cache-line-padded set of counters. A write uses the stripe
+// its key's hash selects, so writers of different keys rarely share one.
+type stripe struct {
+	inflight   [2]atomic.Int64 // writers inside an epoch section, by epoch parity
+	delta      [2]atomic.Int64 // entry count changes, by parity of the version they landed in
+	base       atomic.Int64    // entry count folded in by snapshots
+	overflow   atomic.Int64    // overflow bodies in current chains
+	contention atomic.Uint64   // lock acquisitions that had to wait
+	copies     atomic.Uint64   // chains copied because a snapshot holds them
+	_          [64]byte
+}
+
+type probeStripe struct {
+	lookups, buckets, compared, falsePos atomic.Uint64
+	_                                    [96]byte
+}
+
+// New returns an empty map with room for hint entries before it grows. It
+// panics if hint is negative or an option is invalid.
+func New[K comparable, V any](hint int, opts ...Option) *Map[K, V] {
+	if hint < 0 {
+		panic("concurrent: negative size hint")
+	}
+	m := new(Map[K, V])
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.initLocked(hint, opts); err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// initLocked sets up a new or zero map. m.mu is held.
+func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
+	cfg := config{}
+	for _, o := range opts {
+		if o == nil {
+			cfg.err = errNilOption
+			break
+		}
+		o(&cfg)
+	}
+	if cfg.err != nil {
+		return cfg.err
+	}
+	h, err := hasherFor[K](cfg.hasher)
+	if err != nil {
+		return err
+	}
+	m.hasher = h
+	m.hashfn = hash.Raw(h)
+	m.source = cfg.source
+	m.nstripes = stripeCount()
+	if cfg.probes {
+		m.probes = make([]probeStripe, m.nstripes)
+	}
+	m.marker = &body[K, V]{stamp: markBit}
+	m.snapMin.Store(math.MaxUint64)
+	policy := grow.Default()
+	if hi, mem := bits.Mul64(uint64(hint), uint64(unsafe.Sizeof(slot[K, V]{}))); hi != 0 || mem > 1<<40 {
+		hint = 0
+	}
+	m.root.Store(m.newTable(policy.BForHint(hint), m.newLineage()))
+	m.initDone.Store(true)
+	return nil
+}
+
+// stripeCount: four stripes per P, a power of two between 8 and 64.
+func stripeCount() int {
+	n := 8
+	for n < 4*runtime.GOMAXPROCS(0) && n < 64 {
+		n *= 2
+	}
+	return n
+}
+
+func (m *Map[K, V]) newLineage() *lineage {
+	return &lineage{
+		seed:    uintptr(m.source.Next()),
+		stripes: make([]stripe, m.nstripes),
+		smask:   uintptr(m.nstripes - 1),
+	}
+}
+
+func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
+	n := uintptr(1) << B
+	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin}
+}
+
+// table returns the current table, setting up a zero Map first.
+func (m *Map[K, V]) table() *table[K, V] {
+	if t := m.root.Load(); t != nil {
+		return t
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.initDone.Load() {
+		if err := m.initLocked(0, nil); err != nil {
+			panic(err)
+		}
+	}
+	return m.root.Load()
+}
+
+// hash hashes *key with seed. The pointer does not escape.
+func (m *Map[K, V]) hash(key *K, seed uintptr) uintptr {
+	return m.hashfn(noescape(unsafe.Pointer(key)), seed)
+}
+
+func noescape(p unsafe.Pointer) unsafe.Pointer {
+	x := uintptr(p)
+	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
+}
+
+// stripe returns the stripe of a hash: bits far from the bucket index and
+// from the tophash byte.
+func (l *lineage) stripe(h uintptr) *stripe {
+	return &l.stripes[(h>>32)&l.smask]
+}
+
+// count sums the striped entry counters.
+func (l *lineage) count() int64 {
+	var n int64
+	for i := range l.stripes {
+		s := &l.stripes[i]
+		n += s.base.Load() + s.delta[0].Load() + s.delta[1].Load()
+	}
+	return n
+}
+
+// search looks for key in the chain that starts at p.
+func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
+	for ; p != nil; p = p.overflow.Load() {
+		w := p.tophash.Load()
+		for mask := asm.MatchSWAR(w, top); mask != 0; mask &= mask - 1 {
+			if e := p.slots[bits.TrailingZeros32(mask)].Load(); e != nil && e.key == key {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// Load returns the value stored for key, and whether there is one. It
+// takes no lock and writes nothing to shared memory.
+func (m *Map[K, V]) Load(key K) (value V, ok bool) {
+	t := m.root.Load()
+	if t == nil {
+		hash.CheckHashable(key)
+		return value, false
+	}
+	if m.probes != nil {
+		return m.loadCounted(t, key)
+	}
+	lin := t.lin
+	h := m.hash(&key, lin.seed)
+	for {
+		var p *body[K, V]
+		if o := t.old.Load(); o != nil {
+			p = o.buckets[h&o.mask].body.Load()
+			if !p.isMarker() {
+				goto found
+			}
+		}
+		p = t.buckets[h&t.mask].body.Load()
+		if p.isMarker() {
+			// t has been replaced by a growth since we loaded it.
+			t = m.root.Load()
+			if t.lin != lin {
+				lin = t.lin
+				h = m.hash(&key, lin.seed)
+			}
+			continue
+		}
+	found:
+		if e := search(p, bucket.Tophash(h), key); e != nil {
+			return e.value, true
+		}
+		return value, false
+	}
+}
+
+// Len returns the number of entries. It is exact when no write is in
+// progress; while writes run it is the sum of counters read one after the
+// other, within the number of writes in flight of a true value.
+func (m *Map[K, V]) Len() int {
+	t := m.root.Load()
+	if t == nil {
+		return 0
+	}
+	return int(max(t.lin.count(), 0))
+}

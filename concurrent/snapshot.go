@@ -1,0 +1,214 @@
+package concurrent
+
+import (
+	"iter"
+	"math"
+	"runtime"
+	"slices"
+	"sync/atomic"
+
+	"github.com/hmaplab/hmap/bucket"
+)
+
+// Snapshot is a read-only, point-in-time view of a Map: it holds exactly
+// the entries the map held at one instant during the call to
+// [Map.Snapshot], each with the value it had then, whatever is written to
+// the map afterwards. It may be read by many goroutines at once.
+//
+// A Snapshot keeps the versions of buckets written since it was taken
+// alive, and makes the first write to each bucket copy it; Close it when
+// done. A Snapshot that becomes unreachable without being closed is closed
+// by a finalizer, later. Methods of a closed Snapshot panic.
+type Snapshot[K comparable, V any] struct {
+	m      *Map[K, V]
+	t, old *table[K, V]
+	epoch  uint64
+	n      int
+	closed atomic.Bool
+}
+
+const errClosed = "concurrent: use of a closed Snapshot"
+
+// Snapshot returns a consistent point-in-time view of the map.
+//
+// Taking one costs no copy: it bumps the map's epoch and waits for the
+// writes already in progress (each a bounded amount of work) to end. From
+// then on, the first write to each bucket copies the bucket's chain instead
+// of writing over the version the snapshot reads.
+func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
+	m.table()
+	m.mu.Lock()
+	e := m.epoch.Load() + 1
+	// Register before the bump: a writer that sees the new epoch must also
+	// see a live snapshot, and keep the versions it replaces.
+	m.live = append(m.live, e)
+	m.snapLive.Add(1)
+	m.snapMin.Store(m.live[0])
+	m.epoch.Store(e)
+	t := m.root.Load()
+	lin := t.lin
+	// Wait for the writers of epoch e-1. Those that enter from now on see
+	// epoch e; those counted under e-1's parity have already validated it.
+	par := (e - 1) & 1
+	for i := range lin.stripes {
+		for spins := 0; lin.stripes[i].inflight[par].Load() != 0; spins++ {
+			if spins > 64 {
+				runtime.Gosched()
+			}
+		}
+	}
+	// Every write that landed in a version older than e is done; writes of
+	// epoch e land in parity e&1. Fold parity e-1 into the bases: their sum
+	// is the number of entries at the cut.
+	var n int64
+	for i := range lin.stripes {
+		s := &lin.stripes[i]
+		if d := s.delta[par].Load(); d != 0 {
+			s.delta[par].Add(-d)
+			s.base.Add(d)
+		}
+		n += s.base.Load()
+	}
+	s := &Snapshot[K, V]{m: m, t: t, old: t.old.Load(), epoch: e, n: int(n)}
+	m.mu.Unlock()
+	m.snapshots.Add(1)
+	runtime.SetFinalizer(s, (*Snapshot[K, V]).release)
+	return s
+}
+
+// Close releases the snapshot. Closing twice does nothing.
+func (s *Snapshot[K, V]) Close() {
+	if s.release() {
+		runtime.SetFinalizer(s, nil)
+	}
+}
+
+func (s *Snapshot[K, V]) release() bool {
+	if s.closed.Swap(true) {
+		return false
+	}
+	m := s.m
+	m.mu.Lock()
+	if i := slices.Index(m.live, s.epoch); i >= 0 {
+		m.live = slices.Delete(m.live, i, i+1)
+	}
+	m.snapLive.Add(-1)
+	if len(m.live) > 0 {
+		m.snapMin.Store(m.live[0])
+	} else {
+		m.snapMin.Store(math.MaxUint64)
+	}
+	m.mu.Unlock()
+	return true
+}
+
+func (s *Snapshot[K, V]) check() {
+	if s.closed.Load() {
+		panic(errClosed)
+	}
+}
+
+// version returns the chain of b as of epoch e: the newest version stamped
+// before e.
+func version[K comparable, V any](b *slot[K, V], e uint64) *body[K, V] {
+	p := b.body.Load()
+	for p != nil && p.epochOf() >= e {
+		p = p.prev.Load()
+	}
+	return p
+}
+
+// Len returns the number of entries in the snapshot, in O(1).
+func (s *Snapshot[K, V]) Len() int {
+	s.check()
+	return s.n
+}
+
+// Get returns the value key had when the snapshot was taken.
+func (s *Snapshot[K, V]) Get(key K) (value V, ok bool) {
+	s.check()
+	h := s.m.hash(&key, s.t.lin.seed)
+	var p *body[K, V]
+	if s.old != nil {
+		p = version(&s.old.buckets[h&s.old.mask], s.epoch)
+	}
+	if s.old == nil || p.isMarker() {
+		p = version(&s.t.buckets[h&s.t.mask], s.epoch)
+	}
+	if e := search(p, bucket.Tophash(h), key); e != nil {
+		value, ok = e.value, true
+	}
+	runtime.KeepAlive(s)
+	return value, ok
+}
+
+// All returns an iterator over the snapshot's entries, in no particular
+// order; every iteration yields the same entries.
+func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		s.check()
+		defer runtime.KeepAlive(s)
+		t, o, e := s.t, s.old, s.epoch
+		if o == nil {
+			for i := range t.buckets {
+				if !yieldChain(version(&t.buckets[i], e), yield) {
+					return
+				}
+			}
+			return
+		}
+		n := o.mask + 1
+		for i := uintptr(0); i < n; i++ {
+			p := version(&o.buckets[i], e)
+			if !p.isMarker() {
+				if !yieldChain(p, yield) {
+					return
+				}
+				continue
+			}
+			if !yieldChain(version(&t.buckets[i], e), yield) || !yieldChain(version(&t.buckets[i+n], e), yield) {
+				return
+			}
+		}
+	}
+}
+
+func yieldChain[K comparable, V any](p *body[K, V], yield func(K, V) bool) bool {
+	if p.isMarker() {
+		return true
+	}
+	for ; p != nil; p = p.overflow.Load() {
+		for i := range bucket.SlotCount {
+			if x := p.slots[i].Load(); x != nil && !yield(x.key, x.value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Range calls f for each entry of the map until f returns false.
+//
+// Its guarantee is sync.Map's: Range does not necessarily correspond to any
+// consistent snapshot of the map's contents; no key is visited more than
+// once, and a key stored or deleted during the call may or may not be
+// visited. (The present implementation happens to iterate a Snapshot,
+// taken and closed around the loop, but only the weaker guarantee is
+// promised; use Snapshot for a consistent view.) f may call any method of
+// the map.
+func (m *Map[K, V]) Range(f func(key K, value V) bool) {
+	for k, v := range m.All() {
+		if !f(k, v) {
+			return
+		}
+	}
+}
+
+// All returns an iterator over the map's entries with Range's guarantee.
+func (m *Map[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		s := m.Snapshot()
+		defer s.Close()
+		s.All()(yield)
+	}
+}

@@ -1,0 +1,510 @@
+package concurrent
+
+import (
+	"math/bits"
+
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/grow"
+)
+
+// ComputeOp is what a Compute function asks for.
+type ComputeOp int
+
+const (
+	// UpdateOp stores the returned value.
+	UpdateOp ComputeOp = iota
+	// DeleteOp deletes the key (if present).
+	DeleteOp
+	// CancelOp leaves the map as it is.
+	CancelOp
+)
+
+type opKind uint8
+
+const (
+	opStore opKind = iota
+	opLoadOrStore
+	opDelete
+	opCompute
+)
+
+// enter opens an epoch section on st and returns the section's epoch. Each
+// write runs inside one: Snapshot bumps the epoch and then waits until the
+// sections of the previous epoch have closed (see the package doc).
+func (m *Map[K, V]) enter(st *stripe) uint64 {
+	for {
+		e := m.epoch.Load()
+		st.inflight[e&1].Add(1)
+		if m.epoch.Load() == e {
+			return e
+		}
+		st.inflight[e&1].Add(-1)
+	}
+}
+
+func exit(st *stripe, e uint64) { st.inflight[e&1].Add(-1) }
+
+// lock locks a bucket, counting the acquisitions that had to wait.
+func lock[K comparable, V any](b *slot[K, V], st *stripe) {
+	if !b.mu.TryLock() {
+		st.contention.Add(1)
+		b.mu.Lock()
+	}
+}
+
+// result is what a write reports.
+type result[K comparable, V any] struct {
+	old      *entry[K, V] // the entry before the write, nil if absent
+	now      *entry[K, V] // the entry after the write, nil if absent
+	inserted bool         // a new key was added
+}
+
+// mutate is every write: it finds key's bucket in the current table
+// (helping a growth in progress first), locks it and applies the operation.
+func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, ComputeOp)) result[K, V] {
+	t := m.table()
+	lin := t.lin
+	h := m.hash(&key, lin.seed) // may panic (unhashable key): nothing is held yet
+	for {
+		st := lin.stripe(h)
+		e := m.enter(st)
+		var finish *table[K, V]
+		if o := t.old.Load(); o != nil {
+			if m.helpGrow(t, o, h, e, st) {
+				finish = o
+			}
+		}
+		b := &t.buckets[h&t.mask]
+		lock(b, st)
+		p := b.body.Load()
+		if p.isMarker() {
+			// t was replaced by a growth: retry in the current table.
+			b.mu.Unlock()
+			exit(st, e)
+			if finish != nil {
+				m.finishGrow(t, finish)
+			}
+			t = m.root.Load()
+			if t.lin != lin {
+				lin = t.lin
+				h = m.hash(&key, lin.seed)
+			}
+			continue
+		}
+		r := m.apply(b, p, h, key, kind, val, fn, e, st)
+		b.mu.Unlock()
+		exit(st, e)
+		if finish != nil {
+			m.finishGrow(t, finish)
+		}
+		if r.inserted {
+			m.maybeGrow(t, st)
+		}
+		return r
+	}
+}
+
+// apply performs one write on the chain p of bucket b, which the caller has
+// locked, inside an epoch section of epoch e.
+func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind opKind, val V,
+	fn func(V, bool) (V, ComputeOp), e uint64, st *stripe) result[K, V] {
+	top := bucket.Tophash(h)
+	var (
+		cur          *entry[K, V]
+		fb, eb, last *body[K, V]
+		fi, ei       int
+	)
+	for q := p; q != nil; q = q.overflow.Load() {
+		w := q.tophash.Load()
+		for mask := asm.MatchSWAR(w, top); mask != 0; mask &= mask - 1 {
+			i := bits.TrailingZeros32(mask)
+			if x := q.slots[i].Load(); x != nil && x.key == key {
+				cur, fb, fi = x, q, i
+				goto decided
+			}
+		}
+		if eb == nil {
+			if em := asm.EmptySWAR(w); em != 0 {
+				eb, ei = q, bits.TrailingZeros32(em)
+			}
+		}
+		last = q
+	}
+decided:
+	// What to do: put an entry, delete cur, or nothing.
+	var put *entry[K, V]
+	del := false
+	switch kind {
+	case opStore:
+		put = &entry[K, V]{key, val}
+	case opLoadOrStore:
+		if cur != nil {
+			return result[K, V]{old: cur, now: cur}
+		}
+		put = &entry[K, V]{key, val}
+	case opDelete:
+		if cur == nil {
+			return result[K, V]{}
+		}
+		del = true
+	case opCompute:
+		var old V
+		if cur != nil {
+			old = cur.value
+		}
+		v, op := fn(old, cur != nil)
+		switch op {
+		case UpdateOp:
+			put = &entry[K, V]{key, v}
+		case DeleteOp:
+			if cur == nil {
+				return result[K, V]{}
+			}
+			del = true
+		default:
+			return result[K, V]{old: cur, now: cur}
+		}
+	}
+	r := result[K, V]{old: cur, now: put, inserted: put != nil && cur == nil}
+
+	live := m.snapLive.Load() > 0
+	landing := e
+	if p != nil && p.stamp > e {
+		landing = p.stamp
+	}
+	if p != nil && live && p.stamp < e {
+		// A live snapshot may read this version: leave it as it is and
+		// publish a copy with the write applied.
+		q, ovf := copyChain(p, cur, put, top, e)
+		m.keepPrev(q, p)
+		b.body.Store(q)
+		st.copies.Add(1)
+		st.overflow.Add(int64(ovf - chainOverflow(p)))
+	} else {
+		if p != nil && !live && p.prev.Load() != nil {
+			p.prev.Store(nil) // no snapshot reads older versions any more
+		}
+		switch {
+		case put != nil && cur != nil:
+			fb.slots[fi].Store(put)
+		case put != nil && p == nil:
+			nb := &body[K, V]{stamp: e}
+			nb.slots[0].Store(put)
+			nb.tophash.Store(uint64(top))
+			b.body.Store(nb)
+		case put != nil && eb != nil:
+			eb.slots[ei].Store(put)
+			eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
+		case put != nil:
+			nb := &body[K, V]{}
+			nb.slots[0].Store(put)
+			nb.tophash.Store(uint64(top))
+			last.overflow.Store(nb)
+			st.overflow.Add(1)
+		case del:
+			fb.slots[fi].Store(nil)
+			fb.tophash.Store(fb.tophash.Load() &^ (0xff << (8 * fi)))
+			if !live && chainEmpty(p) {
+				st.overflow.Add(-int64(chainOverflow(p)))
+				b.body.Store(nil)
+			}
+		}
+	}
+	if r.inserted {
+		st.delta[landing&1].Add(1)
+	} else if del {
+		st.delta[landing&1].Add(-1)
+	}
+	return r
+}
+
+// keepPrev links q, a new version, to p, the one it replaces, for the live
+// snapshots, and cuts p's own link if none of them can need it.
+func (m *Map[K, V]) keepPrev(q, p *body[K, V]) {
+	q.prev.Store(p)
+	if m.snapMin.Load() > p.epochOf() && p.prev.Load() != nil {
+		p.prev.Store(nil)
+	}
+}
+
+func chainEmpty[K comparable, V any](p *body[K, V]) bool {
+	for ; p != nil; p = p.overflow.Load() {
+		if p.tophash.Load() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func chainOverflow[K comparable, V any](p *body[K, V]) int {
+	n := 0
+	if p != nil {
+		for q := p.overflow.Load(); q != nil; q = q.overflow.Load() {
+			n++
+		}
+	}
+	return n
+}
+
+// chainBuilder packs entries into a new chain, eight to a body.
+type chainBuilder[K comparable, V any] struct {
+	head, tail *body[K, V]
+	n          int // entries in tail
+	w          uint64
+	ovf        int
+}
+
+func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
+	if c.tail == nil || c.n == bucket.SlotCount {
+		nb := &body[K, V]{}
+		if c.tail == nil {
+			c.head = nb
+		} else {
+			c.tail.tophash.Store(c.w)
+			c.tail.overflow.Store(nb)
+			c.ovf++
+		}
+		c.tail, c.n, c.w = nb, 0, 0
+	}
+	c.tail.slots[c.n].Store(x)
+	c.w |= uint64(top) << (8 * c.n)
+	c.n++
+}
+
+// finish returns the chain with stamp, nil if it has no entry and empty
+// is false.
+func (c *chainBuilder[K, V]) finish(stamp uint64, empty bool) *body[K, V] {
+	if c.head == nil {
+		if !empty {
+			return nil
+		}
+		c.head = &body[K, V]{}
+	} else {
+		c.tail.tophash.Store(c.w)
+	}
+	c.head.stamp = stamp
+	return c.head
+}
+
+// copyChain returns a compacted copy of chain p, stamped e, with cur
+// replaced by put (or deleted if put is nil), or put appended if cur is nil,
+// and the copy's number of overflow bodies.
+func copyChain[K comparable, V any](p *body[K, V], cur, put *entry[K, V], top uint8, e uint64) (*body[K, V], int) {
+	var c chainBuilder[K, V]
+	for q := p; q != nil; q = q.overflow.Load() {
+		w := q.tophash.Load()
+		for i := range bucket.SlotCount {
+			x := q.slots[i].Load()
+			if x == nil {
+				continue
+			}
+			if x == cur {
+				if put != nil {
+					c.add(put, uint8(w>>(8*i)))
+				}
+				continue
+			}
+			c.add(x, uint8(w>>(8*i)))
+		}
+	}
+	if cur == nil && put != nil {
+		c.add(put, top)
+	}
+	return c.finish(e, true), c.ovf
+}
+
+// helpGrow evacuates the old bucket of hash h, then the next bucket not yet
+// claimed. It reports whether the growth has no bucket left to evacuate.
+func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
+	m.evacuate(t, o, h&o.mask, e, st)
+	if i := t.nevacuate.Add(1) - 1; i <= o.mask {
+		m.evacuate(t, o, i, e, st)
+	}
+	return t.evacuated.Load() == o.mask+1
+}
+
+// evacuate moves old bucket oi of o into t's buckets oi and oi+len(o), then
+// marks it evacuated. Nothing writes those two buckets before the mark:
+// every writer evacuates its old bucket first, under the old bucket's lock.
+func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe) {
+	ob := &o.buckets[oi]
+	lock(ob, st)
+	p := ob.body.Load()
+	if p.isMarker() {
+		ob.mu.Unlock()
+		return
+	}
+	live := m.snapLive.Load() > 0
+	stamp := e
+	if p != nil && p.stamp > e {
+		stamp = p.stamp
+	}
+	n := o.mask + 1
+	var x, y chainBuilder[K, V]
+	for q := p; q != nil; q = q.overflow.Load() {
+		w := q.tophash.Load()
+		for i := range bucket.SlotCount {
+			en := q.slots[i].Load()
+			if en == nil {
+				continue
+			}
+			top := uint8(w >> (8 * i))
+			var toY bool
+			if en.key != en.key {
+				// NaN: its hash is random; follow the tophash's low bit,
+				// as the runtime does.
+				toY = top&1 != 0
+			} else {
+				toY = m.hash(&en.key, t.lin.seed)&n != 0
+			}
+			if toY {
+				y.add(en, top)
+			} else {
+				x.add(en, top)
+			}
+		}
+	}
+	t.buckets[oi].body.Store(x.finish(stamp, false))
+	t.buckets[oi+n].body.Store(y.finish(stamp, false))
+	mark := m.marker
+	if live {
+		mark = &body[K, V]{stamp: stamp | markBit}
+		if p != nil {
+			m.keepPrev(mark, p)
+		}
+	}
+	ob.body.Store(mark)
+	ob.mu.Unlock()
+	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p)))
+	t.evacuated.Add(1)
+}
+
+// maybeGrow starts a growth of t if it holds too many entries. A cheap
+// estimate from the writer's own stripe filters the calls that sum them all.
+func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
+	local := st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
+	policy := grow.Default()
+	if !policy.OverLoad(int(local)*len(t.lin.stripes), t.B) {
+		return
+	}
+	if t.old.Load() != nil || !policy.OverLoad(int(t.lin.count()), t.B) {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.root.Load() != t || t.old.Load() != nil || !policy.OverLoad(int(t.lin.count()), t.B) {
+		return
+	}
+	nt := m.newTable(t.B+1, t.lin)
+	nt.old.Store(t)
+	m.root.Store(nt)
+	m.growths.Add(1)
+}
+
+// finishGrow drops the old array of t once every bucket has moved.
+func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t.old.Load() == o && t.evacuated.Load() == o.mask+1 {
+		t.old.Store(nil)
+		m.evacTotal.Add(uint64(o.mask + 1))
+	}
+}
+
+// Store sets the value for key.
+func (m *Map[K, V]) Store(key K, value V) {
+	m.mutate(key, opStore, value, nil)
+}
+
+// Swap stores value for key and returns the previous value, if any.
+func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
+	r := m.mutate(key, opStore, value, nil)
+	if r.old != nil {
+		return r.old.value, true
+	}
+	return previous, false
+}
+
+// LoadOrStore returns the value stored for key if there is one (loaded is
+// true); otherwise it stores value and returns it.
+func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
+	r := m.mutate(key, opLoadOrStore, value, nil)
+	if r.old != nil {
+		return r.old.value, true
+	}
+	return value, false
+}
+
+// LoadAndDelete deletes the value for key and returns it, if there was one.
+func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
+	var zero V
+	r := m.mutate(key, opDelete, zero, nil)
+	if r.old != nil {
+		return r.old.value, true
+	}
+	return value, false
+}
+
+// Delete deletes the value for key.
+func (m *Map[K, V]) Delete(key K) {
+	var zero V
+	m.mutate(key, opDelete, zero, nil)
+}
+
+// Compute atomically reads and rewrites the value of key: f receives the
+// current value (the zero value and false if key is absent) and returns
+// the new value and what to do with it (UpdateOp stores it, DeleteOp
+// deletes the key, CancelOp leaves the map unchanged). Compute returns the
+// value key has afterwards, and whether it has one.
+//
+// f runs with key's bucket locked: it must be quick, and it must not use
+// the map (a call back into m may deadlock). It runs exactly once.
+func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
+	var zero V
+	r := m.mutate(key, opCompute, zero, f)
+	if r.now != nil {
+		return r.now.value, true
+	}
+	return actual, false
+}
+
+// CompareAndSwap stores new for key if its current value equals old, and
+// reports whether it did. It is a function rather than a method because it
+// needs V to be comparable, which a method of Map[K, V any] cannot require;
+// the compiler rejects it for other value types.
+func CompareAndSwap[K, V comparable](m *Map[K, V], key K, old, new V) (swapped bool) {
+	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
+		if loaded && cur == old {
+			swapped = true
+			return new, UpdateOp
+		}
+		return cur, CancelOp
+	})
+	return swapped
+}
+
+// CompareAndDelete deletes key if its current value equals old, and reports
+// whether it did. Like CompareAndSwap it needs V to be comparable.
+func CompareAndDelete[K, V comparable](m *Map[K, V], key K, old V) (deleted bool) {
+	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
+		if loaded && cur == old {
+			deleted = true
+			return cur, DeleteOp
+		}
+		return cur, CancelOp
+	})
+	return deleted
+}
+
+// Clear deletes every entry, at once: a Load that starts after Clear
+// returns sees none of them. The table keeps its size, and the map draws a
+// new hash seed, as the builtin map does on clear.
+func (m *Map[K, V]) Clear() {
+	m.table()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.root.Load()
+	m.root.Store(m.newTable(t.B, m.newLineage()))
+	m.clears.Add(1)
+}
