@@ -22,7 +22,7 @@ func (m *Map[K, V]) Delete(key K) {
 	if m.growing() {
 		m.growWork(idx)
 	}
-	head := &m.buckets[idx]
+	head := bucketAt(m.buckets, idx)
 	top := bucket.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {

@@ -60,7 +60,7 @@ again:
 	if m.growing() {
 		m.growWork(idx)
 	}
-	b = &m.buckets[idx]
+	b = bucketAt(m.buckets, idx)
 	for {
 		w := asm.Word(&b.Tophash)
 		for s := asm.MatchBits(w, top); s != 0; s = s.RemoveFirst() {

@@ -37,12 +37,12 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 	}
 	h := m.hashfn(noescape(unsafe.Pointer(&key)), uintptr(m.seed))
 	mask := m.bucketMask()
-	b := &m.buckets[h&mask]
+	b := bucketAt(m.buckets, h&mask)
 	if old := m.oldbuckets; old != nil {
 		if flags&flagSameSizeGrow == 0 {
 			mask >>= 1 // the old array had half as many buckets
 		}
-		if ob := &old[h&mask]; !ob.Evacuated() {
+		if ob := bucketAt(old, h&mask); !ob.Evacuated() {
 			b = ob
 		}
 	}

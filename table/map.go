@@ -258,3 +258,14 @@ func (m *Map[K, V]) reseed(byClear bool) {
 		m.emit(event{kind: evReseed, reseed: ReseedEvent{Old: old, New: m.seed, Clear: byClear}})
 	}
 }
+
+// bucketAt returns &arr[i] without the bounds check, for the hot paths.
+// They index with a hash masked to the array's 2^B regular buckets, and an
+// array always holds those (checkInvariants checks it), so the check could
+// never fail; with -tags hmapdebug it is made anyway.
+func bucketAt[K comparable, V any](arr []bucket.Bucket[K, V], i uintptr) *bucket.Bucket[K, V] {
+	if debugInvariants {
+		return &arr[i]
+	}
+	return (*bucket.Bucket[K, V])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(arr)), i*unsafe.Sizeof(bucket.Bucket[K, V]{})))
+}
