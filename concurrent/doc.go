@@ -19,8 +19,10 @@
 //
 // Every operation on a key is linearizable: it takes effect at one instant
 // between its call and its return. Clear and Snapshot are too, for the
-// whole map. Len is exact when no write is in flight; during writes it is a
-// sum of striped counters, off by at most the writes in flight. Range and
+// whole map. Len is exact when no write and no Snapshot is in flight; during
+// writes it is a sum of striped counters, off by at most the writes in
+// flight (a Snapshot moves counts between two counters of a stripe, and a
+// Len that reads between the two moves is off by those too). Range and
 // All promise only what sync.Map's Range does: no key is visited twice, and
 // keys written during the loop may or may not be seen (today they iterate a
 // snapshot, but that is not promised). Snapshot is the consistent view.
@@ -49,8 +51,8 @@
 // below), searches the chain, and changes it in place: an insert stores the
 // slot, then the tophash word; a delete clears the slot, then the byte; an
 // update stores a new entry in the same slot. A chain emptied by deletes is
-// dropped (the bucket's pointer becomes nil), so deleting every key gives
-// the memory of the chains back. If the locked bucket turns out to be an
+// dropped (the bucket's pointer becomes nil) when no snapshot is alive, so
+// deleting every key gives the memory of the chains back. If the locked bucket turns out to be an
 // evacuation marker, the table was replaced while the writer was on its
 // way, and it starts again from the new one.
 //
@@ -63,8 +65,9 @@
 // own key and one more taken from an atomic cursor, as the runtime's
 // growWork does. Evacuating splits the old chain between the new buckets i
 // and i+2^(B-1) by the next hash bit (NaN keys by their tophash's low bit),
-// stores the two new chains, and then replaces the old bucket's chain with
-// an evacuation marker. The write that evacuates the last old bucket drops
+// stores the two new chains (while a snapshot is alive, a half that gets no
+// entry gets an empty chain rather than none: see Snapshots), and then
+// replaces the old bucket's chain with an evacuation marker. The write that evacuates the last old bucket drops
 // the old table. No write ever waits for a whole growth: the worst one
 // allocates the new array, or moves two chains.
 //
@@ -121,6 +124,21 @@
 //     changes: a snapshot registered after that read has an epoch above
 //     the writer's and above the chain's stamp, so it reads what the writer
 //     leaves there; a snapshot registered before it is seen.
+//   - A write counts in the parity of the later of its epoch and the stamp
+//     of the chain it finds: a write of epoch E-1 that finds a version
+//     stamped E (made since the bump) lands in it, outside the snapshot,
+//     and outside its Len. A nil chain has no stamp, so a write that finds
+//     one counts in its own epoch; a chain is therefore set to nil only
+//     where no write of an older epoch can come after: in a new table, by
+//     a delete with no snapshot alive, and by an evacuation with no
+//     snapshot alive (a write of an older epoch in flight means that the
+//     snapshot which bumped the epoch past it is still waiting for it, so
+//     alive). An evacuation while a snapshot is alive gives a half that
+//     gets no entry an empty chain stamped like the marker; with nil
+//     there, a write of epoch E-1 reaching that new bucket after an
+//     evacuation under E would count in parity E-1, in the Len of a
+//     snapshot that, seeing the marker stamped E, reads the old chain,
+//     without it.
 //   - The writes a snapshot contains are exactly those that landed in
 //     versions stamped before E. That set is closed under real-time order:
 //     a write that starts after another one ended reads an epoch at least

@@ -296,9 +296,10 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	}
 }
 
-// Len returns the number of entries. It is exact when no write is in
-// progress; while writes run it is the sum of counters read one after the
-// other, within the number of writes in flight of a true value.
+// Len returns the number of entries. It is exact when no write and no
+// Snapshot is in progress; otherwise it is the sum of counters read one
+// after the other, and may be off by the writes in flight (see the package
+// documentation). Snapshot.Len is always exact.
 func (m *Map[K, V]) Len() int {
 	t := m.root.Load()
 	if t == nil {

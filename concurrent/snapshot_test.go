@@ -109,7 +109,13 @@ func snapshotRound(round int, opts []Option) error {
 					errs[i] = fmt.Errorf("a snapshot's second iteration differs from its first")
 				}
 				if s.Len() != len(ts.entries) {
-					errs[i] = fmt.Errorf("snapshot Len %d, All yields %d", s.Len(), len(ts.entries))
+					// Say which of the two is wrong: the entries, if they
+					// match no cut of the writers' logs.
+					verdict := "the entries match the model"
+					if err := checkCut(logs, keys, ts); err != nil {
+						verdict = "the entries do not match the model: " + err.Error()
+					}
+					errs[i] = fmt.Errorf("snapshot Len %d, All yields %d; %s", s.Len(), len(ts.entries), verdict)
 				}
 				for k := range writers * keys {
 					v, ok := s.Get(k)

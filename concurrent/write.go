@@ -365,8 +365,14 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 			}
 		}
 	}
-	t.buckets[oi].body.Store(x.finish(stamp, false))
-	t.buckets[oi+n].body.Store(y.finish(stamp, false))
+	// While a snapshot is alive, a half that gets no entry still gets a
+	// chain, empty and stamped: a write of an older epoch may still be on
+	// its way to it (the snapshot that bumped the epoch is waiting for it),
+	// and must land in a version stamped stamp, as it would in the half
+	// that has entries. In a nil chain it would land in its own epoch's
+	// parity, counted by a snapshot that reads the old chain without it.
+	t.buckets[oi].body.Store(x.finish(stamp, live))
+	t.buckets[oi+n].body.Store(y.finish(stamp, live))
 	mark := m.marker
 	if live {
 		mark = &body[K, V]{stamp: stamp | markBit}
