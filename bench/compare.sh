@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# compare.sh runs the benchmark suite under the installed Go and under Go
+# 1.23 (whose builtin map is the classic one), runs the peers module and the
+# tophash probe benchmarks, keeps the raw outputs in bench/results, and
+# regenerates bench/RESULTS.md from them.
+#
+#   bench/compare.sh            the full run (-count 8; about 10 minutes on 2 cores)
+#   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
+#
+# Environment overrides:
+#   BENCH_COUNT      runs of each benchmark (default 8; -quick: 1)
+#   BENCH_TIME       -benchtime of the whole-map ops and the probes (default 30ms; -quick: 5ms)
+#   BENCH_OPS_N      operations per run of the per-op cells (default 500000; -quick: 20000)
+#   BENCH_MEM_COUNT  runs of the memory benchmark, which is deterministic (default 1)
+#   GO123            the Go 1.23 toolchain (default go1.23.12)
+#   BENCHSTAT        the benchstat module version (default pinned below)
+#
+# To regenerate RESULTS.md from the raw outputs alone:
+#   go run ./bench/internal/report -dir bench/results -out bench/RESULTS.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=${BENCH_COUNT:-8}
+TIME=${BENCH_TIME:-30ms}
+OPSN=${BENCH_OPS_N:-500000}
+MEMCOUNT=${BENCH_MEM_COUNT:-1}
+if [ "${1:-}" = "-quick" ]; then
+  COUNT=${BENCH_COUNT:-1}
+  TIME=${BENCH_TIME:-5ms}
+  OPSN=${BENCH_OPS_N:-20000}
+elif [ -n "${1:-}" ]; then
+  echo "usage: bench/compare.sh [-quick]" >&2
+  exit 2
+fi
+GO123=${GO123:-go1.23.12}
+BENCHSTAT=${BENCHSTAT:-golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da}
+
+start=$(date +%s)
+out=bench/results
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+rm -f "$out"/*.txt "$out"/*.version
+
+step() { printf '== %s (%ds)\n' "$*" $(($(date +%s) - start)); }
+
+step "building test binaries and benchstat"
+go version | tee "$out/go126.version"
+GOTOOLCHAIN=$GO123 go version | tee "$out/go123.version"
+go test -c -o "$tmp/bench126.test" ./bench
+GOTOOLCHAIN=$GO123 go test -c -o "$tmp/bench123.test" ./bench
+go test -c -o "$tmp/asm.test" ./asm
+(cd bench/peers && go test -c -o "$tmp/peers.test" .)
+GOBIN=$tmp go install "$BENCHSTAT"
+
+# suite BINARY OUTPUT runs the matrix, the growth latency and the memory
+# benchmarks of one test binary, appending to OUTPUT. The per-op cells run
+# a fixed number of operations: the framework collects the heap before
+# every run of a benchmark, which with 1M-entry maps alive costs more than
+# the measurement, and a fixed count saves the calibration runs. The
+# whole-map cells run for a fixed time. The growth-latency and memory
+# benchmarks time their own fills: one fill per run.
+perop='^op=(get-hit|get-miss|set-update|delete-reinsert|mixed)$'
+wholemap='^op=(insert-grow|insert-presized|iterate|clone|clear)$'
+suite() {
+  local bin=$1 file=$2
+  "$bin" -test.run '^$' -test.bench "^BenchmarkMap\$/./././$perop" -test.benchtime "${OPSN}x" -test.count "$COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench "^BenchmarkMap\$/./././$wholemap" -test.benchtime "$TIME" -test.count "$COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench '^BenchmarkGrowthLatency$' -test.benchtime 1x -test.count "$COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench '^BenchmarkMemory$' -test.benchtime 1x -test.count "$MEMCOUNT" >>"$file"
+}
+
+step "hmap and builtin, $(cat "$out/go126.version")"
+suite "$tmp/bench126.test" "$out/go126.txt"
+"$tmp/bench126.test" -test.run '^$' -test.bench '^BenchmarkAdapter$' -test.benchtime "$TIME" -test.count "$COUNT" >>"$out/go126.txt"
+
+step "hmap and builtin, $(cat "$out/go123.version")"
+suite "$tmp/bench123.test" "$out/go123.txt"
+
+step "peers, $(cat "$out/go126.version")"
+suite "$tmp/peers.test" "$out/peers.txt"
+
+step "tophash probes (package asm)"
+"$tmp/asm.test" -test.run '^$' -test.bench '^BenchmarkMatch$' -test.benchtime "$TIME" -test.count "$COUNT" >"$out/asm.txt"
+
+step "benchstat"
+for f in go123 go126 peers asm; do
+  "$tmp/benchstat" -col /impl "$out/$f.txt" >"$out/$f.benchstat.txt"
+done
+
+elapsed=$(($(date +%s) - start))
+step "report"
+go run ./bench/internal/report -dir "$out" -out bench/RESULTS.md \
+  -elapsed "$((elapsed / 60))m$((elapsed % 60))s" \
+  -settings "-count $COUNT; per-op cells ${OPSN} operations per run, whole-map cells and probes -benchtime $TIME; growth latency one fill per run; memory $MEMCOUNT run(s)"
+echo "wrote bench/RESULTS.md; raw outputs in $out; elapsed $((elapsed / 60))m$((elapsed % 60))s"

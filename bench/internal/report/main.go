@@ -1,0 +1,445 @@
+// Command report writes bench/RESULTS.md from the raw benchmark outputs
+// that bench/compare.sh leaves in bench/results: it computes the median of
+// every benchmark's runs itself, prints the ratios hmap/builtin with the
+// project's targets, and appends the benchstat tables as the raw evidence.
+//
+//	go run ./bench/internal/report -dir bench/results -out bench/RESULTS.md
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A run file's medians: by benchmark name without its impl part, then
+// unit, then impl.
+type results map[string]map[string]map[string]float64
+
+var (
+	procSuffix = regexp.MustCompile(`-\d+$`)
+	implPart   = regexp.MustCompile(`/impl=[^/]+`)
+)
+
+// parse reads `go test -bench` output and returns the medians.
+func parse(path string) (results, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	samples := map[string]map[string]map[string][]float64{}
+	var order []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		if _, err := strconv.Atoi(fields[1]); err != nil {
+			continue
+		}
+		name := procSuffix.ReplaceAllString(fields[0], "")
+		impl := ""
+		if m := implPart.FindString(name); m != "" {
+			impl = strings.TrimPrefix(m, "/impl=")
+			name = strings.Replace(name, m, "", 1)
+		}
+		if samples[name] == nil {
+			samples[name] = map[string]map[string][]float64{}
+			order = append(order, name)
+		}
+		for i := 2; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			unit := fields[i+1]
+			if samples[name][unit] == nil {
+				samples[name][unit] = map[string][]float64{}
+			}
+			samples[name][unit][impl] = append(samples[name][unit][impl], v)
+		}
+	}
+	r := results{}
+	for name, units := range samples {
+		r[name] = map[string]map[string]float64{}
+		for unit, impls := range units {
+			r[name][unit] = map[string]float64{}
+			for impl, vs := range impls {
+				r[name][unit][impl] = median(vs)
+			}
+		}
+	}
+	return r, order, sc.Err()
+}
+
+func median(vs []float64) float64 {
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// get returns the median of name's unit for impl, or NaN.
+func (r results) get(name, unit, impl string) float64 {
+	if v, ok := r[name][unit][impl]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+var (
+	variants = []string{"key=int64/elem=int64", "key=string/elem=int64", "key=struct16/elem=int64", "key=int64/elem=ptr"}
+	sizes    = []string{"8", "1K", "64K", "1M"}
+	ops      = []string{"get-hit", "get-miss", "set-update", "delete-reinsert", "insert-grow", "insert-presized", "iterate", "clone", "clear", "mixed"}
+)
+
+func cell(variant, size, op string) string {
+	return "BenchmarkMap/" + variant + "/size=" + size + "/op=" + op
+}
+
+func fmtRatio(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func fmtNum(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case x >= 100:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	case x >= 10:
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64)
+}
+
+func short(variant string) string {
+	return strings.NewReplacer("key=", "", "/elem=", " → ").Replace(variant)
+}
+
+type report struct {
+	w                      io.Writer
+	dir                    string
+	go123, go126, peers    results
+	v123, v126             string
+	met, missed, undecided int
+}
+
+func (rp *report) printf(format string, args ...any) { fmt.Fprintf(rp.w, format, args...) }
+
+func (rp *report) verdict(ok bool, value float64) string {
+	switch {
+	case math.IsNaN(value):
+		rp.undecided++
+		return "no data"
+	case ok:
+		rp.met++
+		return "met"
+	}
+	rp.missed++
+	return "**not met**"
+}
+
+// targets prints the target rows of one toolchain.
+func (rp *report) targets(r results, limits map[string]float64, sizes []string) {
+	rp.printf("| key | size | op | hmap ns | builtin ns | hmap/builtin | target | |\n|---|---|---|--:|--:|--:|--:|---|\n")
+	for _, v := range variants[:2] {
+		for _, s := range sizes {
+			for _, op := range []string{"get-hit", "get-miss", "set-update", "insert-grow", "delete-reinsert", "iterate"} {
+				name := cell(v, s, op)
+				h, b := r.get(name, unitOf(op), "hmap"), r.get(name, unitOf(op), "builtin")
+				ratio := h / b
+				rp.printf("| %s | %s | %s | %s | %s | %s | ≤ %.2f | %s |\n", short(v), s, op, fmtNum(h), fmtNum(b), fmtRatio(ratio), limits[op], rp.verdict(ratio <= limits[op], ratio))
+			}
+		}
+	}
+}
+
+// unitOf is the unit the tables show for op: ns/entry for the whole-map
+// ops, ns/op for the others.
+func unitOf(op string) string {
+	switch op {
+	case "insert-grow", "insert-presized", "iterate", "clone", "clear":
+		return "ns/entry"
+	}
+	return "ns/op"
+}
+
+// allocs prints hmap's allocs/op for the ops that must not allocate.
+func (rp *report) allocs(r results) {
+	worst, where := 0.0, ""
+	found := false
+	for _, v := range variants {
+		for _, s := range sizes {
+			for _, op := range []string{"get-hit", "get-miss", "set-update", "delete-reinsert"} {
+				a := r.get(cell(v, s, op), "allocs/op", "hmap")
+				if math.IsNaN(a) {
+					continue
+				}
+				found = true
+				if a > worst || where == "" {
+					worst, where = a, short(v)+" size="+s+" op="+op
+				}
+			}
+		}
+	}
+	if !found {
+		worst = math.NaN()
+	}
+	rp.printf("| hmap allocs/op, get-hit, get-miss, set-update and delete-reinsert, every key and size | largest: %s (%s) | 0 | %s |\n",
+		fmtNum(worst), where, rp.verdict(worst == 0, worst))
+}
+
+// ratios prints the hmap/builtin ratio of every cell of the matrix.
+func (rp *report) ratios(r results) {
+	rp.printf("| key → elem | size |")
+	for _, op := range ops {
+		rp.printf(" %s |", op)
+	}
+	rp.printf("\n|---|--:|%s\n", strings.Repeat("--:|", len(ops)))
+	for _, v := range variants {
+		for _, s := range sizes {
+			rp.printf("| %s | %s |", short(v), s)
+			for _, op := range ops {
+				name := cell(v, s, op)
+				rp.printf(" %s |", fmtRatio(r.get(name, "ns/op", "hmap")/r.get(name, "ns/op", "builtin")))
+			}
+			rp.printf("\n")
+		}
+	}
+}
+
+func (rp *report) latency(rows []struct {
+	label string
+	r     results
+	impls []string
+}) {
+	const base = "BenchmarkGrowthLatency/key=int64/elem=int64/size=1M/heap="
+	rp.printf("| toolchain | heap | impl | p50 ns | p99 ns | p99.9 ns | max ns |\n|---|---|---|--:|--:|--:|--:|\n")
+	for _, row := range rows {
+		for _, heap := range []string{"reused", "fresh"} {
+			for _, impl := range row.impls {
+				rp.printf("| %s | %s | %s |", row.label, heap, impl)
+				for _, u := range []string{"p50-ns", "p99-ns", "p99.9-ns", "max-ns"} {
+					rp.printf(" %s |", fmtNum(row.r.get(base+heap, u, impl)))
+				}
+				rp.printf("\n")
+			}
+		}
+	}
+	rp.printf("\n| toolchain | heap | max, hmap-pace0 / hmap | target | |\n|---|---|--:|--:|---|\n")
+	for _, row := range rows[:2] {
+		for _, heap := range []string{"reused", "fresh"} {
+			x := row.r.get(base+heap, "max-ns", "hmap-pace0") / row.r.get(base+heap, "max-ns", "hmap")
+			rp.printf("| %s | %s | %s | ≥ 5 | %s |\n", row.label, heap, fmtRatio(x), rp.verdict(x >= 5, x))
+		}
+	}
+}
+
+func (rp *report) memory(r results, peers results, target bool) {
+	rp.printf("| key → elem | size | hmap B/entry | builtin B/entry | hmap/builtin |")
+	if peers != nil {
+		rp.printf(" dolthub-swiss | cockroach-swiss |")
+	}
+	rp.printf(" hmap table-B/entry | hmap scan-B/entry | builtin scan-B/entry |")
+	if target {
+		rp.printf(" target | |")
+	}
+	rp.printf("\n|---|--:|--:|--:|--:|")
+	if peers != nil {
+		rp.printf("--:|--:|")
+	}
+	rp.printf("--:|--:|--:|")
+	if target {
+		rp.printf("--:|---|")
+	}
+	rp.printf("\n")
+	for _, v := range variants {
+		for _, s := range sizes {
+			name := "BenchmarkMemory/" + v + "/size=" + s
+			h, b := r.get(name, "B/entry", "hmap"), r.get(name, "B/entry", "builtin")
+			rp.printf("| %s | %s | %s | %s | %s |", short(v), s, fmtNum(h), fmtNum(b), fmtRatio(h/b))
+			if peers != nil {
+				rp.printf(" %s | %s |", fmtNum(peers.get(name, "B/entry", "dolthub-swiss")), fmtNum(peers.get(name, "B/entry", "cockroach-swiss")))
+			}
+			rp.printf(" %s | %s | %s |", fmtNum(r.get(name, "table-B/entry", "hmap")), fmtNum(r.get(name, "scan-B/entry", "hmap")), fmtNum(r.get(name, "scan-B/entry", "builtin")))
+			if target {
+				if s == "1K" || s == "1M" {
+					rp.printf(" ≤ 1.05 | %s |", rp.verdict(h/b <= 1.05, h/b))
+				} else {
+					rp.printf(" | |")
+				}
+			}
+			rp.printf("\n")
+		}
+	}
+}
+
+func (rp *report) peerTable() {
+	rp.printf("| key → elem | size | op | hmap | builtin | dolthub-swiss | cockroach-swiss |\n|---|--:|---|--:|--:|--:|--:|\n")
+	for _, v := range variants {
+		for _, s := range sizes {
+			for _, op := range ops {
+				name := cell(v, s, op)
+				unit := unitOf(op)
+				rp.printf("| %s | %s | %s | %s | %s | %s | %s |\n", short(v), s, op,
+					fmtNum(rp.go126.get(name, unit, "hmap")), fmtNum(rp.go126.get(name, unit, "builtin")),
+					fmtNum(rp.peers.get(name, unit, "dolthub-swiss")), fmtNum(rp.peers.get(name, unit, "cockroach-swiss")))
+			}
+		}
+	}
+}
+
+func (rp *report) asm(path string) {
+	r, order, err := parse(path)
+	if err != nil {
+		rp.printf("(no %s: %v)\n", filepath.Base(path), err)
+		return
+	}
+	rp.printf("| benchmark | impl | ns/op |\n|---|---|--:|\n")
+	for _, name := range order {
+		impls := make([]string, 0)
+		for impl := range r[name]["ns/op"] {
+			impls = append(impls, impl)
+		}
+		slices.Sort(impls)
+		for _, impl := range impls {
+			rp.printf("| %s | %s | %s |\n", strings.TrimPrefix(name, "Benchmark"), impl, fmtNum(r.get(name, "ns/op", impl)))
+		}
+	}
+}
+
+// evidence appends a benchstat output file, if there is one.
+func (rp *report) evidence(file, title string) {
+	b, err := os.ReadFile(filepath.Join(rp.dir, file))
+	if err != nil {
+		return
+	}
+	rp.printf("<details><summary>%s (results/%s)</summary>\n\n```\n%s```\n\n</details>\n\n", title, file, b)
+}
+
+func load(dir, file string) results {
+	r, _, err := parse(filepath.Join(dir, file))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "report: %v (its tables will be empty)\n", err)
+		return results{}
+	}
+	return r
+}
+
+func firstLine(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+}
+
+func cpuModel() (string, int) {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown", runtime.NumCPU()
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v), runtime.NumCPU()
+		}
+	}
+	return "unknown", runtime.NumCPU()
+}
+
+func main() {
+	dir := flag.String("dir", "bench/results", "directory of the raw outputs")
+	out := flag.String("out", "bench/RESULTS.md", "file to write")
+	elapsed := flag.String("elapsed", "", "wall time of the run, for the header")
+	settings := flag.String("settings", "", "count and benchtime of the run, for the header")
+	flag.Parse()
+
+	f, err := os.Create(*out)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	w := bufio.NewWriter(f)
+	rp := &report{w: w, dir: *dir,
+		go123: load(*dir, "go123.txt"), go126: load(*dir, "go126.txt"), peers: load(*dir, "peers.txt"),
+		v123: firstLine(filepath.Join(*dir, "go123.version")), v126: firstLine(filepath.Join(*dir, "go126.version"))}
+	cpu, cores := cpuModel()
+
+	var body strings.Builder
+	rp.w = &body
+	rp.printf("## Targets under %s (classic builtin map)\n\nMedians of the runs, in ns per operation (per entry for insert-grow and iterate); hmap/builtin below 1 means hmap is faster.\n\n", rp.v123)
+	rp.targets(rp.go123, map[string]float64{"get-hit": 1.00, "get-miss": 0.85, "set-update": 1.05, "insert-grow": 1.10, "delete-reinsert": 1.10, "iterate": 1.10}, []string{"1K", "1M"})
+	rp.printf("\n| check (%s) | value | target | |\n|---|---|--:|---|\n", rp.v123)
+	rp.allocs(rp.go123)
+	rp.printf("\nBytes per entry: see the memory table below (target ≤ 1.05 at 1K and 1M).\n\n")
+	rp.printf("## Targets under %s (Swiss-table builtin map)\n\n", rp.v126)
+	rp.targets(rp.go126, map[string]float64{"get-hit": 1.30, "get-miss": 1.50, "set-update": 1.50, "insert-grow": 1.50, "delete-reinsert": 1.50, "iterate": 1.50}, []string{"1M"})
+	rp.printf("\n| check (%s) | value | target | |\n|---|---|--:|---|\n", rp.v126)
+	rp.allocs(rp.go126)
+	rp.printf("\n## hmap/builtin, every cell, %s\n\nns/op ratios (for the whole-map ops, per map; the ratio per entry is the same).\n\n", rp.v123)
+	rp.ratios(rp.go123)
+	rp.printf("\n## hmap/builtin, every cell, %s\n\n", rp.v126)
+	rp.ratios(rp.go126)
+	rp.printf("\n## Growth latency: 1M int64 keys inserted one by one into an empty map\n\nPercentiles of single-insert latency (ns), medians over the runs; the collector is off during each fill. heap=reused: the heap is collected before each fill, so a growth's new array is recycled memory that the allocation zeroes on the spot; heap=fresh: the freed memory is also returned to the operating system first, as in a process's first fill, so the array comes zeroed and costs page faults as it fills. The zeroing is in the insert that starts a growth for every impl; what pace 0 adds is the evacuation.\n\n")
+	rp.latency([]struct {
+		label string
+		r     results
+		impls []string
+	}{
+		{rp.v123, rp.go123, []string{"hmap", "hmap-pace0", "builtin"}},
+		{rp.v126, rp.go126, []string{"hmap", "hmap-pace0", "builtin"}},
+		{rp.v126 + " (peers)", rp.peers, []string{"dolthub-swiss", "cockroach-swiss"}},
+	})
+	rp.printf("\n## Memory: heap bytes per entry after filling an empty map\n\n### %s\n\n", rp.v123)
+	rp.memory(rp.go123, nil, true)
+	rp.printf("\n### %s, with the peers\n\n", rp.v126)
+	rp.memory(rp.go126, rp.peers, false)
+	rp.printf("\n## Peers, %s\n\nMedians: ns/op for the per-op rows, ns/entry for insert-grow, insert-presized, iterate, clone and clear.\n\n", rp.v126)
+	rp.peerTable()
+	rp.printf("\n## Tophash probes (package asm, BenchmarkMatch, %s)\n\n", rp.v126)
+	rp.asm(filepath.Join(*dir, "asm.txt"))
+	rp.printf("\n## Raw evidence: benchstat -col /impl\n\n")
+	rp.evidence("go123.benchstat.txt", "benchstat, "+rp.v123)
+	rp.evidence("go126.benchstat.txt", "benchstat, "+rp.v126)
+	rp.evidence("peers.benchstat.txt", "benchstat, peers, "+rp.v126)
+	rp.evidence("asm.benchstat.txt", "benchstat, package asm, "+rp.v126)
+
+	fmt.Fprintf(w, "# Benchmark results\n\nGenerated by `bench/compare.sh` on %s; do not edit. See README.md for how to read it.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "- machine: %s, %d cores (%s/%s)\n- toolchains: %s; %s\n", cpu, cores, runtime.GOOS, runtime.GOARCH, rp.v123, rp.v126)
+	if *settings != "" {
+		fmt.Fprintf(w, "- settings: %s\n", *settings)
+	}
+	if *elapsed != "" {
+		fmt.Fprintf(w, "- wall time of the run: %s\n", *elapsed)
+	}
+	fmt.Fprintf(w, "- targets: %d met, %d not met, %d without data\n\n", rp.met, rp.missed, rp.undecided)
+	w.WriteString(body.String())
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
