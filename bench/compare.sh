@@ -81,7 +81,7 @@ step "peers, $(cat "$out/go126.version")"
 suite "$tmp/peers.test" "$out/peers.txt"
 
 step "tophash probes (package asm)"
-"$tmp/asm.test" -test.run '^$' -test.bench '^BenchmarkMatch$' -test.benchtime "$TIME" -test.count "$COUNT" >"$out/asm.txt"
+"$tmp/asm.test" -test.run '^$' -test.bench '^Benchmark(Match|MatchWalk|Empty)$' -test.benchtime "$TIME" -test.count "$COUNT" >"$out/asm.txt"
 
 step "benchstat"
 for f in go123 go126 peers asm; do

@@ -416,7 +416,7 @@ func main() {
 	rp.memory(rp.go126, rp.peers, false)
 	rp.printf("\n## Peers, %s\n\nMedians: ns/op for the per-op rows, ns/entry for insert-grow, insert-presized, iterate, clone and clear.\n\n", rp.v126)
 	rp.peerTable()
-	rp.printf("\n## Tophash probes (package asm, BenchmarkMatch, %s)\n\n", rp.v126)
+	rp.printf("\n## Tophash probes (package asm, %s)\n\nMatch and Empty compute one 8-slot mask; MatchWalk matches and then visits every matching slot, as a lookup does (bitset: the word-form Bitset the table uses). NEON runs only under qemu-user on this machine, where the tests check it and timings mean nothing, so it has no row.\n\n", rp.v126)
 	rp.asm(filepath.Join(*dir, "asm.txt"))
 	rp.printf("\n## Raw evidence: benchstat -col /impl\n\n")
 	rp.evidence("go123.benchstat.txt", "benchstat, "+rp.v123)
