@@ -2,7 +2,6 @@ package table
 
 import (
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
@@ -35,7 +34,7 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 		}
 		return elem, false
 	}
-	h := m.hashfn(noescape(unsafe.Pointer(&key)), uintptr(m.seed))
+	h := m.hash(&key)
 	mask := m.bucketMask()
 	b := bucketAt(m.buckets, h&mask)
 	if old := m.oldbuckets; old != nil {
