@@ -1,9 +1,13 @@
 package bench_test
 
 import (
+	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hmaplab/hmap/bench/matrix"
+	"github.com/hmaplab/hmap/concurrent"
 	"github.com/hmaplab/hmap/table"
 )
 
@@ -79,4 +83,92 @@ func BenchmarkAdapter(b *testing.B) {
 	})
 	matrix.RunOne(b, matrix.Int64Int64, n, "get-hit", "via=matrix",
 		matrix.HmapImpl[int64, int64]("hmap"), matrix.BuiltinImpl[int64, int64]())
+}
+
+// The concurrent map (package concurrent) against sync.Map; bench/peers
+// adds xsync. hmap-probes is package concurrent with WithProbeCounting, to
+// show what counting probes costs reads.
+var concImpls = []matrix.ConcImpl{
+	matrix.ConcHmapImpl("hmap-concurrent"),
+	matrix.ConcHmapImpl("hmap-probes", concurrent.WithProbeCounting(64)),
+	matrix.SyncMapImpl(),
+}
+
+// BenchmarkConcurrent is the read/write mix matrix:
+// BenchmarkConcurrent/size=N/mix=R-W/impl=NAME; run with -cpu 1,2.
+func BenchmarkConcurrent(b *testing.B) { matrix.RunConcurrent(b, concImpls...) }
+
+// BenchmarkConcurrentGrowth fills an empty map to 1M entries, one Store at
+// a time, with one concurrent reader, and reports the Store latencies.
+func BenchmarkConcurrentGrowth(b *testing.B) {
+	matrix.RunConcurrentGrowth(b, 1<<20, matrix.ConcHmapImpl("hmap-concurrent"), matrix.SyncMapImpl())
+}
+
+// BenchmarkConcurrentIterate iterates a quiet 1M-entry map: through a
+// snapshot, through All, and sync.Map's Range.
+func BenchmarkConcurrentIterate(b *testing.B) {
+	matrix.RunConcurrentIterate(b, 1<<20, matrix.ConcHmapSnapshotImpl("hmap-snapshot"), matrix.ConcHmapImpl("hmap-concurrent"), matrix.SyncMapImpl())
+}
+
+// BenchmarkConcurrentLen is Len of a 1M-entry map.
+func BenchmarkConcurrentLen(b *testing.B) {
+	matrix.RunConcurrentLen(b, 1<<20, matrix.ConcHmapImpl("hmap-concurrent"))
+}
+
+// BenchmarkConcurrentMemory is the heap per entry of a 1M-entry map, and
+// what is left after deleting every key.
+func BenchmarkConcurrentMemory(b *testing.B) {
+	matrix.RunConcurrentMemory(b, 1<<20, matrix.ConcHmapImpl("hmap-concurrent"), matrix.SyncMapImpl())
+}
+
+// BenchmarkSnapshot measures snapshots of a 1M-entry concurrent map under
+// a 90/10 load: the benchmark goroutine runs the load (ns/op is per
+// operation of it) while a second goroutine takes snapshots back to back
+// (snap=back-to-back: take, close, take again; snap=export: take, iterate
+// every entry, close) or does nothing (snap=none). Comparing ns/op across
+// the snap column gives the throughput the load loses to the snapshots;
+// create-p50-ns and create-max-ns are the times to take one, snaps/s how
+// many were taken.
+func BenchmarkSnapshot(b *testing.B) {
+	const size = 1 << 20
+	m := concurrent.New[int64, int64](0)
+	for k := range int64(size) {
+		m.Store(k, k)
+	}
+	load := matrix.ConcHmap{M: m}
+	for _, mode := range []string{"none", "back-to-back", "export"} {
+		b.Run("size=1M/mix=90-10/snap="+mode, func(b *testing.B) {
+			var stop atomic.Bool
+			var created []time.Duration
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for mode != "none" && !stop.Load() {
+					t0 := time.Now()
+					s := m.Snapshot()
+					created = append(created, time.Since(t0))
+					if mode == "export" {
+						for range s.All() {
+						}
+					}
+					s.Close()
+				}
+			}()
+			w := matrix.NewWorker(size, 90)
+			b.ResetTimer()
+			for i := 0; i < b.N; i += 256 {
+				load.Ops(w, min(256, b.N-i))
+			}
+			b.StopTimer()
+			stop.Store(true)
+			<-done
+			w.Finish(load)
+			if len(created) > 0 {
+				slices.Sort(created)
+				b.ReportMetric(float64(created[len(created)/2].Nanoseconds()), "create-p50-ns")
+				b.ReportMetric(float64(created[len(created)-1].Nanoseconds()), "create-max-ns")
+			}
+			b.ReportMetric(float64(len(created))/b.Elapsed().Seconds(), "snaps/s")
+		})
+	}
 }

@@ -42,7 +42,7 @@
 // the table, and if a growth is under way, the old bucket; if that one has
 // not moved (it is not an evacuation marker), it searches it, otherwise the
 // new one. Searching loads a body's tophash word, matches the key's byte
-// against all eight at once (asm.MatchSWAR), loads the matching slots and
+// against all eight at once (asm.MatchBits), loads the matching slots and
 // compares keys, and follows the overflow link.
 //
 // # Writes

@@ -3,6 +3,7 @@ package concurrent
 import (
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -24,22 +25,28 @@ import (
 type Map[K comparable, V any] struct {
 	_ noCopy
 
-	// Read on every operation, written rarely: kept together, away from
-	// the mutex.
-	root      atomic.Pointer[table[K, V]] // the current table; nil until first use
-	epoch     atomic.Uint64               // snapshot epoch: bumped by each Snapshot
-	snapLive  atomic.Int64                // snapshots not yet closed
-	snapMin   atomic.Uint64               // smallest epoch of a live snapshot, MaxUint64 if none
-	marker    *body[K, V]                 // shared evacuation marker, stamp 0
-	probes    []probeStripe               // nil unless WithProbeCounting
-	nstripes  int
-	hasher    hash.Hasher[K]
-	hashfn    hash.RawFunc
-	source    hash.Source
-	initDone  atomic.Bool
-	_         [64]byte
-	mu        sync.Mutex // serialises growth starts and ends, Clear, Snapshot and Close
-	live      []uint64   // epochs of the live snapshots, ascending (under mu)
+	// Read on every operation, written rarely (root on growth and Clear):
+	// kept together, on cache lines of their own.
+	root           atomic.Pointer[table[K, V]] // the current table; nil until first use
+	marker         *body[K, V]                 // shared evacuation marker, stamp 0
+	probes         []probeStripe               // nil unless WithProbeCounting
+	probeThreshold uint64                      // a Load is counted when a random uint64 is at most this
+	probeEvery     int
+	nstripes       int
+	hasher         hash.Hasher[K]
+	hashfn         hash.RawFunc
+	source         hash.Source
+	initDone       atomic.Bool
+	_              [64]byte
+
+	// Written by every Snapshot and its Close, read by writers: apart from
+	// the fields above, so that snapshots taken back to back do not take
+	// the cache line every Load reads away from the readers' cores.
+	epoch     atomic.Uint64 // snapshot epoch: bumped by each Snapshot
+	snapLive  atomic.Int64  // snapshots not yet closed
+	snapMin   atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
+	mu        sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
+	live      []uint64      // epochs of the live snapshots, ascending (under mu)
 	growths   atomic.Uint64
 	evacTotal atomic.Uint64
 	clears    atomic.Uint64
@@ -73,12 +80,15 @@ const markBit = 1 << 63
 // slot. A writer stores a slot before its tophash byte when it inserts, and
 // clears the slot before the byte when it deletes, so a reader that matches
 // a byte and then loads the slot sees the entry or nil, never a torn pair.
+//
+// stamp sits next to tophash: a Load reads both (isMarker, then the match),
+// and together they share a cache line however the body is aligned.
 type body[K comparable, V any] struct {
 	tophash  atomic.Uint64
+	stamp    uint64 // immutable once published; markBit for a marker
 	slots    [bucket.SlotCount]atomic.Pointer[entry[K, V]]
 	overflow atomic.Pointer[body[K, V]]
 	prev     atomic.Pointer[body[K, V]]
-	stamp    uint64 // immutable once published; markBit for a marker
 }
 
 func (p *body[K, V]) isMarker() bool { return p != nil && p.stamp&markBit != 0 }
@@ -167,8 +177,10 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	m.hashfn = hash.Raw(h)
 	m.source = cfg.source
 	m.nstripes = stripeCount()
-	if cfg.probes {
+	if cfg.probeEvery > 0 {
 		m.probes = make([]probeStripe, m.nstripes)
+		m.probeEvery = cfg.probeEvery
+		m.probeThreshold = math.MaxUint64 / uint64(cfg.probeEvery)
 	}
 	m.marker = &body[K, V]{stamp: markBit}
 	m.snapMin.Store(math.MaxUint64)
@@ -247,9 +259,8 @@ func (l *lineage) count() int64 {
 // search looks for key in the chain that starts at p.
 func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 	for ; p != nil; p = p.overflow.Load() {
-		w := p.tophash.Load()
-		for mask := asm.MatchSWAR(w, top); mask != 0; mask &= mask - 1 {
-			if e := p.slots[bits.TrailingZeros32(mask)].Load(); e != nil && e.key == key {
+		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = s.RemoveFirst() {
+			if e := p.slots[s.First()].Load(); e != nil && e.key == key {
 				return e
 			}
 		}
@@ -265,7 +276,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		hash.CheckHashable(key)
 		return value, false
 	}
-	if m.probes != nil {
+	if m.probes != nil && rand.Uint64() <= m.probeThreshold {
 		return m.loadCounted(t, key)
 	}
 	lin := t.lin
@@ -289,8 +300,15 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 			continue
 		}
 	found:
-		if e := search(p, bucket.Tophash(h), key); e != nil {
-			return e.value, true
+		// search, written out: Load is the hot path, and the call would
+		// not be inlined.
+		top := bucket.Tophash(h)
+		for ; p != nil; p = p.overflow.Load() {
+			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = s.RemoveFirst() {
+				if e := p.slots[s.First()].Load(); e != nil && e.key == key {
+					return e.value, true
+				}
+			}
 		}
 		return value, false
 	}

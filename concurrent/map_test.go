@@ -193,7 +193,7 @@ func TestOptions(t *testing.T) {
 	require.Panics(t, func() { New[int64, int](0, nil) })
 	require.Panics(t, func() { New[int64, int](-1) })
 	// A constant hasher: one chain, every key compared.
-	c := New[int, int](0, WithHasher[int](hash.Constant[int]{Value: 42}), WithProbeCounting())
+	c := New[int, int](0, WithHasher[int](hash.Constant[int]{Value: 42}), WithProbeCounting(1))
 	for i := range 50 {
 		c.Store(i, i)
 	}
@@ -206,8 +206,32 @@ func TestOptions(t *testing.T) {
 	require.Equal(t, uint64(50), s.Probes.Lookups)
 	require.Positive(t, s.Probes.FalsePositive)
 	require.Positive(t, s.OverflowBuckets)
+	require.Equal(t, 1, s.Probes.Every)
 	// Hint sizing.
 	require.Equal(t, uint8(4), New[int, int](100).Stats().B)
+}
+
+func TestProbeSampling(t *testing.T) {
+	require.PanicsWithError(t, "concurrent: WithProbeCounting(0): every must be at least 1 (1 counts every Load)",
+		func() { New[int, int](0, WithProbeCounting(0)) })
+	m := New[int, int](0, WithProbeCounting(16))
+	for i := range 1000 {
+		m.Store(i, i)
+	}
+	const loads = 160_000
+	for i := range loads {
+		v, ok := m.Load(i % 1000)
+		require.True(t, ok)
+		require.Equal(t, i%1000, v)
+	}
+	p := m.Stats().Probes
+	require.Equal(t, 16, p.Every)
+	// One in 16 sampled: 10,000 expected, with a standard deviation of
+	// about 97; the bounds are more than 10 of them away.
+	require.InDelta(t, loads/16, float64(p.Lookups), 1000)
+	require.GreaterOrEqual(t, p.Buckets, p.Lookups, "every counted Load visits at least one body")
+	require.GreaterOrEqual(t, p.Compared, p.Lookups, "every counted Load finds its key")
+	require.Zero(t, New[int, int](0).Stats().Probes.Every)
 }
 
 func TestSnapshotBasics(t *testing.T) {

@@ -17,10 +17,10 @@ import (
 type Option func(*config)
 
 type config struct {
-	hasher any // a hash.Hasher[K], checked against K in New
-	source hash.Source
-	probes bool
-	err    error
+	hasher     any // a hash.Hasher[K], checked against K in New
+	source     hash.Source
+	probeEvery int
+	err        error
 }
 
 func (c *config) fail(format string, args ...any) {
@@ -50,11 +50,22 @@ func WithSeed(seed uint64) Option {
 }
 
 // WithProbeCounting makes Load count its work (lookups, buckets visited,
-// keys compared, tophash false positives) into Stats.Probes. The counters
-// are striped, but they still cost every Load a few atomic additions: it is
-// meant for experiments, and off by default, when Load counts nothing.
-func WithProbeCounting() Option {
-	return func(c *config) { c.probes = true }
+// keys compared, tophash false positives) into Stats.Probes, for one Load
+// in every, picked at random. Counting adds atomic additions to shared
+// counters, whose cache lines then move between the cores that read: with
+// every = 1 (exact counts, for experiments on one goroutine) reads no
+// longer scale with cores; with every = 64 the cost is a random draw per
+// Load and the ratios (buckets or comparisons per lookup) are unbiased
+// estimates. every must be at least 1. Off by default, when Load counts
+// nothing.
+func WithProbeCounting(every int) Option {
+	return func(c *config) {
+		if every < 1 {
+			c.fail("WithProbeCounting(%d): every must be at least 1 (1 counts every Load)", every)
+			return
+		}
+		c.probeEvery = every
+	}
 }
 
 var errNilOption = errors.New("concurrent: nil Option")

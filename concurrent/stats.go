@@ -32,12 +32,14 @@ type Stats struct {
 	LockContention uint64
 
 	// Probes are Load's counts, with WithProbeCounting; zero otherwise.
+	// They cover the sampled Loads only: one in Probes.Every.
 	Probes Probes
 }
 
 // Probes counts Load's work.
 type Probes struct {
-	Lookups       uint64 // Loads
+	Every         int    // one Load in Every is counted (WithProbeCounting's argument)
+	Lookups       uint64 // Loads counted
 	Buckets       uint64 // bodies visited
 	Compared      uint64 // keys compared
 	FalsePositive uint64 // tophash matches whose key differed
@@ -73,6 +75,7 @@ func (m *Map[K, V]) Stats() Stats {
 		s.OldBuckets = len(o.buckets)
 		s.Evacuated = int(t.evacuated.Load())
 	}
+	s.Probes.Every = m.probeEvery
 	for i := range m.probes {
 		p := &m.probes[i]
 		s.Probes.Lookups += p.lookups.Load()

@@ -1,8 +1,6 @@
 package concurrent
 
 import (
-	"math/bits"
-
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
@@ -113,20 +111,20 @@ func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind o
 	var (
 		cur          *entry[K, V]
 		fb, eb, last *body[K, V]
-		fi, ei       int
+		fi, ei       uint
 	)
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for mask := asm.MatchSWAR(w, top); mask != 0; mask &= mask - 1 {
-			i := bits.TrailingZeros32(mask)
+		for s := asm.MatchBits(w, top); s != 0; s = s.RemoveFirst() {
+			i := s.First()
 			if x := q.slots[i].Load(); x != nil && x.key == key {
 				cur, fb, fi = x, q, i
 				goto decided
 			}
 		}
 		if eb == nil {
-			if em := asm.EmptySWAR(w); em != 0 {
-				eb, ei = q, bits.TrailingZeros32(em)
+			if em := asm.EmptyBits(w); em != 0 {
+				eb, ei = q, em.First()
 			}
 		}
 		last = q

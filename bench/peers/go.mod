@@ -1,11 +1,12 @@
 module github.com/hmaplab/hmap/bench/peers
 
-go 1.23
+go 1.24
 
 require (
 	github.com/cockroachdb/swiss v0.0.0-20260820225851-333444432258
 	github.com/dolthub/swiss v0.2.1
 	github.com/hmaplab/hmap v0.0.0-00010101000000-000000000000
+	github.com/puzpuzpuz/xsync/v4 v4.5.0
 )
 
 require (
