@@ -161,4 +161,16 @@
 // bytes per entry, against about 20 for the builtin map. A write takes the
 // bucket's lock and three or four atomic additions on its stripe; a read
 // takes none. Stats reads a few dozen words.
+//
+// Probe counting (WithProbeCounting) is sampled: a Load that is counted
+// adds to shared counters, and those cache lines then travel between the
+// cores that read, which is what would stop reads from scaling if every
+// Load counted. Drawing one Load in 64 (a per-thread random number, no
+// shared state) keeps the counts' ratios and the reads' scaling; counting
+// every Load is for experiments on one goroutine.
+//
+// The Map header keeps what every operation reads (the current table, the
+// hash function) on cache lines apart from what each Snapshot writes (the
+// epoch and the live-snapshot bookkeeping), so that snapshots taken back
+// to back do not slow the readers down.
 package concurrent

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hmaplab/hmap/concurrent"
+	"github.com/hmaplab/hmap/hash"
 )
 
 // The zero Map is ready to use, from any number of goroutines.
@@ -99,4 +100,18 @@ func ExampleMap_Stats() {
 	fmt.Println(st.Entries, st.Buckets >= 1000/8, st.Growths > 0, st.SnapshotsAlive, st.BucketCopies)
 	s.Close()
 	// Output: 1000 true true 1 1
+}
+
+// WithProbeCounting samples Loads and counts their work: here every Load,
+// on a map whose constant hash puts all keys in one chain.
+func ExampleWithProbeCounting() {
+	m := concurrent.New[int, int](0, concurrent.WithProbeCounting(1),
+		concurrent.WithHasher[int](hash.Constant[int]{Value: 7}))
+	for i := range 20 {
+		m.Store(i, i)
+	}
+	m.Load(19)
+	p := m.Stats().Probes
+	fmt.Println(p.Every, p.Lookups, p.Buckets, p.Compared)
+	// Output: 1 1 3 20
 }
