@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # compare.sh runs the benchmark suite under the installed Go and under Go
-# 1.23 (whose builtin map is the classic one), runs the peers module and the
-# tophash probe benchmarks, keeps the raw outputs in bench/results, and
-# regenerates bench/RESULTS.md from them.
+# 1.23 (whose builtin map is the classic one), runs the peers module, the
+# tophash probe benchmarks and the concurrent-map benchmarks, keeps the raw
+# outputs in bench/results, and regenerates bench/RESULTS.md from them.
 #
-#   bench/compare.sh            the full run (-count 8; about 10 minutes on 2 cores)
+#   bench/compare.sh            the full run (-count 8; about 15 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
 #
 # Environment overrides:
 #   BENCH_COUNT      runs of each benchmark (default 8; -quick: 1)
 #   BENCH_TIME       -benchtime of the whole-map ops and the probes (default 30ms; -quick: 5ms)
 #   BENCH_OPS_N      operations per run of the per-op cells (default 500000; -quick: 20000)
-#   BENCH_MEM_COUNT  runs of the memory benchmark, which is deterministic (default 1)
+#   BENCH_MEM_COUNT  runs of the memory benchmarks, which are deterministic (default 1)
+#   BENCH_CONC_COUNT runs of each concurrent-map benchmark but the memory one (default BENCH_COUNT)
+#   BENCH_CONC_TIME  -benchtime of the concurrent mixes, iteration and Len (default 60ms; -quick: 5ms)
+#   BENCH_SNAP_TIME  -benchtime of the snapshots-under-load benchmark (default 240ms; -quick: 20ms)
 #   GO123            the Go 1.23 toolchain (default go1.23.12)
 #   BENCHSTAT        the benchstat module version (default pinned below)
 #
@@ -24,14 +27,19 @@ COUNT=${BENCH_COUNT:-8}
 TIME=${BENCH_TIME:-30ms}
 OPSN=${BENCH_OPS_N:-500000}
 MEMCOUNT=${BENCH_MEM_COUNT:-1}
+CONC_TIME=${BENCH_CONC_TIME:-60ms}
+SNAP_TIME=${BENCH_SNAP_TIME:-240ms}
 if [ "${1:-}" = "-quick" ]; then
   COUNT=${BENCH_COUNT:-1}
   TIME=${BENCH_TIME:-5ms}
   OPSN=${BENCH_OPS_N:-20000}
+  CONC_TIME=${BENCH_CONC_TIME:-5ms}
+  SNAP_TIME=${BENCH_SNAP_TIME:-20ms}
 elif [ -n "${1:-}" ]; then
   echo "usage: bench/compare.sh [-quick]" >&2
   exit 2
 fi
+CONC_COUNT=${BENCH_CONC_COUNT:-$COUNT}
 GO123=${GO123:-go1.23.12}
 BENCHSTAT=${BENCHSTAT:-golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da}
 
@@ -83,14 +91,57 @@ suite "$tmp/peers.test" "$out/peers.txt"
 step "tophash probes (package asm)"
 "$tmp/asm.test" -test.run '^$' -test.bench '^Benchmark(Match|MatchWalk|Empty)$' -test.benchtime "$TIME" -test.count "$COUNT" >"$out/asm.txt"
 
+# concurrent BINARY OUTPUT [IMPL...] runs the concurrent-map benchmarks of
+# one test binary, appending to OUTPUT; the IMPLs are left out of the mixes
+# and Len. The mixes run at GOMAXPROCS 1 and 2, everything else at 2, the
+# setting of the targets. A benchmark keeps its filled maps alive across
+# its runs, and the framework collects the heap before every run,
+# calibration runs included: with a 1M-entry sync.Map alive, that
+# collection costs more than the run. So the 1K mixes run in a process of
+# their own, and each impl's 1M mixes in another, with only its own map
+# alive. The impls are read from a one-operation run of 1K cells.
+concurrent() {
+  local bin=$1 file=$2 found impls="" impl re
+  shift 2
+  found=$("$bin" -test.run '^$' -test.bench '^BenchmarkConcurrent$/^size=1K$/^mix=100-0$' -test.benchtime 1x -test.cpu 1 |
+    sed -nE 's|^BenchmarkConcurrent/[^[:space:]]*/impl=([^[:space:]/]+)[[:space:]].*|\1|p')
+  for impl in $found; do
+    case " $* " in *" $impl "*) continue ;; esac
+    impls="$impls $impl"
+  done
+  if [ -z "$impls" ]; then
+    echo "compare.sh: no BenchmarkConcurrent impls to run in $bin" >&2
+    exit 1
+  fi
+  re=$(echo $impls | tr ' ' '|')
+  "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1K\$/./^impl=($re)\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
+  for impl in $impls; do
+    "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1M\$/./^impl=$impl\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
+  done
+  "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentGrowth$' -test.cpu 2 -test.benchtime 1x -test.count "$CONC_COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentIterate$' -test.cpu 2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrentLen\$/./^impl=($re)\$" -test.cpu 2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
+  "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentMemory$' -test.cpu 2 -test.benchtime 1x -test.count "$MEMCOUNT" >>"$file"
+}
+
+step "concurrent maps, $(cat "$out/go126.version")"
+concurrent "$tmp/bench126.test" "$out/concurrent.txt"
+"$tmp/bench126.test" -test.run '^$' -test.bench '^BenchmarkSnapshot$' -test.cpu 2 -test.benchtime "$SNAP_TIME" -test.count "$CONC_COUNT" >>"$out/concurrent.txt"
+# sync.Map's mixes are package bench's, and it has no Len: the peers' run
+# leaves it out of both, which saves a minute of collections of its 1M map.
+concurrent "$tmp/peers.test" "$out/peers-concurrent.txt" syncmap
+
 step "benchstat"
-for f in go123 go126 peers asm; do
+for f in go123 go126 peers asm peers-concurrent; do
   "$tmp/benchstat" -col /impl "$out/$f.txt" >"$out/$f.benchstat.txt"
 done
+# BenchmarkSnapshot has no impl: its columns are the snap modes.
+"$tmp/benchstat" -col /impl -filter '-.name:Snapshot' "$out/concurrent.txt" >"$out/concurrent.benchstat.txt"
+"$tmp/benchstat" -col /snap -filter '.name:Snapshot' "$out/concurrent.txt" >"$out/snapshot.benchstat.txt"
 
 elapsed=$(($(date +%s) - start))
 step "report"
 go run ./bench/internal/report -dir "$out" -out bench/RESULTS.md \
   -elapsed "$((elapsed / 60))m$((elapsed % 60))s" \
-  -settings "-count $COUNT; per-op cells ${OPSN} operations per run, whole-map cells and probes -benchtime $TIME; growth latency one fill per run; memory $MEMCOUNT run(s)"
+  -settings "-count $COUNT; per-op cells ${OPSN} operations per run, whole-map cells and probes -benchtime $TIME; growth latency one fill per run; memory $MEMCOUNT run(s); concurrent maps -count $CONC_COUNT, mixes, iteration and Len -benchtime $CONC_TIME, snapshots under load $SNAP_TIME, growth one fill per run"
 echo "wrote bench/RESULTS.md; raw outputs in $out; elapsed $((elapsed / 60))m$((elapsed % 60))s"

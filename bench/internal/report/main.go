@@ -31,8 +31,15 @@ var (
 	implPart   = regexp.MustCompile(`/impl=[^/]+`)
 )
 
-// parse reads `go test -bench` output and returns the medians.
-func parse(path string) (results, []string, error) {
+// parse reads `go test -bench` output and returns the medians. It drops
+// the -N GOMAXPROCS suffix: every run but the concurrent ones uses the
+// machine's default.
+func parse(path string) (results, []string, error) { return parseProcs(path, false) }
+
+// parseProcs is parse, keeping GOMAXPROCS in the name as a last part,
+// /procs=N, if keepProcs: the concurrent mixes run with -cpu 1,2, and the
+// testing package names a run at GOMAXPROCS 1 without a suffix.
+func parseProcs(path string, keepProcs bool) (results, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -51,6 +58,13 @@ func parse(path string) (results, []string, error) {
 			continue
 		}
 		name := procSuffix.ReplaceAllString(fields[0], "")
+		if keepProcs {
+			procs := "1"
+			if m := procSuffix.FindString(fields[0]); m != "" {
+				procs = m[1:]
+			}
+			name += "/procs=" + procs
+		}
 		impl := ""
 		if m := implPart.FindString(name); m != "" {
 			impl = strings.TrimPrefix(m, "/impl=")
@@ -140,6 +154,7 @@ type report struct {
 	w                      io.Writer
 	dir                    string
 	go123, go126, peers    results
+	conc, peersConc        results // the concurrent files, names with /procs=N
 	v123, v126             string
 	met, missed, undecided int
 }
@@ -328,6 +343,283 @@ func (rp *report) asm(path string) {
 	}
 }
 
+// The concurrent benchmarks: package bench's run (concurrent.txt:
+// hmap-concurrent, hmap-probes, syncmap, and BenchmarkSnapshot) and the
+// peers' (peers-concurrent.txt: hmap-concurrent, syncmap, xsync). Each
+// comparison takes both of its sides from one file, so from one process.
+var (
+	concSizes = []string{"1K", "1M"}
+	concMixes = []string{"100-0", "99-1", "90-10", "50-50"}
+)
+
+// concName is the key parseProcs gives a concurrent benchmark. Only the
+// mixes run at GOMAXPROCS 1 as well; compare.sh runs everything else at
+// 2, the setting of the targets.
+func concName(name string, procs int) string { return fmt.Sprintf("%s/procs=%d", name, procs) }
+
+func mixName(size, mix string, procs int) string {
+	return concName("BenchmarkConcurrent/size="+size+"/mix="+mix, procs)
+}
+
+// speedup is how many times the throughput of impl a that of impl b is in
+// a mix cell. ns/op is wall time per operation over all goroutines, so it
+// is the inverse ratio of the ns/op.
+func speedup(r results, size, mix string, procs int, a, b string) float64 {
+	name := mixName(size, mix, procs)
+	return r.get(name, "ns/op", b) / r.get(name, "ns/op", a)
+}
+
+// scaling is impl's throughput at GOMAXPROCS 2 over its throughput at 1.
+func scaling(r results, size, mix, impl string) float64 {
+	return r.get(mixName(size, mix, 1), "ns/op", impl) / r.get(mixName(size, mix, 2), "ns/op", impl)
+}
+
+// mops is a throughput in millions of operations per second, from ns/op.
+func mops(ns float64) float64 { return 1e3 / ns }
+
+func fmtX(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", x)
+}
+
+func fmtPct(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%+.0f%%", 100*x)
+}
+
+// fmtDur prints a duration given in ns in the unit that suits it: the
+// growth and snapshot figures span seven orders of magnitude.
+func fmtDur(ns float64) string {
+	switch {
+	case math.IsNaN(ns):
+		return "–"
+	case ns >= 1e9:
+		return fmtNum(ns/1e9) + " s"
+	case ns >= 1e6:
+		return fmtNum(ns/1e6) + " ms"
+	case ns >= 1e3:
+		return fmtNum(ns/1e3) + " µs"
+	}
+	return fmtNum(ns) + " ns"
+}
+
+// check prints one row of the concurrent targets table; the verdict
+// counts in the header's totals.
+func (rp *report) check(what, value, target string, ok bool, v float64) {
+	rp.printf("| %s | %s | %s | %s |\n", what, value, target, rp.verdict(ok, v))
+}
+
+// info prints a row of the targets table that has no target of its own,
+// shown next to the rows it explains.
+func (rp *report) info(what, value string) {
+	rp.printf("| %s | %s | (no target) | |\n", what, value)
+}
+
+const (
+	growthName   = "BenchmarkConcurrentGrowth/size=1M"
+	iterateName  = "BenchmarkConcurrentIterate/size=1M"
+	lenName      = "BenchmarkConcurrentLen/size=1M"
+	concMemName  = "BenchmarkConcurrentMemory/size=1M"
+	snapshotName = "BenchmarkSnapshot/size=1M/mix=90-10/snap="
+)
+
+// concTargets prints the targets of package concurrent, at GOMAXPROCS 2
+// unless a row says otherwise.
+func (rp *report) concTargets() {
+	c, p := rp.conc, rp.peersConc
+	rp.printf("| check | value | target | |\n|---|--:|--:|---|\n")
+	for _, t := range []struct {
+		size, mix string
+		min       float64
+	}{{"1K", "99-1", 2}, {"1K", "90-10", 2}, {"1K", "50-50", 1.5}, {"1M", "99-1", 3}, {"1M", "90-10", 3}, {"1M", "50-50", 3}} {
+		x := speedup(c, t.size, t.mix, 2, "hmap-concurrent", "syncmap")
+		rp.check(fmt.Sprintf("throughput, hmap-concurrent / sync.Map, %s, mix %s", t.size, t.mix), fmtX(x), fmt.Sprintf("≥ %.1f×", t.min), x >= t.min, x)
+	}
+	for _, size := range concSizes {
+		for _, mix := range concMixes {
+			x := speedup(p, size, mix, 2, "hmap-concurrent", "xsync")
+			what := fmt.Sprintf("throughput, hmap-concurrent / xsync (peers), %s, mix %s", size, mix)
+			if mix == "100-0" {
+				rp.info(what, fmtX(x))
+				continue
+			}
+			rp.check(what, fmtX(x), "≥ 0.80×", x >= 0.8, x)
+		}
+	}
+	// Reads only, so that the scaling is the map's, not the writers'
+	// contention; counting probes must not take it away.
+	for _, impl := range []string{"hmap-concurrent", "hmap-probes"} {
+		for _, size := range concSizes {
+			x := scaling(c, size, "100-0", impl)
+			rp.check(fmt.Sprintf("read scaling, %s, %s, mix 100-0: throughput at GOMAXPROCS 2 / at 1", impl, size), fmtX(x), "≥ 1.80×", x >= 1.8, x)
+		}
+	}
+	g := concName(growthName, 2)
+	mx := p.get(g, "max-ns", "hmap-concurrent")
+	rp.check("growth to 1M with one reader (peers): hmap-concurrent's longest Store", fmtDur(mx), "≤ 10 ms", mx <= 10e6, mx)
+	hf, xf := p.get(g, "ns/op", "hmap-concurrent"), p.get(g, "ns/op", "xsync")
+	rp.check("growth to 1M with one reader (peers): fill time, hmap-concurrent / xsync",
+		fmt.Sprintf("%s (%s vs %s)", fmtX(hf/xf), fmtDur(hf), fmtDur(xf)), "≤ 1.00×", hf <= xf, hf/xf)
+	b2b := concName(snapshotName+"back-to-back", 2)
+	cp := c.get(b2b, "create-p50-ns", "")
+	rp.check("snapshot of 1M under a 90/10 load, back to back: median time to take one", fmtDur(cp), "≤ 10 µs", cp <= 10e3, cp)
+	rp.info("snapshot, back to back: longest time to take one", fmtDur(c.get(b2b, "create-max-ns", "")))
+	none := c.get(concName(snapshotName+"none", 2), "ns/op", "")
+	cost := c.get(b2b, "ns/op", "")/none - 1
+	rp.check("snapshot: the load's ns/op with snapshots back to back / without, − 1", fmtPct(cost), "≤ +25%", cost <= 0.25, cost)
+	rp.info("snapshot: the same with every snapshot exported (iterated)", fmtPct(c.get(concName(snapshotName+"export", 2), "ns/op", "")/none-1))
+	it := concName(iterateName, 2)
+	x := p.get(it, "ns/entry", "hmap-snapshot") / p.get(it, "ns/entry", "xsync")
+	rp.check("iteration of 1M (peers): ns/entry, hmap-snapshot / xsync", fmtX(x), "≤ 1.20×", x <= 1.2, x)
+	l := c.get(concName(lenName, 2), "ns/op", "hmap-concurrent")
+	rp.check("Len of 1M, hmap-concurrent", fmtDur(l), "≤ 150 ns", l <= 150, l)
+	mem := concName(concMemName, 2)
+	be := c.get(mem, "B/entry", "hmap-concurrent")
+	rp.check("memory of 1M, hmap-concurrent: bytes per entry", fmtNum(be), "≤ 48", be <= 48, be)
+	ad := c.get(mem, "MB-after-delete", "hmap-concurrent")
+	rp.check("memory, hmap-concurrent: MB left after deleting every key", fmtNum(ad), "≤ 5", ad <= 5, ad)
+}
+
+// present keeps the impls that have a mix cell in r: compare.sh leaves
+// sync.Map out of the peers' mixes, package bench's run has them.
+func present(r results, impls []string) []string {
+	var keep []string
+	for _, impl := range impls {
+		for name, units := range r {
+			if _, ok := units["ns/op"][impl]; ok && strings.HasPrefix(name, "BenchmarkConcurrent/") {
+				keep = append(keep, impl)
+				break
+			}
+		}
+	}
+	return keep
+}
+
+// throughput prints, for every size, mix and GOMAXPROCS of r, each impl's
+// throughput in Mops/s and hmap-concurrent's over each of vs, leaving out
+// the impls r has no mixes of.
+func (rp *report) throughput(r results, impls, vs []string) {
+	impls, vs = present(r, impls), present(r, vs)
+	rp.printf("| size | mix | procs |")
+	for _, impl := range impls {
+		rp.printf(" %s |", impl)
+	}
+	for _, v := range vs {
+		rp.printf(" hmap / %s |", v)
+	}
+	rp.printf("\n|---|---|--:|%s\n", strings.Repeat("--:|", len(impls)+len(vs)))
+	for _, size := range concSizes {
+		for _, mix := range concMixes {
+			for _, procs := range []int{1, 2} {
+				rp.printf("| %s | %s | %d |", size, mix, procs)
+				for _, impl := range impls {
+					rp.printf(" %s |", fmtNum(mops(r.get(mixName(size, mix, procs), "ns/op", impl))))
+				}
+				for _, v := range vs {
+					rp.printf(" %s |", fmtX(speedup(r, size, mix, procs, "hmap-concurrent", v)))
+				}
+				rp.printf("\n")
+			}
+		}
+	}
+}
+
+// scalingTable prints every impl's throughput at GOMAXPROCS 2 over its
+// throughput at 1, package bench's impls and then xsync from the peers.
+func (rp *report) scalingTable() {
+	impls := []string{"hmap-concurrent", "hmap-probes", "syncmap"}
+	rp.printf("| size | mix | %s | xsync (peers) |\n|---|---|%s\n", strings.Join(impls, " | "), strings.Repeat("--:|", len(impls)+1))
+	for _, size := range concSizes {
+		for _, mix := range concMixes {
+			rp.printf("| %s | %s |", size, mix)
+			for _, impl := range impls {
+				rp.printf(" %s |", fmtX(scaling(rp.conc, size, mix, impl)))
+			}
+			rp.printf(" %s |\n", fmtX(scaling(rp.peersConc, size, mix, "xsync")))
+		}
+	}
+}
+
+// A run of the concurrent benchmarks with the impls to show from it.
+type concRun struct {
+	label string
+	r     results
+	impls []string
+}
+
+func (rp *report) concRuns(bench, peers []string) []concRun {
+	return []concRun{{"bench", rp.conc, bench}, {"peers", rp.peersConc, peers}}
+}
+
+func (rp *report) growthTable() {
+	g := concName(growthName, 2)
+	rp.printf("| run | impl | fill | Store p50 | Store p99.9 | Store max | reader loads/s |\n|---|---|--:|--:|--:|--:|--:|\n")
+	for _, run := range rp.concRuns([]string{"hmap-concurrent", "syncmap"}, []string{"hmap-concurrent", "syncmap", "xsync"}) {
+		for _, impl := range run.impls {
+			rp.printf("| %s | %s | %s | %s | %s | %s | %s M |\n", run.label, impl,
+				fmtDur(run.r.get(g, "ns/op", impl)), fmtDur(run.r.get(g, "p50-ns", impl)), fmtDur(run.r.get(g, "p99.9-ns", impl)),
+				fmtDur(run.r.get(g, "max-ns", impl)), fmtNum(run.r.get(g, "reads/s", impl)/1e6))
+		}
+	}
+}
+
+// perImpl prints one unit of a 1M benchmark for each impl, from package
+// bench's run and from the peers', side by side.
+func (rp *report) perImpl(name string, units []string, impls []string) {
+	name = concName(name, 2)
+	rp.printf("| impl |")
+	for _, u := range units {
+		rp.printf(" %s, bench | %s, peers |", u, u)
+	}
+	rp.printf("\n|---|%s\n", strings.Repeat("--:|", 2*len(units)))
+	for _, impl := range impls {
+		rp.printf("| %s |", impl)
+		for _, u := range units {
+			rp.printf(" %s | %s |", fmtNum(rp.conc.get(name, u, impl)), fmtNum(rp.peersConc.get(name, u, impl)))
+		}
+		rp.printf("\n")
+	}
+}
+
+func (rp *report) snapshotTable() {
+	none := rp.conc.get(concName(snapshotName+"none", 2), "ns/op", "")
+	rp.printf("| snap | load ns/op | load Mops/s | vs none | take, p50 | take, max | snapshots/s |\n|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, mode := range []string{"none", "back-to-back", "export"} {
+		name := concName(snapshotName+mode, 2)
+		ns := rp.conc.get(name, "ns/op", "")
+		rp.printf("| %s | %s | %s | %s | %s | %s | %s |\n", mode, fmtNum(ns), fmtNum(mops(ns)), fmtPct(ns/none-1),
+			fmtDur(rp.conc.get(name, "create-p50-ns", "")), fmtDur(rp.conc.get(name, "create-max-ns", "")), fmtNum(rp.conc.get(name, "snaps/s", "")))
+	}
+}
+
+// concurrent prints the section on package concurrent.
+func (rp *report) concurrent() {
+	rp.printf("## Concurrent map (package concurrent), %s\n\n", rp.v126)
+	rp.printf("int64 keys and values. Medians of the runs; the mixes ran at GOMAXPROCS 1 and 2 (procs), everything else at 2. Package bench's run (results/concurrent.txt) has hmap-concurrent, hmap-probes (the same with probe counting, one Load in 64 sampled) and sync.Map; the peers' (results/peers-concurrent.txt) has hmap-concurrent, xsync and, but for the mixes and Len, sync.Map. Every ratio takes both its sides from the same run.\n\n")
+	rp.printf("### Targets\n\nThroughput ratios are inverse ns/op ratios (ns/op is wall time per operation over all goroutines); above 1 hmap-concurrent is faster.\n\n")
+	rp.concTargets()
+	rp.printf("\n### Throughput, package bench\n\nMops/s, one goroutine per P, each running its own stream of operations on uniform keys of a full map (mix: Loads-writes per 100; the writes delete a key and store it back).\n\n")
+	rp.throughput(rp.conc, []string{"hmap-concurrent", "hmap-probes", "syncmap"}, []string{"syncmap"})
+	rp.printf("\n### Throughput, peers\n\nThe peers' run; compare.sh leaves sync.Map out of its mixes, which are in the table above.\n\n")
+	rp.throughput(rp.peersConc, []string{"hmap-concurrent", "syncmap", "xsync"}, []string{"syncmap", "xsync"})
+	rp.printf("\n### Scaling: throughput at GOMAXPROCS 2 / at 1\n\n")
+	rp.scalingTable()
+	rp.printf("\n### Growth to 1M with one concurrent reader\n\nOne goroutine stores keys 0..1M−1 into an empty map while another loads random stored keys; the collector is off during each fill. Percentiles of single-Store latency over all fills (a clock read included), fill: the whole fill.\n\n")
+	rp.growthTable()
+	rp.printf("\n### Iteration of a quiet 1M map, ns/entry\n\nhmap-snapshot: take a snapshot, iterate it, close it; hmap-concurrent: All; syncmap: Range.\n\n")
+	rp.perImpl(iterateName, []string{"ns/entry"}, []string{"hmap-snapshot", "hmap-concurrent", "syncmap", "xsync"})
+	rp.printf("\n### Len of a quiet 1M map, ns/op\n\nsync.Map has no Len.\n\n")
+	rp.perImpl(lenName, []string{"ns/op"}, []string{"hmap-concurrent", "xsync"})
+	rp.printf("\n### Memory: 1M Stores into an empty map, then every key deleted\n\n")
+	rp.perImpl(concMemName, []string{"B/entry", "MB-after-delete"}, []string{"hmap-concurrent", "syncmap", "xsync"})
+	rp.printf("\n### Snapshots under load (package bench)\n\nOne goroutine runs a 90/10 mix on a 1M map (ns/op per operation of it) while another takes snapshots: none, back to back (take, close), or export (take, iterate every entry, close). take: the time to take one.\n\n")
+	rp.snapshotTable()
+}
+
 // evidence appends a benchstat output file, if there is one.
 func (rp *report) evidence(file, title string) {
 	b, err := os.ReadFile(filepath.Join(rp.dir, file))
@@ -337,8 +629,10 @@ func (rp *report) evidence(file, title string) {
 	rp.printf("<details><summary>%s (results/%s)</summary>\n\n```\n%s```\n\n</details>\n\n", title, file, b)
 }
 
-func load(dir, file string) results {
-	r, _, err := parse(filepath.Join(dir, file))
+func load(dir, file string) results { return loadProcs(dir, file, false) }
+
+func loadProcs(dir, file string, keepProcs bool) results {
+	r, _, err := parseProcs(filepath.Join(dir, file), keepProcs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "report: %v (its tables will be empty)\n", err)
 		return results{}
@@ -382,6 +676,7 @@ func main() {
 	w := bufio.NewWriter(f)
 	rp := &report{w: w, dir: *dir,
 		go123: load(*dir, "go123.txt"), go126: load(*dir, "go126.txt"), peers: load(*dir, "peers.txt"),
+		conc: loadProcs(*dir, "concurrent.txt", true), peersConc: loadProcs(*dir, "peers-concurrent.txt", true),
 		v123: firstLine(filepath.Join(*dir, "go123.version")), v126: firstLine(filepath.Join(*dir, "go126.version"))}
 	cpu, cores := cpuModel()
 
@@ -416,6 +711,8 @@ func main() {
 	rp.memory(rp.go126, rp.peers, false)
 	rp.printf("\n## Peers, %s\n\nMedians: ns/op for the per-op rows, ns/entry for insert-grow, insert-presized, iterate, clone and clear.\n\n", rp.v126)
 	rp.peerTable()
+	rp.printf("\n")
+	rp.concurrent()
 	rp.printf("\n## Tophash probes (package asm, %s)\n\nMatch and Empty compute one 8-slot mask; MatchWalk matches and then visits every matching slot, as a lookup does (bitset: the word-form Bitset the table uses). NEON runs only under qemu-user on this machine, where the tests check it and timings mean nothing, so it has no row.\n\n", rp.v126)
 	rp.asm(filepath.Join(*dir, "asm.txt"))
 	rp.printf("\n## Raw evidence: benchstat -col /impl\n\n")
@@ -423,6 +720,9 @@ func main() {
 	rp.evidence("go126.benchstat.txt", "benchstat, "+rp.v126)
 	rp.evidence("peers.benchstat.txt", "benchstat, peers, "+rp.v126)
 	rp.evidence("asm.benchstat.txt", "benchstat, package asm, "+rp.v126)
+	rp.evidence("concurrent.benchstat.txt", "benchstat, concurrent map, "+rp.v126)
+	rp.evidence("snapshot.benchstat.txt", "benchstat -col /snap, snapshots under load, "+rp.v126)
+	rp.evidence("peers-concurrent.benchstat.txt", "benchstat, concurrent map, peers, "+rp.v126)
 
 	fmt.Fprintf(w, "# Benchmark results\n\nGenerated by `bench/compare.sh` on %s; do not edit. See README.md for how to read it.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %s, %d cores (%s/%s)\n- toolchains: %s; %s\n", cpu, cores, runtime.GOOS, runtime.GOARCH, rp.v123, rp.v126)
