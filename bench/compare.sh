@@ -4,7 +4,7 @@
 # tophash probe benchmarks and the concurrent-map benchmarks, keeps the raw
 # outputs in bench/results, and regenerates bench/RESULTS.md from them.
 #
-#   bench/compare.sh            the full run (-count 8; about 15 minutes on 2 cores)
+#   bench/compare.sh            the full run (-count 8, concurrent maps 6; about 14 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
 #
 # Environment overrides:
@@ -12,7 +12,7 @@
 #   BENCH_TIME       -benchtime of the whole-map ops and the probes (default 30ms; -quick: 5ms)
 #   BENCH_OPS_N      operations per run of the per-op cells (default 500000; -quick: 20000)
 #   BENCH_MEM_COUNT  runs of the memory benchmarks, which are deterministic (default 1)
-#   BENCH_CONC_COUNT runs of each concurrent-map benchmark but the memory one (default BENCH_COUNT)
+#   BENCH_CONC_COUNT runs of each concurrent-map benchmark but the memory one (default 6; -quick: 1)
 #   BENCH_CONC_TIME  -benchtime of the concurrent mixes, iteration and Len (default 60ms; -quick: 5ms)
 #   BENCH_SNAP_TIME  -benchtime of the snapshots-under-load benchmark (default 240ms; -quick: 20ms)
 #   GO123            the Go 1.23 toolchain (default go1.23.12)
@@ -29,17 +29,18 @@ OPSN=${BENCH_OPS_N:-500000}
 MEMCOUNT=${BENCH_MEM_COUNT:-1}
 CONC_TIME=${BENCH_CONC_TIME:-60ms}
 SNAP_TIME=${BENCH_SNAP_TIME:-240ms}
+CONC_COUNT=${BENCH_CONC_COUNT:-6}
 if [ "${1:-}" = "-quick" ]; then
   COUNT=${BENCH_COUNT:-1}
   TIME=${BENCH_TIME:-5ms}
   OPSN=${BENCH_OPS_N:-20000}
   CONC_TIME=${BENCH_CONC_TIME:-5ms}
   SNAP_TIME=${BENCH_SNAP_TIME:-20ms}
+  CONC_COUNT=${BENCH_CONC_COUNT:-1}
 elif [ -n "${1:-}" ]; then
   echo "usage: bench/compare.sh [-quick]" >&2
   exit 2
 fi
-CONC_COUNT=${BENCH_CONC_COUNT:-$COUNT}
 GO123=${GO123:-go1.23.12}
 BENCHSTAT=${BENCHSTAT:-golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da}
 
@@ -94,14 +95,21 @@ step "tophash probes (package asm)"
 # concurrent BINARY OUTPUT [IMPL...] runs the concurrent-map benchmarks of
 # one test binary, appending to OUTPUT; the IMPLs are left out of the mixes
 # and Len. The mixes run at GOMAXPROCS 1 and 2, everything else at 2, the
-# setting of the targets. A benchmark keeps its filled maps alive across
-# its runs, and the framework collects the heap before every run,
-# calibration runs included: with a 1M-entry sync.Map alive, that
-# collection costs more than the run. So the 1K mixes run in a process of
-# their own, and each impl's 1M mixes in another, with only its own map
-# alive. The impls are read from a one-operation run of 1K cells.
+# setting of the targets.
+#
+# The mixes run in rounds, one run of every cell per round, each round in
+# fresh processes: on a shared virtual machine a cell's speed can shift by
+# 2-3x, for seconds at a time or for the life of a process, for reasons
+# outside it (the host's other tenants; for the 1M maps, random walks over
+# 44 MB, where their pages landed), so runs of one impl back to back would
+# compare its luck with the other's. Rounds spread that over every impl alike, and the median over
+# the rounds leaves it out. Within a round the 1K mixes of all impls share
+# a process, and each impl's 1M mixes have one of their own: a benchmark
+# keeps its filled maps alive, the framework collects the heap before every
+# run, and with a 1M-entry sync.Map alive that collection costs more than
+# the run. The impls are read from a one-operation run of 1K cells.
 concurrent() {
-  local bin=$1 file=$2 found impls="" impl re
+  local bin=$1 file=$2 found impls="" impl re round
   shift 2
   found=$("$bin" -test.run '^$' -test.bench '^BenchmarkConcurrent$/^size=1K$/^mix=100-0$' -test.benchtime 1x -test.cpu 1 |
     sed -nE 's|^BenchmarkConcurrent/[^[:space:]]*/impl=([^[:space:]/]+)[[:space:]].*|\1|p')
@@ -114,9 +122,11 @@ concurrent() {
     exit 1
   fi
   re=$(echo $impls | tr ' ' '|')
-  "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1K\$/./^impl=($re)\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
-  for impl in $impls; do
-    "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1M\$/./^impl=$impl\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
+  for round in $(seq "$CONC_COUNT"); do
+    "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1K\$/./^impl=($re)\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" >>"$file"
+    for impl in $impls; do
+      "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1M\$/./^impl=$impl\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" >>"$file"
+    done
   done
   "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentGrowth$' -test.cpu 2 -test.benchtime 1x -test.count "$CONC_COUNT" >>"$file"
   "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentIterate$' -test.cpu 2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
@@ -126,7 +136,11 @@ concurrent() {
 
 step "concurrent maps, $(cat "$out/go126.version")"
 concurrent "$tmp/bench126.test" "$out/concurrent.txt"
-"$tmp/bench126.test" -test.run '^$' -test.bench '^BenchmarkSnapshot$' -test.cpu 2 -test.benchtime "$SNAP_TIME" -test.count "$CONC_COUNT" >>"$out/concurrent.txt"
+# The snapshot modes too run in rounds, so that each is compared with a
+# snap=none run of the same process.
+for round in $(seq "$CONC_COUNT"); do
+  "$tmp/bench126.test" -test.run '^$' -test.bench '^BenchmarkSnapshot$' -test.cpu 2 -test.benchtime "$SNAP_TIME" >>"$out/concurrent.txt"
+done
 # sync.Map's mixes are package bench's, and it has no Len: the peers' run
 # leaves it out of both, which saves a minute of collections of its 1M map.
 concurrent "$tmp/peers.test" "$out/peers-concurrent.txt" syncmap
