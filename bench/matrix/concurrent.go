@@ -217,12 +217,9 @@ func RunConcurrentGrowth(b *testing.B, n int, impls ...ConcImpl) {
 				}
 				b.StopTimer()
 				slices.Sort(all)
-				at := func(q float64) float64 {
-					return float64(all[min(len(all)-1, int(q*float64(len(all))))].Nanoseconds())
-				}
-				b.ReportMetric(at(0.50), "p50-ns")
-				b.ReportMetric(at(0.999), "p99.9-ns")
-				b.ReportMetric(float64(all[len(all)-1].Nanoseconds()), "max-ns")
+				b.ReportMetric(quantileNs(all, 0.50), "p50-ns")
+				b.ReportMetric(quantileNs(all, 0.999), "p99.9-ns")
+				b.ReportMetric(quantileNs(all, 1), "max-ns")
 				b.ReportMetric(reads/float64(b.N), "reads/s")
 			})
 		}

@@ -52,14 +52,17 @@ func runLatency[K comparable, V any](b *testing.B, im Impl[K, V], d *data[K, V],
 		}
 		b.StopTimer()
 		slices.Sort(all)
-		at := func(q float64) float64 {
-			return float64(all[min(len(all)-1, int(q*float64(len(all))))].Nanoseconds())
-		}
-		b.ReportMetric(at(0.50), "p50-ns")
-		b.ReportMetric(at(0.99), "p99-ns")
-		b.ReportMetric(at(0.999), "p99.9-ns")
-		b.ReportMetric(float64(all[len(all)-1].Nanoseconds()), "max-ns")
+		b.ReportMetric(quantileNs(all, 0.50), "p50-ns")
+		b.ReportMetric(quantileNs(all, 0.99), "p99-ns")
+		b.ReportMetric(quantileNs(all, 0.999), "p99.9-ns")
+		b.ReportMetric(quantileNs(all, 1), "max-ns")
 	})
+}
+
+// quantileNs is the q-quantile of sorted latencies, in ns; q = 1 is the
+// largest.
+func quantileNs(sorted []time.Duration, q float64) float64 {
+	return float64(sorted[min(len(sorted)-1, int(q*float64(len(sorted))))].Nanoseconds())
 }
 
 // fillTimed fills an empty map with d's keys, one at a time, and returns

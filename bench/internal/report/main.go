@@ -32,14 +32,11 @@ var (
 )
 
 // parse reads `go test -bench` output and returns the medians. It drops
-// the -N GOMAXPROCS suffix: every run but the concurrent ones uses the
-// machine's default.
-func parse(path string) (results, []string, error) { return parseProcs(path, false) }
-
-// parseProcs is parse, keeping GOMAXPROCS in the name as a last part,
-// /procs=N, if keepProcs: the concurrent mixes run with -cpu 1,2, and the
-// testing package names a run at GOMAXPROCS 1 without a suffix.
-func parseProcs(path string, keepProcs bool) (results, []string, error) {
+// the -N GOMAXPROCS suffix, or, with keepProcs, keeps it in the name as a
+// last part, /procs=N: the concurrent mixes run with -cpu 1,2, and the
+// testing package names a run at GOMAXPROCS 1 without a suffix. Every other
+// run uses the machine's default.
+func parse(path string, keepProcs bool) (results, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -325,7 +322,7 @@ func (rp *report) peerTable() {
 }
 
 func (rp *report) asm(path string) {
-	r, order, err := parse(path)
+	r, order, err := parse(path, false)
 	if err != nil {
 		rp.printf("(no %s: %v)\n", filepath.Base(path), err)
 		return
@@ -352,7 +349,7 @@ var (
 	concMixes = []string{"100-0", "99-1", "90-10", "50-50"}
 )
 
-// concName is the key parseProcs gives a concurrent benchmark. Only the
+// concName is the key parse (keepProcs) gives a concurrent benchmark. Only the
 // mixes run at GOMAXPROCS 1 as well; compare.sh runs everything else at
 // 2, the setting of the targets.
 func concName(name string, procs int) string { return fmt.Sprintf("%s/procs=%d", name, procs) }
@@ -377,11 +374,12 @@ func scaling(r results, size, mix, impl string) float64 {
 // mops is a throughput in millions of operations per second, from ns/op.
 func mops(ns float64) float64 { return 1e3 / ns }
 
+// fmtX is fmtRatio with a times sign, for throughput ratios.
 func fmtX(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
+	if s := fmtRatio(x); s != "–" {
+		return s + "×"
 	}
-	return fmt.Sprintf("%.2f×", x)
+	return "–"
 }
 
 func fmtPct(x float64) string {
@@ -629,10 +627,8 @@ func (rp *report) evidence(file, title string) {
 	rp.printf("<details><summary>%s (results/%s)</summary>\n\n```\n%s```\n\n</details>\n\n", title, file, b)
 }
 
-func load(dir, file string) results { return loadProcs(dir, file, false) }
-
-func loadProcs(dir, file string, keepProcs bool) results {
-	r, _, err := parseProcs(filepath.Join(dir, file), keepProcs)
+func load(dir, file string, keepProcs bool) results {
+	r, _, err := parse(filepath.Join(dir, file), keepProcs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "report: %v (its tables will be empty)\n", err)
 		return results{}
@@ -675,8 +671,8 @@ func main() {
 	}
 	w := bufio.NewWriter(f)
 	rp := &report{w: w, dir: *dir,
-		go123: load(*dir, "go123.txt"), go126: load(*dir, "go126.txt"), peers: load(*dir, "peers.txt"),
-		conc: loadProcs(*dir, "concurrent.txt", true), peersConc: loadProcs(*dir, "peers-concurrent.txt", true),
+		go123: load(*dir, "go123.txt", false), go126: load(*dir, "go126.txt", false), peers: load(*dir, "peers.txt", false),
+		conc: load(*dir, "concurrent.txt", true), peersConc: load(*dir, "peers-concurrent.txt", true),
 		v123: firstLine(filepath.Join(*dir, "go123.version")), v126: firstLine(filepath.Join(*dir, "go126.version"))}
 	cpu, cores := cpuModel()
 
