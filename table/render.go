@@ -16,9 +16,11 @@ type RenderOptions struct {
 	// array is summarised: its first buckets, those around the evacuation
 	// mark, and histograms. Default (0) 32.
 	MaxBuckets int
-	// Color draws slot states in ANSI colours. Leave it off unless the
-	// output is a terminal (and NO_COLOR is unset).
-	Color bool
+	// Style, if set, decorates the text of each drawn cell with what it
+	// shows: a slot's state, or StyleCursor for the evacuation mark's
+	// pointer. A terminal program uses it for colours; the drawing's
+	// layout does not change, whatever it adds.
+	Style func(text string, state bucket.SlotState) string
 	// Legend explains the notation after the drawing.
 	Legend bool
 }
@@ -34,13 +36,9 @@ const legend = `cells: a3 full (tophash 0xa3)  .. emptyRest  __ emptyOne
 links: > overflow bucket  >* preallocated spare   <- nevacuate: next to evacuate
 `
 
-const (
-	ansiReset  = "\x1b[0m"
-	ansiDim    = "\x1b[2m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiCyan   = "\x1b[36m"
-)
+// StyleCursor is the state RenderOptions.Style receives for the
+// "<- nevacuate" pointer, which is not a slot.
+const StyleCursor bucket.SlotState = 255
 
 const (
 	bucketsPerLine = 2
@@ -55,10 +53,12 @@ func (v View[K, V]) String() string {
 	return sb.String()
 }
 
-// String draws the map's table (see View.Render). It copies the whole
-// table first: O(size), like Inspect.
-func (m *Map[K, V]) String() string {
-	return m.Inspect().String()
+// Render draws the map's table, as View.Render draws Inspect's copy of it:
+// the header, then one line per chain with every tophash byte and
+// evacuation mark. (Printing the map with fmt shows its entries instead,
+// as for a builtin map.)
+func (m *Map[K, V]) Render(w io.Writer, o RenderOptions) error {
+	return m.Inspect().Render(w, o)
 }
 
 // Render draws the view as text: a header line, then each array, one line
@@ -166,7 +166,7 @@ func (r *renderer[K, V]) chain(i int, c Chain[K, V], cursor int) {
 		}
 	}
 	if i == cursor {
-		r.printf("   %s", r.paint("<- nevacuate", ansiCyan))
+		r.printf("   %s", r.paint("<- nevacuate", StyleCursor))
 	}
 	r.printf("\n")
 	if r.o.Keys {
@@ -208,25 +208,17 @@ func (r *renderer[K, V]) summary(chains []Chain[K, V]) {
 
 // cell draws one slot.
 func (r *renderer[K, V]) cell(top uint8) string {
-	switch bucket.StateOf(top) {
-	case bucket.StateFull:
-		return r.paint(fmt.Sprintf("%02x", top), ansiGreen)
-	case bucket.StateEmptyRest:
-		return r.paint("..", ansiDim)
-	case bucket.StateEmptyOne:
-		return r.paint("__", ansiDim)
-	case bucket.StateEvacuatedX:
-		return r.paint("X>", ansiYellow)
-	case bucket.StateEvacuatedY:
-		return r.paint("Y>", ansiYellow)
-	default:
-		return r.paint("-.", ansiYellow)
+	state := bucket.StateOf(top)
+	text := [...]string{"..", "__", "X>", "Y>", "-."}
+	if state == bucket.StateFull {
+		return r.paint(fmt.Sprintf("%02x", top), state)
 	}
+	return r.paint(text[state], state)
 }
 
-func (r *renderer[K, V]) paint(s, color string) string {
-	if r.o.Color {
-		return color + s + ansiReset
+func (r *renderer[K, V]) paint(s string, state bucket.SlotState) string {
+	if r.o.Style != nil {
+		return r.o.Style(s, state)
 	}
 	return s
 }

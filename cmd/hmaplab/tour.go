@@ -434,7 +434,7 @@ func (t *tour) draw(m *table.Map[string, int], keys, legend bool) {
 	t.inList = false
 	t.write("\n")
 	if t.err == nil {
-		t.err = v.Render(t.out, table.RenderOptions{Keys: keys, Color: t.o.color, MaxBuckets: 16, Legend: legend})
+		t.err = v.Render(t.out, table.RenderOptions{Keys: keys, Style: t.style(), MaxBuckets: 16, Legend: legend})
 	}
 	t.pause()
 }
