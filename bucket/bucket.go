@@ -6,28 +6,22 @@ import (
 	"github.com/hmaplab/hmap/asm"
 )
 
-// SlotCount is the number of slots in a bucket. Eight tophash bytes fill one
-// machine word, and eight keeps the expected chain short at the default load
-// factor of 6.5 entries per bucket.
-const SlotCount = 8
-
-// Tophash values below MinTopHash describe a slot rather than a key.
+// Tophash values below asm.MinTopHash describe a slot rather than a key.
 const (
 	EmptyRest      = 0 // this slot and every later one in the chain are empty
 	EmptyOne       = 1 // this slot is empty
 	EvacuatedX     = 2 // the entry moved to the first half of the new array
 	EvacuatedY     = 3 // the entry moved to the second half of the new array
 	EvacuatedEmpty = 4 // the slot was empty when its bucket was evacuated
-	MinTopHash     = 5 // smallest tophash of a full slot
 )
 
 // Bucket is eight slots of a hash table and the link to the next bucket of
-// its chain. Slot i is full when Tophash[i] >= MinTopHash; its key is
+// its chain. Slot i is full when Tophash[i] >= asm.MinTopHash; its key is
 // Keys[i] and its elem Elems[i].
 type Bucket[K comparable, V any] struct {
-	Tophash  [SlotCount]uint8
-	Keys     [SlotCount]K
-	Elems    [SlotCount]V
+	Tophash  [asm.SlotCount]uint8
+	Keys     [asm.SlotCount]K
+	Elems    [asm.SlotCount]V
 	overflow uintptr // *Bucket[K, V]; see the package doc
 }
 
@@ -44,16 +38,6 @@ func (b *Bucket[K, V]) SetOverflow(next *Bucket[K, V]) {
 	b.overflow = uintptr(unsafe.Pointer(next))
 }
 
-// Tophash returns the tophash byte of a hash: its top 8 bits, moved above
-// the reserved values.
-func Tophash(hash uintptr) uint8 {
-	top := uint8(hash >> (8*unsafe.Sizeof(hash) - 8))
-	if top < MinTopHash {
-		top += MinTopHash
-	}
-	return top
-}
-
 // IsEmpty reports whether a slot with tophash top is empty (EmptyRest or
 // EmptyOne).
 func IsEmpty(top uint8) bool { return top <= EmptyOne }
@@ -62,11 +46,11 @@ func IsEmpty(top uint8) bool { return top <= EmptyOne }
 // marks every slot, so the first one tells.
 func (b *Bucket[K, V]) Evacuated() bool {
 	h := b.Tophash[0]
-	return h > EmptyOne && h < MinTopHash
+	return h > EmptyOne && h < asm.MinTopHash
 }
 
 // Match returns the slots of b whose tophash is top, tested a word at a
-// time. top must be a full slot's tophash (at least MinTopHash), so no
+// time. top must be a full slot's tophash (at least asm.MinTopHash), so no
 // empty or evacuated slot is ever in the result.
 func (b *Bucket[K, V]) Match(top uint8) asm.Bitset {
 	return asm.MatchBits(asm.Word(&b.Tophash), top)
@@ -119,7 +103,7 @@ func ChainLen[K comparable, V any](b *Bucket[K, V]) int {
 // (back through earlier buckets of the chain), into EmptyRest, so that
 // later searches stop there.
 func MarkEmptyRest[K comparable, V any](head, b *Bucket[K, V], i int) {
-	if i == SlotCount-1 {
+	if i == asm.SlotCount-1 {
 		if next := b.Overflow(); next != nil && next.Tophash[0] != EmptyRest {
 			return
 		}
@@ -136,7 +120,7 @@ func MarkEmptyRest[K comparable, V any](head, b *Bucket[K, V], i int) {
 			for prev.Overflow() != b {
 				prev = prev.Overflow()
 			}
-			b, i = prev, SlotCount-1
+			b, i = prev, asm.SlotCount-1
 		} else {
 			i--
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -79,10 +80,10 @@ func TestTophash(t *testing.T) {
 	for top := 0; top < 256; top++ {
 		h := uintptr(top)<<shift | 0x1234
 		want := uint8(top)
-		if top < bucket.MinTopHash {
-			want += bucket.MinTopHash
+		if top < asm.MinTopHash {
+			want += asm.MinTopHash
 		}
-		require.Equal(t, want, bucket.Tophash(h), "top byte %#x", top)
+		require.Equal(t, want, asm.Tophash(h), "top byte %#x", top)
 	}
 }
 
@@ -95,7 +96,7 @@ func TestSlotStates(t *testing.T) {
 	require.True(t, bucket.IsEmpty(bucket.EmptyRest))
 	require.True(t, bucket.IsEmpty(bucket.EmptyOne))
 	require.False(t, bucket.IsEmpty(bucket.EvacuatedEmpty))
-	require.False(t, bucket.IsEmpty(bucket.MinTopHash))
+	require.False(t, bucket.IsEmpty(asm.MinTopHash))
 }
 
 // chain builds a chain of n buckets.
@@ -112,7 +113,7 @@ func chain(n int) []*bucket.Bucket[int, int] {
 
 func TestSearch(t *testing.T) {
 	bs := chain(2)
-	for i := range bucket.SlotCount {
+	for i := range asm.SlotCount {
 		bs[0].Tophash[i], bs[0].Keys[i] = 7, i // all share one tophash
 	}
 	bs[1].Tophash[0], bs[1].Keys[0] = 9, 100
@@ -141,7 +142,7 @@ func TestSearch(t *testing.T) {
 
 func TestMarkEmptyRest(t *testing.T) {
 	bs := chain(2)
-	for i := range bucket.SlotCount {
+	for i := range asm.SlotCount {
 		bs[0].Tophash[i] = 10
 	}
 	bs[1].Tophash[0] = 10 // rest of bs[1] is EmptyRest
@@ -186,7 +187,7 @@ func TestOverflowLinkIsNotAPointer(t *testing.T) {
 
 func TestMatch(t *testing.T) {
 	var b bucket.Bucket[int, int]
-	b.Tophash = [bucket.SlotCount]uint8{7, bucket.EmptyOne, 9, 7, bucket.EmptyRest, 7, 200, bucket.EmptyRest}
+	b.Tophash = [asm.SlotCount]uint8{7, bucket.EmptyOne, 9, 7, bucket.EmptyRest, 7, 200, bucket.EmptyRest}
 	var got []uint
 	for s := b.Match(7); s != 0; s = s.RemoveFirst() {
 		got = append(got, s.First())

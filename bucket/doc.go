@@ -23,7 +23,7 @@
 //
 // Each slot's tophash byte caches the top 8 bits of its key's hash, so most
 // mismatching keys are rejected without a key comparison. Values below
-// [MinTopHash] are reserved to describe the slot instead:
+// [asm.MinTopHash] are reserved to describe the slot instead:
 //
 //	0 EmptyRest       empty, and so is every later slot of the chain
 //	1 EmptyOne        empty

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"reflect"
 	"unsafe"
+
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Layout describes the memory of a Bucket[K, V]: where each field starts,
@@ -48,18 +51,18 @@ func LayoutOf[K comparable, V any]() Layout {
 		KeyType: kt.String(), ElemType: vt.String(),
 		KeySize: kt.Size(), KeyAlign: uintptr(kt.Align()),
 		ElemSize: vt.Size(), ElemAlign: uintptr(vt.Align()),
-		HasPointers:         HasPointers(kt) || HasPointers(vt),
+		HasPointers:         rt.HasPointers(kt) || rt.HasPointers(vt),
 		RuntimeIndirectKey:  kt.Size() > maxInline,
 		RuntimeIndirectElem: vt.Size() > maxInline,
 	}
 	const ptr = unsafe.Sizeof(uintptr(0))
 	l.TophashOffset = 0
-	l.KeysOffset = alignUp(SlotCount, l.KeyAlign)
-	l.ElemsOffset = alignUp(l.KeysOffset+SlotCount*l.KeySize, l.ElemAlign)
-	l.OverflowOffset = alignUp(l.ElemsOffset+SlotCount*l.ElemSize, ptr)
+	l.KeysOffset = alignUp(asm.SlotCount, l.KeyAlign)
+	l.ElemsOffset = alignUp(l.KeysOffset+asm.SlotCount*l.KeySize, l.ElemAlign)
+	l.OverflowOffset = alignUp(l.ElemsOffset+asm.SlotCount*l.ElemSize, ptr)
 	l.Align = max(1, l.KeyAlign, l.ElemAlign, ptr)
 	l.Size = alignUp(l.OverflowOffset+ptr, l.Align)
-	l.Padding = l.Size - (SlotCount + SlotCount*l.KeySize + SlotCount*l.ElemSize + ptr)
+	l.Padding = l.Size - (asm.SlotCount + asm.SlotCount*l.KeySize + asm.SlotCount*l.ElemSize + ptr)
 	return l
 }
 
@@ -69,27 +72,8 @@ func (l Layout) String() string {
 		"  tophash  [8]uint8 @%d\n  keys     [8]%s @%d (%d bytes)\n"+
 		"  elems    [8]%s @%d (%d bytes)\n  overflow uintptr @%d\n",
 		l.KeyType, l.ElemType, l.Size, l.Align, l.Padding,
-		l.TophashOffset, l.KeyType, l.KeysOffset, SlotCount*l.KeySize,
-		l.ElemType, l.ElemsOffset, SlotCount*l.ElemSize, l.OverflowOffset)
+		l.TophashOffset, l.KeyType, l.KeysOffset, asm.SlotCount*l.KeySize,
+		l.ElemType, l.ElemsOffset, asm.SlotCount*l.ElemSize, l.OverflowOffset)
 }
 
 func alignUp(n, a uintptr) uintptr { return (n + a - 1) &^ (a - 1) }
-
-// HasPointers reports whether values of type t hold pointers the garbage
-// collector must trace.
-func HasPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Slice,
-		reflect.String, reflect.Interface, reflect.Chan, reflect.Func:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && HasPointers(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if HasPointers(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
-}

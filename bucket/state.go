@@ -1,5 +1,7 @@
 package bucket
 
+import "github.com/hmaplab/hmap/asm"
+
 // SlotState names what a tophash byte says about its slot.
 type SlotState uint8
 
@@ -15,7 +17,7 @@ const (
 
 // StateOf returns the state a tophash byte describes.
 func StateOf(top uint8) SlotState {
-	if top >= MinTopHash {
+	if top >= asm.MinTopHash {
 		return StateFull
 	}
 	return SlotState(top)

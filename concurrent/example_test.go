@@ -97,7 +97,7 @@ func ExampleMap_Stats() {
 	s := m.Snapshot()
 	m.Store(1, -1) // the first write to a bucket after a snapshot copies it
 	st := m.Stats()
-	fmt.Println(st.Entries, st.Buckets >= 1000/8, st.Growths > 0, st.SnapshotsAlive, st.BucketCopies)
+	fmt.Println(st.Count, st.Buckets >= 1000/8, st.Events.Growths > 0, st.SnapshotsAlive, st.Events.BucketCopies)
 	s.Close()
 	// Output: 1000 true true 1 1
 }
@@ -112,6 +112,6 @@ func ExampleWithProbeCounting() {
 	}
 	m.Load(19)
 	p := m.Stats().Probes
-	fmt.Println(p.Every, p.Lookups, p.Buckets, p.Compared)
+	fmt.Println(p.Every, p.Lookups, p.BucketsVisited, p.KeysComparedHit)
 	// Output: 1 1 3 20
 }

@@ -1,6 +1,7 @@
 package concurrent
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -10,9 +11,10 @@ import (
 	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
-	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Map is a concurrent hash map from K to V. All its methods may be called
@@ -33,8 +35,7 @@ type Map[K comparable, V any] struct {
 	probeThreshold uint64                      // a Load is counted when a random uint64 is at most this
 	probeEvery     int
 	nstripes       int
-	hasher         hash.Hasher[K]
-	hashfn         hash.RawFunc
+	hashfn         rt.HashFunc
 	source         hash.Source
 	initDone       atomic.Bool
 	_              [64]byte
@@ -86,7 +87,7 @@ const markBit = 1 << 63
 type body[K comparable, V any] struct {
 	tophash  atomic.Uint64
 	stamp    uint64 // immutable once published; markBit for a marker
-	slots    [bucket.SlotCount]atomic.Pointer[entry[K, V]]
+	slots    [asm.SlotCount]atomic.Pointer[entry[K, V]]
 	overflow atomic.Pointer[body[K, V]]
 	prev     atomic.Pointer[body[K, V]]
 }
@@ -137,45 +138,58 @@ type stripe struct {
 }
 
 type probeStripe struct {
-	lookups, buckets, compared, falsePos atomic.Uint64
-	_                                    [96]byte
+	hits, misses, keysHit, keysMiss, buckets, falsePos atomic.Uint64
+	_                                                  [80]byte
 }
 
 // New returns an empty map with room for hint entries before it grows. It
-// panics if hint is negative or an option is invalid.
+// panics, like make, if hint is negative, and if an option is invalid, with
+// an error naming the option and its valid range; TryNew returns that
+// error instead.
 func New[K comparable, V any](hint int, opts ...Option) *Map[K, V] {
 	if hint < 0 {
-		panic("concurrent: negative size hint")
+		panic(errNegativeHint)
 	}
-	m := new(Map[K, V])
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := m.initLocked(hint, opts); err != nil {
+	m, err := TryNew[K, V](hint, opts...)
+	if err != nil {
 		panic(err)
 	}
 	return m
 }
 
+// TryNew is New returning an error for a negative hint or an invalid
+// option, for options that come from a user or a configuration file.
+func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
+	if hint < 0 {
+		return nil, fmt.Errorf("concurrent: size hint %d out of range: want 0 or more", hint)
+	}
+	m := new(Map[K, V])
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.initLocked(hint, opts); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Panic messages: the runtime's, for the same mistakes with a builtin map.
+const (
+	errNegativeHint = "makemap: size out of range"
+	errNilAssign    = "assignment to entry in nil map"
+)
+
 // initLocked sets up a new or zero map. m.mu is held.
 func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	cfg := config{}
-	for _, o := range opts {
-		if o == nil {
-			cfg.err = errNilOption
-			break
-		}
-		o(&cfg)
+	if err := option.Apply(&cfg, &cfg.Config, "concurrent", opts); err != nil {
+		return err
 	}
-	if cfg.err != nil {
-		return cfg.err
-	}
-	h, err := hasherFor[K](cfg.hasher)
+	_, fn, err := option.Hasher[K](&cfg.Config)
 	if err != nil {
 		return err
 	}
-	m.hasher = h
-	m.hashfn = hash.Raw(h)
-	m.source = cfg.source
+	m.hashfn = fn
+	m.source = cfg.Source
 	m.nstripes = stripeCount()
 	if cfg.probeEvery > 0 {
 		m.probes = make([]probeStripe, m.nstripes)
@@ -232,12 +246,7 @@ func (m *Map[K, V]) table() *table[K, V] {
 
 // hash hashes *key with seed. The pointer does not escape.
 func (m *Map[K, V]) hash(key *K, seed uintptr) uintptr {
-	return m.hashfn(noescape(unsafe.Pointer(key)), seed)
-}
-
-func noescape(p unsafe.Pointer) unsafe.Pointer {
-	x := uintptr(p)
-	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
+	return m.hashfn(rt.NoEscape(unsafe.Pointer(key)), seed)
 }
 
 // stripe returns the stripe of a hash: bits far from the bucket index and
@@ -271,9 +280,13 @@ func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 // Load returns the value stored for key, and whether there is one. It
 // takes no lock and writes nothing to shared memory.
 func (m *Map[K, V]) Load(key K) (value V, ok bool) {
+	if m == nil {
+		rt.CheckHashable(key)
+		return value, false
+	}
 	t := m.root.Load()
 	if t == nil {
-		hash.CheckHashable(key)
+		rt.CheckHashable(key)
 		return value, false
 	}
 	if m.probes != nil && rand.Uint64() <= m.probeThreshold {
@@ -302,7 +315,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	found:
 		// search, written out: Load is the hot path, and the call would
 		// not be inlined.
-		top := bucket.Tophash(h)
+		top := asm.Tophash(h)
 		for ; p != nil; p = p.overflow.Load() {
 			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = s.RemoveFirst() {
 				if e := p.slots[s.First()].Load(); e != nil && e.key == key {
@@ -319,6 +332,9 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 // after the other, and may be off by the writes in flight (see the package
 // documentation). Snapshot.Len is always exact.
 func (m *Map[K, V]) Len() int {
+	if m == nil {
+		return 0
+	}
 	t := m.root.Load()
 	if t == nil {
 		return 0

@@ -100,7 +100,7 @@ func TestGrowthAndDelete(t *testing.T) {
 	}
 	require.Len(t, collect(m.All()), n)
 	s := m.Stats()
-	require.Positive(t, s.Growths)
+	require.Positive(t, s.Events.Growths)
 	for i := range n {
 		m.Delete(i)
 	}
@@ -123,7 +123,7 @@ func TestClear(t *testing.T) {
 	_, ok := m.Load(3)
 	require.False(t, ok)
 	require.Equal(t, B, m.Stats().B)
-	require.Equal(t, uint64(1), m.Stats().Clears)
+	require.Equal(t, 1, m.Stats().Events.Clears)
 	m.Store(3, "y")
 	require.Equal(t, map[int]string{3: "y"}, collect(m.All()))
 	var z Map[int, int]
@@ -203,8 +203,12 @@ func TestOptions(t *testing.T) {
 		require.Equal(t, i, v)
 	}
 	s := c.Stats()
-	require.Equal(t, uint64(50), s.Probes.Lookups)
-	require.Positive(t, s.Probes.FalsePositive)
+	require.Equal(t, 50, s.Probes.Lookups)
+	require.Equal(t, 50, s.Probes.Hits)
+	require.Zero(t, s.Probes.Misses)
+	require.Positive(t, s.Probes.FalsePositives)
+	require.Equal(t, s.Probes.KeysComparedHit-50, s.Probes.FalsePositives, "every compare but the last of each hit is a false positive")
+	require.True(t, s.Probes.Enabled)
 	require.Positive(t, s.OverflowBuckets)
 	require.Equal(t, 1, s.Probes.Every)
 	// Hint sizing.
@@ -212,7 +216,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestProbeSampling(t *testing.T) {
-	require.PanicsWithError(t, "concurrent: WithProbeCounting(0): every must be at least 1 (1 counts every Load)",
+	require.PanicsWithError(t, "concurrent: WithProbeCounting(0): out of range: want 1 (count every Load) or more",
 		func() { New[int, int](0, WithProbeCounting(0)) })
 	m := New[int, int](0, WithProbeCounting(16))
 	for i := range 1000 {
@@ -229,8 +233,9 @@ func TestProbeSampling(t *testing.T) {
 	// One in 16 sampled: 10,000 expected, with a standard deviation of
 	// about 97; the bounds are more than 10 of them away.
 	require.InDelta(t, loads/16, float64(p.Lookups), 1000)
-	require.GreaterOrEqual(t, p.Buckets, p.Lookups, "every counted Load visits at least one body")
-	require.GreaterOrEqual(t, p.Compared, p.Lookups, "every counted Load finds its key")
+	require.Equal(t, p.Lookups, p.Hits, "every Load finds its key")
+	require.GreaterOrEqual(t, p.BucketsVisited, p.Lookups, "every counted Load visits at least one body")
+	require.GreaterOrEqual(t, p.KeysComparedHit, p.Hits, "every counted Load finds its key")
 	require.Zero(t, New[int, int](0).Stats().Probes.Every)
 }
 

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Snapshot is a read-only, point-in-time view of a Map: it holds exactly
@@ -36,6 +37,9 @@ const errClosed = "concurrent: use of a closed Snapshot"
 // then on, the first write to each bucket copies the bucket's chain instead
 // of writing over the version the snapshot reads.
 func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
+	if m == nil {
+		return &Snapshot[K, V]{} // of nothing
+	}
 	m.table()
 	m.mu.Lock()
 	e := m.epoch.Load() + 1
@@ -84,7 +88,7 @@ func (s *Snapshot[K, V]) Close() {
 }
 
 func (s *Snapshot[K, V]) release() bool {
-	if s.closed.Swap(true) {
+	if s.closed.Swap(true) || s.m == nil {
 		return false
 	}
 	m := s.m
@@ -127,6 +131,10 @@ func (s *Snapshot[K, V]) Len() int {
 // Get returns the value key had when the snapshot was taken.
 func (s *Snapshot[K, V]) Get(key K) (value V, ok bool) {
 	s.check()
+	if s.t == nil {
+		rt.CheckHashable(key) // a snapshot of a nil *Map
+		return value, false
+	}
 	h := s.m.hash(&key, s.t.lin.seed)
 	var p *body[K, V]
 	if s.old != nil {
@@ -135,7 +143,7 @@ func (s *Snapshot[K, V]) Get(key K) (value V, ok bool) {
 	if s.old == nil || p.isMarker() {
 		p = version(&s.t.buckets[h&s.t.mask], s.epoch)
 	}
-	if e := search(p, bucket.Tophash(h), key); e != nil {
+	if e := search(p, asm.Tophash(h), key); e != nil {
 		value, ok = e.value, true
 	}
 	runtime.KeepAlive(s)
@@ -149,6 +157,9 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 		s.check()
 		defer runtime.KeepAlive(s)
 		t, o, e := s.t, s.old, s.epoch
+		if t == nil {
+			return // a snapshot of a nil *Map
+		}
 		if o == nil {
 			for i := range t.buckets {
 				if !yieldChain(version(&t.buckets[i], e), yield) {
@@ -178,7 +189,7 @@ func yieldChain[K comparable, V any](p *body[K, V], yield func(K, V) bool) bool 
 		return true
 	}
 	for ; p != nil; p = p.overflow.Load() {
-		for i := range bucket.SlotCount {
+		for i := range asm.SlotCount {
 			if x := p.slots[i].Load(); x != nil && !yield(x.key, x.value) {
 				return false
 			}
@@ -207,6 +218,9 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 // All returns an iterator over the map's entries with Range's guarantee.
 func (m *Map[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
+		if m == nil {
+			return
+		}
 		s := m.Snapshot()
 		defer s.Close()
 		s.All()(yield)

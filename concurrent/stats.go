@@ -1,15 +1,14 @@
 package concurrent
 
-import (
-	"github.com/hmaplab/hmap/bucket"
-)
+import "github.com/hmaplab/hmap/asm"
 
 // Stats is a map's counters at one moment. Taking them reads a few dozen
 // words; it takes no bucket lock. While writes are in progress the figures
 // are read one after the other, each exact but not all at the same
-// instant.
+// instant. Fields that package table's Stats also has carry the same name,
+// type and meaning.
 type Stats struct {
-	Entries         int   // live entries (Len)
+	Count           int   // live entries (Len)
 	B               uint8 // log2 of the number of buckets of the current table
 	Buckets         int   // buckets of the current table
 	OverflowBuckets int   // overflow bodies linked in the current chains
@@ -18,71 +17,89 @@ type Stats struct {
 	OldBuckets int  // buckets of the table being evacuated (0 unless Growing)
 	Evacuated  int  // of those, how many have moved
 
-	Growths          uint64 // growths started
-	BucketsEvacuated uint64 // old buckets moved by completed growths
-	Clears           uint64 // calls to Clear
-
-	Snapshots      uint64 // snapshots taken (Range and All take one too)
 	SnapshotsAlive int    // snapshots not yet closed
 	Epoch          uint64 // the snapshot epoch
-	BucketCopies   uint64 // chains copied because a live snapshot held them
 
-	// LockContention counts bucket lock acquisitions that found the lock
-	// taken and had to wait.
-	LockContention uint64
+	Events Events // cumulative counts since the map was created
 
 	// Probes are Load's counts, with WithProbeCounting; zero otherwise.
 	// They cover the sampled Loads only: one in Probes.Every.
 	Probes Probes
 }
 
-// Probes counts Load's work.
-type Probes struct {
-	Every         int    // one Load in Every is counted (WithProbeCounting's argument)
-	Lookups       uint64 // Loads counted
-	Buckets       uint64 // bodies visited
-	Compared      uint64 // keys compared
-	FalsePositive uint64 // tophash matches whose key differed
+// Events are cumulative counts of what happened to a map since it was
+// created.
+type Events struct {
+	Growths          int // growths that doubled the table
+	BucketsEvacuated int // old buckets moved by completed growths
+	Clears           int // calls to Clear
+	Snapshots        int // snapshots taken (Range and All take one too)
+	BucketCopies     int // chains copied because a live snapshot held them
+	// LockContention counts bucket lock acquisitions that found the lock
+	// taken and had to wait.
+	LockContention int
 }
 
-// Stats returns the map's counters.
+// Probes counts Load's work.
+type Probes struct {
+	Enabled bool // WithProbeCounting is on
+	Every   int  // one Load in Every is counted (WithProbeCounting's argument)
+
+	Lookups, Hits, Misses int // Loads counted
+	// Keys compared (tophash matched) during hits and during misses.
+	KeysComparedHit, KeysComparedMiss int
+	// FalsePositives counts tophash matches whose key differed.
+	FalsePositives int
+	// BucketsVisited counts bodies read, chains included.
+	BucketsVisited int
+}
+
+// Stats returns the map's counters. A nil *Map has none.
 func (m *Map[K, V]) Stats() Stats {
+	if m == nil {
+		return Stats{}
+	}
 	t := m.root.Load()
 	if t == nil {
 		return Stats{}
 	}
 	s := Stats{
-		B:                t.B,
-		Buckets:          len(t.buckets),
-		Growths:          m.growths.Load(),
-		BucketsEvacuated: m.evacTotal.Load(),
-		Clears:           m.clears.Load(),
-		Snapshots:        m.snapshots.Load(),
-		SnapshotsAlive:   int(m.snapLive.Load()),
-		Epoch:            m.epoch.Load(),
+		B:              t.B,
+		Buckets:        len(t.buckets),
+		SnapshotsAlive: int(m.snapLive.Load()),
+		Epoch:          m.epoch.Load(),
+		Events: Events{
+			Growths:          int(m.growths.Load()),
+			BucketsEvacuated: int(m.evacTotal.Load()),
+			Clears:           int(m.clears.Load()),
+			Snapshots:        int(m.snapshots.Load()),
+		},
 	}
 	var n, ovf int64
 	for i := range t.lin.stripes {
 		st := &t.lin.stripes[i]
 		n += st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
 		ovf += st.overflow.Load()
-		s.LockContention += st.contention.Load()
-		s.BucketCopies += st.copies.Load()
+		s.Events.LockContention += int(st.contention.Load())
+		s.Events.BucketCopies += int(st.copies.Load())
 	}
-	s.Entries, s.OverflowBuckets = int(max(n, 0)), int(max(ovf, 0))
+	s.Count, s.OverflowBuckets = int(max(n, 0)), int(max(ovf, 0))
 	if o := t.old.Load(); o != nil {
 		s.Growing = true
 		s.OldBuckets = len(o.buckets)
 		s.Evacuated = int(t.evacuated.Load())
 	}
-	s.Probes.Every = m.probeEvery
+	s.Probes.Enabled, s.Probes.Every = m.probes != nil, m.probeEvery
 	for i := range m.probes {
 		p := &m.probes[i]
-		s.Probes.Lookups += p.lookups.Load()
-		s.Probes.Buckets += p.buckets.Load()
-		s.Probes.Compared += p.compared.Load()
-		s.Probes.FalsePositive += p.falsePos.Load()
+		s.Probes.Hits += int(p.hits.Load())
+		s.Probes.Misses += int(p.misses.Load())
+		s.Probes.BucketsVisited += int(p.buckets.Load())
+		s.Probes.KeysComparedHit += int(p.keysHit.Load())
+		s.Probes.KeysComparedMiss += int(p.keysMiss.Load())
+		s.Probes.FalsePositives += int(p.falsePos.Load())
 	}
+	s.Probes.Lookups = s.Probes.Hits + s.Probes.Misses
 	return s
 }
 
@@ -111,19 +128,25 @@ func (m *Map[K, V]) loadCounted(t *table[K, V], key K) (value V, ok bool) {
 }
 
 func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok bool) {
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	var visited, compared, fp uint64
+	hit := false
 	defer func() {
 		ps := &m.probes[(h>>32)&uintptr(len(m.probes)-1)]
-		ps.lookups.Add(1)
+		if hit {
+			ps.hits.Add(1)
+			ps.keysHit.Add(compared)
+		} else {
+			ps.misses.Add(1)
+			ps.keysMiss.Add(compared)
+		}
 		ps.buckets.Add(visited)
-		ps.compared.Add(compared)
 		ps.falsePos.Add(fp)
 	}()
 	for ; p != nil; p = p.overflow.Load() {
 		visited++
 		w := p.tophash.Load()
-		for i := range bucket.SlotCount {
+		for i := range asm.SlotCount {
 			if uint8(w>>(8*i)) != top {
 				continue
 			}
@@ -133,6 +156,7 @@ func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok 
 			}
 			compared++
 			if e.key == key {
+				hit = true
 				return e.value, true
 			}
 			fp++

@@ -2,8 +2,8 @@ package concurrent
 
 import (
 	"github.com/hmaplab/hmap/asm"
-	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // ComputeOp is what a Compute function asks for.
@@ -107,7 +107,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 // locked, inside an epoch section of epoch e.
 func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind opKind, val V,
 	fn func(V, bool) (V, ComputeOp), e uint64, st *stripe) result[K, V] {
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	var (
 		cur          *entry[K, V]
 		fb, eb, last *body[K, V]
@@ -254,7 +254,7 @@ type chainBuilder[K comparable, V any] struct {
 }
 
 func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
-	if c.tail == nil || c.n == bucket.SlotCount {
+	if c.tail == nil || c.n == asm.SlotCount {
 		nb := &body[K, V]{}
 		if c.tail == nil {
 			c.head = nb
@@ -292,7 +292,7 @@ func copyChain[K comparable, V any](p *body[K, V], cur, put *entry[K, V], top ui
 	var c chainBuilder[K, V]
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for i := range bucket.SlotCount {
+		for i := range asm.SlotCount {
 			x := q.slots[i].Load()
 			if x == nil {
 				continue
@@ -342,7 +342,7 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	var x, y chainBuilder[K, V]
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for i := range bucket.SlotCount {
+		for i := range asm.SlotCount {
 			en := q.slots[i].Load()
 			if en == nil {
 				continue
@@ -416,13 +416,24 @@ func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
 	}
 }
 
+// mustNotBeNil panics, as storing into a nil builtin map does, for a
+// write that would store into a nil *Map. (Deletes and reads treat a nil
+// *Map as empty.)
+func (m *Map[K, V]) mustNotBeNil() {
+	if m == nil {
+		panic(errNilAssign)
+	}
+}
+
 // Store sets the value for key.
 func (m *Map[K, V]) Store(key K, value V) {
+	m.mustNotBeNil()
 	m.mutate(key, opStore, value, nil)
 }
 
 // Swap stores value for key and returns the previous value, if any.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
+	m.mustNotBeNil()
 	r := m.mutate(key, opStore, value, nil)
 	if r.old != nil {
 		return r.old.value, true
@@ -433,6 +444,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // LoadOrStore returns the value stored for key if there is one (loaded is
 // true); otherwise it stores value and returns it.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
+	m.mustNotBeNil()
 	r := m.mutate(key, opLoadOrStore, value, nil)
 	if r.old != nil {
 		return r.old.value, true
@@ -442,6 +454,10 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 
 // LoadAndDelete deletes the value for key and returns it, if there was one.
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
+	if m == nil {
+		rt.CheckHashable(key)
+		return value, false
+	}
 	var zero V
 	r := m.mutate(key, opDelete, zero, nil)
 	if r.old != nil {
@@ -452,6 +468,10 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 
 // Delete deletes the value for key.
 func (m *Map[K, V]) Delete(key K) {
+	if m == nil {
+		rt.CheckHashable(key)
+		return
+	}
 	var zero V
 	m.mutate(key, opDelete, zero, nil)
 }
@@ -465,6 +485,7 @@ func (m *Map[K, V]) Delete(key K) {
 // f runs with key's bucket locked: it must be quick, and it must not use
 // the map (a call back into m may deadlock). It runs exactly once.
 func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
+	m.mustNotBeNil()
 	var zero V
 	r := m.mutate(key, opCompute, zero, f)
 	if r.now != nil {
@@ -478,6 +499,10 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (a
 // needs V to be comparable, which a method of Map[K, V any] cannot require;
 // the compiler rejects it for other value types.
 func CompareAndSwap[K, V comparable](m *Map[K, V], key K, old, new V) (swapped bool) {
+	if m == nil {
+		rt.CheckHashable(key)
+		return false // nothing to compare with
+	}
 	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && cur == old {
 			swapped = true
@@ -491,6 +516,10 @@ func CompareAndSwap[K, V comparable](m *Map[K, V], key K, old, new V) (swapped b
 // CompareAndDelete deletes key if its current value equals old, and reports
 // whether it did. Like CompareAndSwap it needs V to be comparable.
 func CompareAndDelete[K, V comparable](m *Map[K, V], key K, old V) (deleted bool) {
+	if m == nil {
+		rt.CheckHashable(key)
+		return false
+	}
 	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && cur == old {
 			deleted = true
@@ -505,6 +534,9 @@ func CompareAndDelete[K, V comparable](m *Map[K, V], key K, old V) (deleted bool
 // returns sees none of them. The table keeps its size, and the map draws a
 // new hash seed, as the builtin map does on clear.
 func (m *Map[K, V]) Clear() {
+	if m == nil {
+		return
+	}
 	m.table()
 	m.mu.Lock()
 	defer m.mu.Unlock()

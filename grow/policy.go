@@ -3,10 +3,9 @@ package grow
 import (
 	"fmt"
 	"math/bits"
-)
 
-// SlotsPerBucket mirrors bucket.SlotCount; it bounds the load factor.
-const SlotsPerBucket = 8
+	"github.com/hmaplab/hmap/asm"
+)
 
 // Policy is a table's growth policy. The zero Policy is not valid; start
 // from Default.
@@ -32,8 +31,8 @@ func Default() Policy {
 // Validate reports the first setting of p outside its valid range.
 func (p Policy) Validate() error {
 	switch {
-	case p.LoadNum == 0 || p.LoadDen == 0 || p.LoadNum > SlotsPerBucket*p.LoadDen:
-		return fmt.Errorf("grow: load factor %d/%d out of range: want a ratio in (0, %d]", p.LoadNum, p.LoadDen, SlotsPerBucket)
+	case p.LoadNum == 0 || p.LoadDen == 0 || p.LoadNum > asm.SlotCount*p.LoadDen:
+		return fmt.Errorf("grow: load factor %d/%d out of range: want a ratio in (0, %d]", p.LoadNum, p.LoadDen, asm.SlotCount)
 	case p.LoadNum > 1<<16 || p.LoadDen > 1<<16:
 		return fmt.Errorf("grow: load factor %d/%d out of range: numerator and denominator must be at most 65536", p.LoadNum, p.LoadDen)
 	case p.OverflowLog > 15:
@@ -47,7 +46,7 @@ func (p Policy) Validate() error {
 // OverLoad reports whether count entries are too many for 2^B buckets. A
 // table of one bucket always takes 8.
 func (p *Policy) OverLoad(count int, B uint8) bool {
-	if count <= SlotsPerBucket {
+	if count <= asm.SlotCount {
 		return false
 	}
 	// count/2^B > num/den, cross-multiplied. For den = 2 this is the

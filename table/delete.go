@@ -3,15 +3,19 @@ package table
 import (
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
-	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Delete removes key: delete(m, k). Deleting an absent key does nothing,
-// though, like any write to a growing map, it advances the growth.
+// though, like any write to a growing map, it advances the growth; deleting
+// from a nil *Map does nothing, as for a nil builtin map.
 func (m *Map[K, V]) Delete(key K) {
-	if m.count == 0 {
-		hash.CheckHashable(key)
+	if m == nil || m.count == 0 {
+		rt.CheckHashable(key)
 		return
+	}
+	if m.self != m {
+		copied() // (a map with entries is initialised)
 	}
 	if m.flags&flagWriting != 0 {
 		panic(errWrites)
@@ -23,7 +27,7 @@ func (m *Map[K, V]) Delete(key K) {
 		m.growWork(idx)
 	}
 	head := bucketAt(m.buckets, idx)
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {
 			if i := s.First(); b.Keys[i] == key {

@@ -1,13 +1,31 @@
 package table
 
-import "github.com/hmaplab/hmap/bucket"
+import (
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
+)
 
-// evacDst is where an evacuation writes: a bucket of the new array (or of
-// its chain) and the next slot.
+// evacDst is where entries are appended: a bucket of a new array (or of its
+// chain) and its next free slot. Evacuation, Shrink's rebuild and Clone all
+// fill empty chains this way, in order.
 type evacDst[K comparable, V any] struct {
 	b *bucket.Bucket[K, V]
 	i int // next slot of b
-	n int // entries moved here
+	n int // entries appended
+}
+
+// put appends an entry with tophash top to the chain of bucket idx of the
+// current array, linking an overflow bucket when the last one is full.
+func (d *evacDst[K, V]) put(m *Map[K, V], idx uintptr, top uint8, k *K, e *V) {
+	if d.i == asm.SlotCount {
+		d.b = m.newOverflow(d.b, idx)
+		d.i = 0
+	}
+	d.b.Tophash[d.i] = top
+	d.b.Keys[d.i] = *k
+	d.b.Elems[d.i] = *e
+	d.i++
+	d.n++
 }
 
 // evacuate moves the entries of old bucket oldIdx and its chain to the new
@@ -17,94 +35,126 @@ type evacDst[K comparable, V any] struct {
 // then marked with where its entry went, which is how readers and
 // iterators know the bucket moved.
 //
+// Every key of the chain is hashed before anything changes, so a hasher
+// that panics leaves the table as it was: the write in progress is
+// abandoned, and the map stays usable (see hashChain).
+//
 // paced tells whether the bucket is evacuated to advance the growth rather
 // than because a write is about to touch it; it only informs the tracer.
 func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 	b := &m.oldbuckets[oldIdx]
 	newbit := m.noldbuckets()
-	if !b.Evacuated() {
-		same := m.sameSizeGrow()
-		var xy [2]evacDst[K, V]
-		xy[0].b = &m.buckets[oldIdx]
-		if !same {
-			xy[1].b = &m.buckets[oldIdx+newbit]
-		}
-		for ob := b; ob != nil; ob = ob.Overflow() {
-			for i := range ob.Tophash {
-				top := ob.Tophash[i]
-				if bucket.IsEmpty(top) {
-					ob.Tophash[i] = bucket.EvacuatedEmpty
-					continue
-				}
-				if top < bucket.MinTopHash {
-					panic("hmap: bad map state: evacuating an evacuated slot")
-				}
-				k := &ob.Keys[i]
-				var useY uint8
-				if !same {
-					h := m.hash(k)
-					if *k != *k && m.iterating() {
-						// A NaN's hash is not reproducible, but an
-						// iterator must agree with this choice: let the
-						// low bit of the old tophash decide, and take a
-						// fresh tophash so NaNs spread over later growths.
-						useY = top & 1
-						top = bucket.Tophash(h)
-					} else if h&newbit != 0 {
-						useY = 1
-					}
-				}
-				ob.Tophash[i] = bucket.EvacuatedX + useY
-				d := &xy[useY]
-				if d.i == bucket.SlotCount {
-					d.b = m.newOverflow(d.b, oldIdx+uintptr(useY)*newbit)
-					d.i = 0
-				}
-				d.n++
-				d.b.Tophash[d.i] = top
-				d.b.Keys[d.i] = *k
-				d.b.Elems[d.i] = ob.Elems[i]
-				d.i++
-			}
-		}
-		// Drop the old references so the collector can free what they
-		// point to, unless an iterator may still read them. The tophash
-		// bytes stay: they carry the evacuation marks.
-		if m.hasPointers && m.flags&flagOldIterator == 0 && m.iterators.Load() == 0 {
-			b.Keys = [bucket.SlotCount]K{}
-			b.Elems = [bucket.SlotCount]V{}
-			b.SetOverflow(nil)
-		}
-		m.events.BucketsEvacuated++
-		if probesEnabled {
-			m.probes.evacuation(paced)
-		}
-		m.events.MovedX += xy[0].n
-		m.events.MovedY += xy[1].n
+	if b.Evacuated() {
 		if oldIdx == m.nevacuate {
 			m.advanceEvacuationMark(newbit)
-		}
-		if m.tracer != nil {
-			y := -1
-			if !same {
-				y = int(oldIdx + newbit)
-			}
-			m.emit(event{kind: evEvacuated, evac: EvacuateEvent{
-				OldBucket: int(oldIdx), X: int(oldIdx), Y: y, ToX: xy[0].n, ToY: xy[1].n,
-				Paced: paced, Nevacuate: int(m.nevacuate),
-			}})
-			if !m.growing() {
+			if m.traces(evGrowDone) && !m.growing() {
 				m.emitGrowDone(newbit)
 			}
 		}
 		return
 	}
-	if oldIdx == m.nevacuate {
-		m.advanceEvacuationMark(newbit)
-		if m.tracer != nil && !m.growing() {
-			m.emitGrowDone(newbit)
+	same := m.sameSizeGrow()
+	var (
+		buf    [4 * asm.SlotCount]uintptr
+		hashes []uintptr
+	)
+	if !same {
+		hashes = m.hashChain(b, buf[:0])
+	}
+	var xy [2]evacDst[K, V]
+	xy[0].b = &m.buckets[oldIdx]
+	if !same {
+		xy[1].b = &m.buckets[oldIdx+newbit]
+	}
+	overflow, j := -1, 0
+	for ob := b; ob != nil; ob = ob.Overflow() {
+		overflow++
+		for i := range ob.Tophash {
+			top := ob.Tophash[i]
+			if bucket.IsEmpty(top) {
+				ob.Tophash[i] = bucket.EvacuatedEmpty
+				continue
+			}
+			if top < asm.MinTopHash {
+				panic("hmap: bad map state: evacuating an evacuated slot")
+			}
+			k := &ob.Keys[i]
+			var useY uint8
+			if !same {
+				h := hashes[j]
+				j++
+				if *k != *k && m.iterating() {
+					// A NaN's hash is not reproducible, but an iterator
+					// must agree with this choice: let the low bit of the
+					// old tophash decide, and take a fresh tophash so NaNs
+					// spread over later growths.
+					useY = top & 1
+					top = asm.Tophash(h)
+				} else if h&newbit != 0 {
+					useY = 1
+				}
+			}
+			ob.Tophash[i] = bucket.EvacuatedX + useY
+			xy[useY].put(m, oldIdx+uintptr(useY)*newbit, top, k, &ob.Elems[i])
 		}
 	}
+	// Drop the old references so the collector can free what they point
+	// to, unless an iterator may still read them. The tophash bytes stay:
+	// they carry the evacuation marks. Unlinking the chain's overflow
+	// buckets takes them out of the old array's chains (its list keeps
+	// them until the growth ends).
+	if m.hasPointers && m.flags&flagOldIterator == 0 && m.iterators.Load() == 0 {
+		b.Keys = [asm.SlotCount]K{}
+		b.Elems = [asm.SlotCount]V{}
+		b.SetOverflow(nil)
+		m.nOldOverflow -= overflow
+	}
+	m.events.BucketsEvacuated++
+	if probesEnabled {
+		m.probes.evacuation(paced)
+	}
+	m.events.MovedX += xy[0].n
+	m.events.MovedY += xy[1].n
+	if oldIdx == m.nevacuate {
+		m.advanceEvacuationMark(newbit)
+	}
+	if m.traces(evEvacuated) {
+		y := -1
+		if !same {
+			y = int(oldIdx + newbit)
+		}
+		m.emit(event{kind: evEvacuated, evac: EvacuateEvent{
+			OldBucket: int(oldIdx), X: int(oldIdx), Y: y, ToX: xy[0].n, ToY: xy[1].n,
+			Paced: paced, Nevacuate: int(m.nevacuate),
+		}})
+	}
+	if m.traces(evGrowDone) && !m.growing() {
+		m.emitGrowDone(newbit)
+	}
+}
+
+// hashChain appends to hashes the hash of every full slot's key in the
+// chain that starts at b, in chain and slot order. It changes nothing, so
+// if the hasher panics the table is intact; the write in progress is then
+// abandoned (its mark cleared) before the panic goes on, and the map stays
+// usable. It is the only place a write calls the hasher after its mark is
+// set (Shrink's rebuild goes through it too).
+func (m *Map[K, V]) hashChain(b *bucket.Bucket[K, V], hashes []uintptr) []uintptr {
+	done := false
+	defer func() {
+		if !done {
+			m.flags &^= flagWriting
+		}
+	}()
+	for ; b != nil; b = b.Overflow() {
+		for i, top := range &b.Tophash {
+			if top >= asm.MinTopHash {
+				hashes = append(hashes, m.hash(&b.Keys[i]))
+			}
+		}
+	}
+	done = true
+	return hashes
 }
 
 // emitGrowDone queues the end of the growth from an array of oldN buckets.

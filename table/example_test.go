@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/hmaplab/hmap/bucket"
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/table"
 )
@@ -132,7 +132,7 @@ func ExampleWithHasher() {
 	for i := range 8 {
 		m.Put(fmt.Sprint(i), i)
 	}
-	chain := m.InspectBucket(false, 0)
-	fmt.Println(m.Stats().B, len(chain), chain[0].Full(), chain[0].Tophash[0] == bucket.Tophash(42))
+	chain := m.InspectBucket(0)
+	fmt.Println(m.Stats().B, len(chain), chain[0].Full(), chain[0].Tophash[0] == asm.Tophash(42))
 	// Output: 0 1 8 true
 }

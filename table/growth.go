@@ -13,13 +13,13 @@ func (m *Map[K, V]) startGrowth() {
 	} else {
 		m.events.Growths++
 	}
-	if m.tracer != nil {
+	if m.traces(evGrowStart) {
 		m.emit(event{kind: evGrowStart, grow: GrowEvent{
 			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.count, Overflow: m.noverflow,
 		}})
 	}
-	old := m.buckets
-	m.buckets, m.nextSpare = m.newArray(m.logB + bigger)
+	old, oldoverflow := m.buckets, m.overflow
+	m.newArray(m.logB + bigger)
 
 	// Iterators started so far walk what is now the old array.
 	flags := m.flags &^ (flagIterator | flagOldIterator)
@@ -32,7 +32,7 @@ func (m *Map[K, V]) startGrowth() {
 	m.nevacuate = 0
 	m.noverflow = 0
 	m.nOldOverflow, m.nOverflow = m.nOverflow, 0
-	m.oldoverflow = m.overflow.Swap(nil)
+	m.oldoverflow = oldoverflow
 
 	if m.policy.Pace == 0 {
 		for m.growing() {

@@ -321,7 +321,7 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	require.Same(t, &m.buckets[16], o1)
 	require.Equal(t, uintptr(17), m.nextSpare)
 	require.Equal(t, uint16(1), m.noverflow)
-	require.Nil(t, m.overflow.Load(), "spares live in the array; nothing to keep alive")
+	require.Empty(t, *m.overflow, "spares live in the array; nothing to keep alive")
 	// Second: bucket 7 -> spare #1, index 17 (order of need, not of bucket).
 	fill(7, 0, 9)
 	o2 := m.buckets[7].Overflow()
@@ -334,15 +334,15 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	o3 := o1.Overflow()
 	require.NotNil(t, o3)
 	require.False(t, utInside(m.buckets, o3))
-	require.NotNil(t, m.overflow.Load())
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, *m.overflow.Load())
+	require.NotNil(t, m.overflow)
+	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, *m.overflow)
 	require.Equal(t, uintptr(18), m.nextSpare)
 	require.Equal(t, uint16(3), m.noverflow)
 	// Fourth: bucket 11.
 	fill(11, 0, 9)
 	o4 := m.buckets[11].Overflow()
 	require.False(t, utInside(m.buckets, o4))
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, *m.overflow.Load())
+	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, *m.overflow)
 	require.Equal(t, uint16(4), m.noverflow)
 	require.Equal(t, 9+9+8+9, m.count)
 	require.False(t, m.growing())
@@ -352,7 +352,7 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	// dirty array), from index 16.
 	m.Clear()
 	require.Equal(t, uintptr(16), m.nextSpare)
-	require.Nil(t, m.overflow.Load())
+	require.Empty(t, *m.overflow, "the array's list, emptied")
 	fill(5, 0, 9)
 	require.Same(t, &m.buckets[16], m.buckets[5].Overflow())
 	require.Equal(t, uint16(1), m.noverflow)
@@ -383,11 +383,11 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 		if o < spare {
 			require.Same(t, &m.buckets[n+uintptr(o)], ovf, "overflow %d", o)
 			require.Equal(t, n+uintptr(o)+1, m.nextSpare)
-			require.Nil(t, m.overflow.Load())
+			require.Empty(t, *m.overflow)
 		} else {
 			require.False(t, utInside(m.buckets, ovf), "overflow %d", o)
 			allocated = append(allocated, ovf)
-			utSamePtrs(t, allocated, *m.overflow.Load())
+			utSamePtrs(t, allocated, *m.overflow)
 			require.Equal(t, wantLen, m.nextSpare)
 		}
 	}

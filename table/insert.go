@@ -8,6 +8,7 @@ import (
 
 // Put stores elem for key: m[k] = v. If key is present its elem is
 // replaced, and so is the stored key (equal keys can differ: +0 and -0).
+// Like writing to a nil builtin map, Put on a nil *Map panics.
 func (m *Map[K, V]) Put(key K, elem V) {
 	m.assign(key, &elem)
 }
@@ -33,8 +34,11 @@ func (m *Map[K, V]) Ptr(key K) *V {
 // The walk goes to the end of the chain rather than stopping at EmptyRest;
 // the slots after an EmptyRest are all free, so the result is the same.
 func (m *Map[K, V]) assign(key K, elem *V) *V {
-	if m.hashfn == nil {
-		_ = m.init(0, nil) // no options, no error
+	if m == nil {
+		panic(errNilAssign)
+	}
+	if m.self != m {
+		m.firstWrite() // a zero Map, or a copy
 	}
 	if m.flags&flagWriting != 0 {
 		panic(errWrites)
@@ -42,11 +46,10 @@ func (m *Map[K, V]) assign(key K, elem *V) *V {
 	h := m.hash(&key)
 	m.beginWrite()
 	if m.buckets == nil {
-		m.buckets = make([]bucket.Bucket[K, V], 1)
-		m.nextSpare = 1
+		m.newArray(0)
 	}
 	var (
-		top   = bucket.Tophash(h)
+		top   = asm.Tophash(h)
 		grew  = false
 		idx   uintptr
 		b     *bucket.Bucket[K, V]
@@ -125,12 +128,13 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Buc
 	} else {
 		m.events.OverflowAllocated++
 		ovf = new(bucket.Bucket[K, V])
-		list := m.overflow.Load()
-		if list == nil {
-			list = new([]*bucket.Bucket[K, V])
-			m.overflow.Store(list)
+		if m.overflow == nil {
+			// Only a one-bucket array has no list, and it never
+			// overflows (its ninth entry doubles it); but never lose a
+			// bucket.
+			m.overflow = new([]*bucket.Bucket[K, V])
 		}
-		*list = append(*list, ovf)
+		*m.overflow = append(*m.overflow, ovf)
 	}
 	var r uint32
 	if m.logB >= 16 {
@@ -139,7 +143,7 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Buc
 	m.noverflow = grow.CountOverflow(m.noverflow, m.logB, r)
 	m.nOverflow++
 	b.SetOverflow(ovf)
-	if m.tracer != nil {
+	if m.traces(evOverflow) {
 		m.emit(event{kind: evOverflow, ovf: OverflowEvent{
 			Bucket: int(idx), ChainLen: bucket.ChainLen(&m.buckets[idx]), Spare: spare,
 			SparesLeft: len(m.buckets) - int(m.nextSpare), Overflow: m.noverflow,

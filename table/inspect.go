@@ -3,6 +3,7 @@ package table
 import (
 	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -20,9 +21,9 @@ type Chain[K comparable, V any] []BucketView[K, V]
 // BucketView is a copy of one bucket. Keys and Elems hold the entries of
 // full slots; other slots read as zero values.
 type BucketView[K comparable, V any] struct {
-	Tophash [bucket.SlotCount]uint8
-	Keys    [bucket.SlotCount]K
-	Elems   [bucket.SlotCount]V
+	Tophash [asm.SlotCount]uint8
+	Keys    [asm.SlotCount]K
+	Elems   [asm.SlotCount]V
 	// Spare reports that the bucket is one of its array's preallocated
 	// overflow buckets rather than a separately allocated one. Always
 	// false for the regular bucket heading a chain.
@@ -38,7 +39,7 @@ func (b *BucketView[K, V]) State(i int) bucket.SlotState {
 func (b *BucketView[K, V]) Full() int {
 	n := 0
 	for _, t := range b.Tophash {
-		if t >= bucket.MinTopHash {
+		if t >= asm.MinTopHash {
 			n++
 		}
 	}
@@ -46,8 +47,11 @@ func (b *BucketView[K, V]) Full() int {
 }
 
 // Inspect returns a copy of the map's structure. It is O(size of the
-// table); for large maps, read Stats or InspectBucket instead.
+// table); for large maps, read Stats, InspectBucket or InspectOldBucket instead.
 func (m *Map[K, V]) Inspect() View[K, V] {
+	if m == nil {
+		return View[K, V]{}
+	}
 	v := View[K, V]{Stats: m.Stats()}
 	if m.buckets != nil {
 		v.Buckets = viewArray(m.buckets, 1<<m.logB)
@@ -58,19 +62,25 @@ func (m *Map[K, V]) Inspect() View[K, V] {
 	return v
 }
 
-// InspectBucket returns a copy of chain i of the current array (old false)
-// or of the old array (old true), or nil if there is no such chain.
-func (m *Map[K, V]) InspectBucket(old bool, i int) Chain[K, V] {
-	arr, n := m.buckets, 0
-	if arr != nil {
-		n = 1 << m.logB
+// InspectBucket returns a copy of chain i of the current array, or nil if
+// there is no such chain.
+func (m *Map[K, V]) InspectBucket(i int) Chain[K, V] {
+	if m == nil || m.buckets == nil {
+		return nil
 	}
-	if old {
-		arr, n = m.oldbuckets, 0
-		if arr != nil {
-			n = int(m.noldbuckets())
-		}
+	return inspectChain(m.buckets, 1<<m.logB, i)
+}
+
+// InspectOldBucket returns a copy of chain i of the old array during a
+// growth, or nil if there is no such chain.
+func (m *Map[K, V]) InspectOldBucket(i int) Chain[K, V] {
+	if m == nil || m.oldbuckets == nil {
+		return nil
 	}
+	return inspectChain(m.oldbuckets, int(m.noldbuckets()), i)
+}
+
+func inspectChain[K comparable, V any](arr []bucket.Bucket[K, V], n, i int) Chain[K, V] {
 	if i < 0 || i >= n {
 		return nil
 	}
@@ -90,7 +100,7 @@ func viewChain[K comparable, V any](arr []bucket.Bucket[K, V], n, i int) Chain[K
 	for b := &arr[i]; b != nil; b = b.Overflow() {
 		bv := BucketView[K, V]{Tophash: b.Tophash, Spare: isSpare(arr, n, b)}
 		for s, t := range b.Tophash {
-			if t >= bucket.MinTopHash {
+			if t >= asm.MinTopHash {
 				bv.Keys[s], bv.Elems[s] = b.Keys[s], b.Elems[s]
 			}
 		}

@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -24,8 +25,10 @@ import (
 //   - count equals the full slots of the current array plus those of the
 //     old chains not yet evacuated; no key is stored twice.
 //   - every key is found, and found in the slot that holds it.
-//   - for B < 16, noverflow is exactly the number of overflow buckets in the
-//     current array's chains.
+//   - the exact overflow counters match the chains: nOverflow the current
+//     array's overflow buckets, of which nextSpare-2^B are the array's
+//     spares and the rest are on its overflow list; nOldOverflow the old
+//     array's; and for B < 16, noverflow equals nOverflow.
 func (m *Map[K, V]) checkInvariants() error {
 	if m.buckets == nil {
 		if m.count != 0 || m.oldbuckets != nil {
@@ -54,7 +57,7 @@ func (m *Map[K, V]) checkInvariants() error {
 			return nil
 		}
 		h := m.hash(k)
-		if top := bucket.Tophash(h); top != b.Tophash[i] {
+		if top := asm.Tophash(h); top != b.Tophash[i] {
 			return fmt.Errorf("%v: key %v has tophash %#x, slot says %#x", w, *k, top, b.Tophash[i])
 		}
 		if h&mask != idx {
@@ -70,13 +73,16 @@ func (m *Map[K, V]) checkInvariants() error {
 		return nil
 	}
 
-	var overflow uintptr
+	var overflow, spares int
 	for idx := uintptr(0); idx < n; idx++ {
 		rest := false
 		pos := 0
 		for b := &m.buckets[idx]; b != nil; b = b.Overflow() {
 			if pos > 0 {
 				overflow++
+				if isSpare(m.buckets, int(n), b) {
+					spares++
+				}
 			}
 			for i, t := range b.Tophash {
 				w := where{false, int(idx), pos, i}
@@ -86,7 +92,7 @@ func (m *Map[K, V]) checkInvariants() error {
 				case t == bucket.EmptyRest:
 					rest = true
 				case t == bucket.EmptyOne:
-				case t < bucket.MinTopHash:
+				case t < asm.MinTopHash:
 					return fmt.Errorf("%v: evacuation mark %#x in the current array", w, t)
 				default:
 					if err := visit(w, b, i, idx, n-1); err != nil {
@@ -97,8 +103,17 @@ func (m *Map[K, V]) checkInvariants() error {
 			pos++
 		}
 	}
-	if m.logB < 16 && uintptr(m.noverflow) != overflow {
+	if m.nOverflow != overflow {
+		return fmt.Errorf("nOverflow %d, but %d overflow buckets in the chains", m.nOverflow, overflow)
+	}
+	if m.logB < 16 && int(m.noverflow) != overflow {
 		return fmt.Errorf("noverflow %d, but %d overflow buckets in the chains", m.noverflow, overflow)
+	}
+	if used := int(m.nextSpare - n); spares != used {
+		return fmt.Errorf("%d spares in the chains, but nextSpare says %d are used", spares, used)
+	}
+	if listed := m.listed(m.overflow); overflow-spares != listed {
+		return fmt.Errorf("%d allocated overflow buckets in the chains, but %d on the array's list", overflow-spares, listed)
 	}
 
 	if m.oldbuckets != nil {
@@ -109,6 +124,7 @@ func (m *Map[K, V]) checkInvariants() error {
 		if m.nevacuate >= on {
 			return fmt.Errorf("growing with nevacuate %d of %d", m.nevacuate, on)
 		}
+		oldOverflow := 0
 		for idx := uintptr(0); idx < on; idx++ {
 			head := &m.oldbuckets[idx]
 			evacuated := head.Evacuated()
@@ -117,15 +133,18 @@ func (m *Map[K, V]) checkInvariants() error {
 			}
 			pos := 0
 			for b := head; b != nil; b = b.Overflow() {
+				if pos > 0 {
+					oldOverflow++
+				}
 				for i, t := range b.Tophash {
 					w := where{true, int(idx), pos, i}
-					mark := t > bucket.EmptyOne && t < bucket.MinTopHash
+					mark := t > bucket.EmptyOne && t < asm.MinTopHash
 					switch {
 					case evacuated && !mark:
 						return fmt.Errorf("%v: tophash %#x in an evacuated bucket", w, t)
 					case !evacuated && mark:
 						return fmt.Errorf("%v: evacuation mark %#x in a bucket not evacuated", w, t)
-					case t >= bucket.MinTopHash:
+					case t >= asm.MinTopHash:
 						if err := visit(w, b, i, idx, on-1); err != nil {
 							return err
 						}
@@ -134,11 +153,24 @@ func (m *Map[K, V]) checkInvariants() error {
 				pos++
 			}
 		}
+		if m.nOldOverflow != oldOverflow {
+			return fmt.Errorf("nOldOverflow %d, but %d overflow buckets in the old chains", m.nOldOverflow, oldOverflow)
+		}
+	} else if m.nOldOverflow != 0 {
+		return fmt.Errorf("nOldOverflow %d while not growing", m.nOldOverflow)
 	}
 	if full != m.count {
 		return fmt.Errorf("count %d, but %d full slots", m.count, full)
 	}
 	return nil
+}
+
+// listed returns the length of an overflow list, 0 for none.
+func (m *Map[K, V]) listed(l *[]*bucket.Bucket[K, V]) int {
+	if l == nil {
+		return 0
+	}
+	return len(*l)
 }
 
 // mustCheckInvariants panics with the first violated invariant.

@@ -3,11 +3,14 @@ package table
 import (
 	"iter"
 	"sync/atomic"
+	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
-// All returns an iterator over the entries: for k, v := range m.
+// All returns an iterator over the entries: for k, v := range m. A nil
+// *Map yields nothing.
 //
 // The order is unspecified and differs from one iteration to the next: each
 // starts at a random bucket, and within every bucket at a random slot. The
@@ -91,7 +94,7 @@ const noCheck = ^uintptr(0) // not a bucket index
 // iterate; if so, the caller must call done when the iteration ends. An
 // empty map yields nothing and draws no random value.
 func (it *iterator[K, V]) init(m *Map[K, V]) bool {
-	if m.count == 0 {
+	if m == nil || m.count == 0 {
 		return false
 	}
 	m.iterators.Add(1)
@@ -100,11 +103,11 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	it.m = m
 	it.B = m.logB
 	it.buckets = m.buckets
-	it.overflow, it.oldoverflow = m.keepOverflow(), m.oldoverflow
+	it.overflow, it.oldoverflow = m.overflow, m.oldoverflow
 
 	r := uintptr(m.source.Next())
 	it.startBucket = r & m.bucketMask()
-	it.offset = uint8(r >> m.logB & (bucket.SlotCount - 1))
+	it.offset = uint8(r >> m.logB & (asm.SlotCount - 1))
 	it.bucket = it.startBucket
 	it.checkBucket = noCheck
 
@@ -152,8 +155,8 @@ func (it *iterator[K, V]) next() bool {
 			}
 			i = 0
 		}
-		for ; i < bucket.SlotCount; i++ {
-			slot := (i + it.offset) & (bucket.SlotCount - 1)
+		for ; i < asm.SlotCount; i++ {
+			slot := (i + it.offset) & (asm.SlotCount - 1)
 			top := b.Tophash[slot]
 			if bucket.IsEmpty(top) || top == bucket.EvacuatedEmpty {
 				continue
@@ -203,10 +206,12 @@ func (it *iterator[K, V]) next() bool {
 // array, and the bucket to filter for (or noCheck).
 func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 	m := it.m
-	if m.growing() && it.B == m.logB {
-		// The iteration started during this growth. If this bucket's
-		// entries are still in the old array, walk them there, keeping
-		// only those that belong here.
+	if m.growing() && unsafe.SliceData(it.buckets) == unsafe.SliceData(m.buckets) {
+		// The iteration started during this growth: its array is the
+		// growth's new one. (Not told by B: after Shrink, a later growth
+		// can be at the B the iteration started with, on other arrays.)
+		// If this bucket's entries are still in the old array, walk them
+		// there, keeping only those that belong here.
 		ob := &m.oldbuckets[idx&m.oldbucketMask()]
 		if !ob.Evacuated() {
 			if m.sameSizeGrow() {
@@ -223,16 +228,4 @@ func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 // in progress.
 func (m *Map[K, V]) iterating() bool {
 	return m.flags&flagIterator != 0 || m.iterators.Load() > 0
-}
-
-// keepOverflow returns the overflow list of the current array, creating it
-// if the array has none yet: an iterator must hold the list that later
-// overflow buckets of its array will join.
-func (m *Map[K, V]) keepOverflow() *[]*bucket.Bucket[K, V] {
-	for {
-		if list := m.overflow.Load(); list != nil {
-			return list
-		}
-		m.overflow.CompareAndSwap(nil, new([]*bucket.Bucket[K, V]))
-	}
 }

@@ -332,3 +332,55 @@ func TestIterRegressOverflowLoop(t *testing.T) {
 		require.Equal(t, int(i), v)
 	}
 }
+
+// TestIterRegressShrinkRegrow: an iteration identified the array it walks
+// by its B. After Shrink the table grows back; once a growth is in progress
+// at the B the iteration started with, the iterator took the new growth's
+// arrays for its own, read the old one's chains and yielded NaN entries
+// from both arrays: some twice, others never. Each NaN must be yielded
+// exactly once, with the runtime hasher and with a reproducible one, over
+// many seeds.
+func TestIterRegressShrinkRegrow(t *testing.T) {
+	for _, reproducible := range []bool{false, true} {
+		for seed := range uint64(200) {
+			opts := []Option{WithSeed(seed)}
+			if reproducible {
+				opts = append(opts, WithHasher(rgFloatHasher()))
+			}
+			m := New[float64, int](0, opts...)
+			for i := range 200 {
+				m.Put(float64(i), -1)
+			}
+			const nans = 16
+			for i := range nans {
+				m.Put(math.NaN(), i)
+			}
+			for i := range 200 {
+				m.Delete(float64(i))
+			}
+			startB := m.Stats().B
+			seen := make([]int, nans)
+			first := true
+			for k, v := range m.All() {
+				if k == k {
+					continue // a key inserted by the loop
+				}
+				seen[v]++
+				if !first {
+					continue
+				}
+				first = false
+				m.Shrink()
+				require.Less(t, m.Stats().B, startB)
+				for i := 0; !(m.Stats().Growing && m.Stats().B == startB); i++ {
+					require.Less(t, i, 10000, "no growth back to B=%d", startB)
+					m.Put(float64(1000+i), i)
+				}
+			}
+			for i, n := range seen {
+				require.Equal(t, 1, n, "seed %d, reproducible %v: NaN entry %d yielded %d times", seed, reproducible, i, n)
+			}
+			require.NoError(t, m.checkInvariants())
+		}
+	}
+}

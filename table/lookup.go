@@ -5,7 +5,7 @@ import (
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
-	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Get returns the elem stored for key and whether it was present: the
@@ -19,9 +19,9 @@ import (
 // would only save work in a chain with an overflow bucket whose slots are
 // all free.
 func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
-	if m.count == 0 {
+	if m == nil || m.count == 0 {
 		// An empty map still rejects unhashable keys, as the runtime's does.
-		hash.CheckHashable(key)
+		rt.CheckHashable(key)
 		return elem, false
 	}
 	flags := atomic.LoadUint32(&m.flags)
@@ -45,7 +45,7 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 			b = ob
 		}
 	}
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	for ; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {
 			if i := s.First(); b.Keys[i] == key {
@@ -57,7 +57,7 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 }
 
 // At returns the elem stored for key, or the zero V: the one-value form
-// v := m[k].
+// v := m[k]. Like every read, it treats a nil *Map as empty.
 func (m *Map[K, V]) At(key K) V {
 	elem, _ := m.Get(key)
 	return elem
@@ -73,8 +73,8 @@ func (m *Map[K, V]) Has(key K) bool {
 // the lookup for the paths that need the stored key (an iterator catching
 // up with a growth) and for tests; it checks what Get checks.
 func (m *Map[K, V]) find(key K) (*K, *V) {
-	if m.count == 0 {
-		hash.CheckHashable(key)
+	if m == nil || m.count == 0 {
+		rt.CheckHashable(key)
 		return nil, nil
 	}
 	flags := atomic.LoadUint32(&m.flags)
@@ -89,7 +89,7 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 // should not share the hot path's code.
 func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 	h := m.hash(&key)
-	if b, i := bucket.Search(m.readBucket(h, flags), bucket.Tophash(h), key); b != nil {
+	if b, i := bucket.Search(m.readBucket(h, flags), asm.Tophash(h), key); b != nil {
 		return &b.Keys[i], &b.Elems[i]
 	}
 	return nil, nil

@@ -9,11 +9,19 @@ import (
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Map is a hash map from K to V laid out and managed exactly as the Go 1.23
-// runtime's map. The zero Map is empty and ready to use. A Map must not be
-// copied after first use (go vet reports copies).
+// runtime's map. The zero Map is empty and ready to use, and a nil *Map
+// reads as an empty map, as a nil builtin map does (writing to it panics).
+//
+// A Map must not be copied after its first write: pass *Map, as New
+// returns it. A copy would share the original's buckets, so a write through
+// it would corrupt both; it panics instead, saying so (go vet reports the
+// copy too). Reads through a stale copy are safe, but see what the
+// original held at some point, not what it holds now.
 //
 // A Map is safe for concurrent reads (Get, At, Has, Len, iteration, Stats,
 // Inspect), but not for a write concurrent with anything else. Like the
@@ -24,6 +32,12 @@ import (
 type Map[K comparable, V any] struct {
 	_ noCopy
 
+	// self is the map's own address once it is initialised: a copy of the
+	// Map value carries its original's, which is how a write through a
+	// copy is caught. (A pointer, not an address, so that it follows the
+	// map when a goroutine's stack moves.)
+	self *Map[K, V]
+
 	count     int    // live entries
 	flags     uint32 // flag* bits
 	logB      uint8  // log2 of the number of regular buckets (the runtime's B)
@@ -33,7 +47,7 @@ type Map[K comparable, V any] struct {
 	// hashfn is the hasher in the runtime's calling convention, next to
 	// the fields every lookup reads. It is nil until the map is
 	// initialised.
-	hashfn hash.RawFunc
+	hashfn rt.HashFunc
 
 	// buckets holds 2^B regular buckets followed by the spare overflow
 	// buckets the array was allocated with; those from nextSpare on are
@@ -46,12 +60,12 @@ type Map[K comparable, V any] struct {
 
 	// Overflow buckets allocated outside an array, one list per array.
 	// Bucket links are uintptrs (see package bucket), so these lists are
-	// what keeps such buckets alive. An iterator holds the lists of the
-	// arrays it may walk, so they outlive the map's use of them; it creates
-	// the current one if need be, hence the atomic pointer (iterations may
-	// start on several goroutines at once).
-	overflow    atomic.Pointer[[]*bucket.Bucket[K, V]]
-	oldoverflow *[]*bucket.Bucket[K, V]
+	// what keeps such buckets alive. A list is made with its array (of two
+	// buckets or more: a one-bucket array never overflows) and stays that
+	// array's for good, so whoever holds an array and its list — an
+	// iterator, or a stale copy of the Map — holds every bucket its chains
+	// link to, whatever the map does meanwhile.
+	overflow, oldoverflow *[]*bucket.Bucket[K, V]
 
 	// nOverflow and nOldOverflow count the overflow buckets of each
 	// array's chains exactly; noverflow is the runtime's estimate.
@@ -66,9 +80,9 @@ type Map[K comparable, V any] struct {
 	events  Events        // cumulative counts, for Stats
 	probes  probeCounters // per-lookup counts, with -tags hmapprobe
 	tracer  *Tracer       // nil unless WithTracer
+	traced  uint8         // 1<<kind for each event kind tracer receives
 	pending []event       // events of the current write, for tracer
 
-	hasher      hash.Hasher[K]
 	source      hash.Source
 	policy      grow.Policy
 	hasPointers bool // buckets hold pointers: clear what is evacuated
@@ -91,6 +105,9 @@ const (
 	errIterWrite    = "concurrent map iteration and map write"
 	errCloneWrite   = "concurrent map clone and map write"
 	errNegativeHint = "makemap: size out of range"
+	errNilAssign    = "assignment to entry in nil map"
+	errCopied       = "table: write to a copied Map: a copy of a Map value shares the original's buckets; " +
+		"pass *Map instead of copying the Map"
 
 	maxAlloc = 1 << 48 // the runtime's limit on one allocation (64-bit)
 )
@@ -133,26 +150,19 @@ func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
 // calls for more than one bucket, the bucket array.
 func (m *Map[K, V]) init(hint int, opts []Option) error {
 	cfg := config{policy: grow.Default()}
-	for _, o := range opts {
-		if o == nil {
-			cfg.err = errNilOption
-			break
-		}
-		o(&cfg)
+	if err := option.Apply(&cfg, &cfg.Config, "table", opts); err != nil {
+		return err
 	}
-	if cfg.err != nil {
-		return cfg.err
-	}
-	h, err := hasherFor[K](cfg.hasher)
+	_, fn, err := option.Hasher[K](&cfg.Config)
 	if err != nil {
 		return err
 	}
-	m.hasher = h
-	m.hashfn = hash.Raw(h)
-	m.source = cfg.source
+	m.self = (*Map[K, V])(rt.NoEscape(unsafe.Pointer(m)))
+	m.hashfn = fn
+	m.source = cfg.Source
 	m.policy = cfg.policy
-	m.tracer = cfg.tracer
-	m.hasPointers = bucket.HasPointers(reflect.TypeFor[bucket.Bucket[K, V]]())
+	m.setTracer(cfg.tracer)
+	m.hasPointers = rt.HasPointers(reflect.TypeFor[bucket.Bucket[K, V]]())
 	m.seed = uint32(m.source.Next())
 
 	// Like the runtime, ignore a hint whose buckets could not be allocated.
@@ -161,24 +171,26 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	}
 	m.logB = m.policy.BForHint(hint)
 	if m.logB != 0 {
-		m.buckets, m.nextSpare = m.newArray(m.logB)
+		m.newArray(m.logB)
 	}
 	return nil
 }
 
-func hasherFor[K comparable](h any) (hash.Hasher[K], error) {
-	if h == nil {
-		return hash.NewRuntime[K](), nil
+// firstWrite is the slow path of a write's first check, m.self != m: a
+// zero Map is initialised, and a write through a copy refused.
+func (m *Map[K, V]) firstWrite() {
+	if m.self != nil {
+		panic(errCopied)
 	}
-	hk, ok := h.(hash.Hasher[K])
-	if !ok {
-		return nil, fmt.Errorf("table: WithHasher(%T): does not hash the map's keys; want a hash.Hasher[%v]",
-			h, reflect.TypeFor[K]())
-	}
-	if v := reflect.ValueOf(hk); v.Kind() == reflect.Pointer && v.IsNil() {
-		return nil, fmt.Errorf("table: WithHasher((%T)(nil)): want a non-nil hash.Hasher[%v]", h, reflect.TypeFor[K]())
-	}
-	return hk, nil
+	_ = m.init(0, nil) // no options, no error
+}
+
+// copied panics for a write through a copy. It is out of line so that the
+// check costs the write path a compare and a branch.
+//
+//go:noinline
+func copied() {
+	panic(errCopied)
 }
 
 func mulNoOverflow(a, b uintptr) (uintptr, bool) {
@@ -189,23 +201,22 @@ func mulNoOverflow(a, b uintptr) (uintptr, bool) {
 	return p, p/b == a
 }
 
-// newArray allocates a bucket array for 2^B regular buckets and its spare
-// overflow buckets, and returns it with the index of the first spare.
-func (m *Map[K, V]) newArray(B uint8) ([]bucket.Bucket[K, V], uintptr) {
+// newArray makes a new array of 2^B regular buckets and its spare
+// overflow buckets the current one, with a list for the overflow buckets
+// its chains will allocate. The caller keeps the previous array if it
+// needs it.
+func (m *Map[K, V]) newArray(B uint8) {
 	n := grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers)
-	return make([]bucket.Bucket[K, V], n), uintptr(1) << B
+	m.buckets, m.nextSpare = make([]bucket.Bucket[K, V], n), uintptr(1)<<B
+	m.overflow = nil
+	if B > 0 {
+		m.overflow = new([]*bucket.Bucket[K, V])
+	}
 }
 
 // hash hashes *key with the map's seed. The pointer does not escape.
 func (m *Map[K, V]) hash(key *K) uintptr {
-	return m.hashfn(noescape(unsafe.Pointer(key)), uintptr(m.seed))
-}
-
-// noescape hides p from escape analysis: the hash function only reads
-// through it, so a key passed by value can stay on the caller's stack.
-func noescape(p unsafe.Pointer) unsafe.Pointer {
-	x := uintptr(p)
-	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
+	return m.hashfn(rt.NoEscape(unsafe.Pointer(key)), uintptr(m.seed))
 }
 
 // bucketMask returns the mask that takes a hash to its bucket's index.
@@ -229,8 +240,13 @@ func (m *Map[K, V]) noldbuckets() uintptr {
 
 func (m *Map[K, V]) oldbucketMask() uintptr { return m.noldbuckets() - 1 }
 
-// Len returns the number of entries.
-func (m *Map[K, V]) Len() int { return m.count }
+// Len returns the number of entries: len(m).
+func (m *Map[K, V]) Len() int {
+	if m == nil {
+		return 0
+	}
+	return m.count
+}
 
 // beginWrite marks a write in progress, after the key has been hashed (a
 // hash that panics must not leave the mark behind).
@@ -254,7 +270,7 @@ func (m *Map[K, V]) reseed(byClear bool) {
 	old := m.seed
 	m.seed = uint32(m.source.Next())
 	m.events.Reseeds++
-	if m.tracer != nil {
+	if m.traces(evReseed) {
 		m.emit(event{kind: evReseed, reseed: ReseedEvent{Old: old, New: m.seed, Clear: byClear}})
 	}
 }

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hmaplab/hmap/hash"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
 )
 
 // TestMisuseConcurrentWrites races two goroutines writing without a lock

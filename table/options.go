@@ -1,11 +1,10 @@
 package table
 
 import (
-	"errors"
-	"fmt"
-
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/option"
 )
 
 // Option configures a map at construction. An option given an invalid
@@ -14,29 +13,15 @@ import (
 type Option func(*config)
 
 type config struct {
-	hasher any // a hash.Hasher[K], checked against K at construction
-	source hash.Source
-	policy grow.Policy
-	tracer *Tracer
-	err    error // the first invalid option
-}
-
-func (c *config) fail(format string, args ...any) {
-	if c.err == nil {
-		c.err = fmt.Errorf("table: "+format, args...)
-	}
+	option.Config // hasher, seed, and the first invalid option
+	policy        grow.Policy
+	tracer        *Tracer
 }
 
 // WithHasher makes the map hash keys with h instead of the runtime's hash
 // function. h must hash the map's key type. Default: hash.NewRuntime[K]().
 func WithHasher[K any](h hash.Hasher[K]) Option {
-	return func(c *config) {
-		if h == nil {
-			c.fail("WithHasher(nil): want a non-nil hash.Hasher")
-			return
-		}
-		c.hasher = h
-	}
+	return func(c *config) { option.SetHasher(&c.Config, h) }
 }
 
 // WithSeed makes every random choice of the map deterministic: its hash
@@ -46,7 +31,7 @@ func WithHasher[K any](h hash.Hasher[K]) Option {
 // which is keyed per process) a whole run then replays identically.
 // Default: random.
 func WithSeed(seed uint64) Option {
-	return func(c *config) { c.source = hash.Fixed(seed) }
+	return func(c *config) { c.Source = hash.Fixed(seed) }
 }
 
 // WithLoadFactor sets the average number of entries per bucket above which
@@ -55,9 +40,9 @@ func WithSeed(seed uint64) Option {
 // of one bucket always holds 8 entries before it grows.
 func WithLoadFactor(num, den int) Option {
 	return func(c *config) {
-		if num <= 0 || den <= 0 || num > grow.SlotsPerBucket*den || num > 1<<16 || den > 1<<16 {
-			c.fail("WithLoadFactor(%d, %d): load factor out of range: want 0 < num/den <= %d, with 0 < num, den <= 65536",
-				num, den, grow.SlotsPerBucket)
+		if num <= 0 || den <= 0 || num > asm.SlotCount*den || num > 1<<16 || den > 1<<16 {
+			c.Failf("WithLoadFactor(%d, %d): load factor out of range: want 0 < num/den <= %d, with 0 < num, den <= 65536",
+				num, den, asm.SlotCount)
 			return
 		}
 		c.policy.LoadNum, c.policy.LoadDen = uint64(num), uint64(den)
@@ -71,7 +56,7 @@ func WithLoadFactor(num, den int) Option {
 func WithOverflowThreshold(log int) Option {
 	return func(c *config) {
 		if log < 0 || log > 15 {
-			c.fail("WithOverflowThreshold(%d): out of range: want a log2 in [0, 15]", log)
+			c.Failf("WithOverflowThreshold(%d): out of range: want a log2 in [0, 15]", log)
 			return
 		}
 		c.policy.OverflowLog = uint8(log)
@@ -85,12 +70,9 @@ func WithOverflowThreshold(log int) Option {
 func WithEvacuationPace(n int) Option {
 	return func(c *config) {
 		if n < 0 {
-			c.fail("WithEvacuationPace(%d): out of range: want 0 (all at once) or more", n)
+			c.Failf("WithEvacuationPace(%d): out of range: want 0 (all at once) or more", n)
 			return
 		}
 		c.policy.Pace = n
 	}
 }
-
-// errNilOption is the error for a nil Option.
-var errNilOption = errors.New("table: nil Option")

@@ -25,6 +25,9 @@ func TestInvalidOptions(t *testing.T) {
 		{WithHasher[int](nil), "table: WithHasher(nil): want a non-nil hash.Hasher"},
 		{WithHasher[int](nilHasher), "table: WithHasher((*hash.Runtime[int])(nil)): want a non-nil hash.Hasher[int]"},
 		{WithHasher(hash.XXH3[string]{}), "table: WithHasher(hash.XXH3[string]): does not hash the map's keys; want a hash.Hasher[int]"},
+		{WithHasher(hash.Func[int](nil)), "table: WithHasher(hash.Func[int](nil)): want a non-nil hash.Hasher[int]"},
+		{WithHasher(hash.Masked[int]{Mask: 1}), "table: WithHasher(hash.Masked[int]{Inner: nil}): want a non-nil hash.Hasher[int] as Inner"},
+		{WithHasher(hash.Masked[int]{Inner: hash.Masked[int]{Inner: hash.Func[int](nil)}}), "table: WithHasher(hash.Masked[int]{Inner: hash.Masked[int]{Inner: hash.Func[int](nil)}}): want a non-nil hash.Hasher[int] as Inner"},
 		{nil, "table: nil Option"},
 	}
 	for _, c := range cases {
@@ -40,6 +43,24 @@ func TestInvalidOptions(t *testing.T) {
 	_, err = TryNew[int, int](-1)
 	require.EqualError(t, err, "table: size hint -1 out of range: want 0 or more")
 	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](-1) })
+}
+
+// Hashers that are valid, if unusual, are accepted and work.
+func TestUnusualValidHashers(t *testing.T) {
+	for _, h := range []hash.Hasher[int]{
+		hash.Runtime[int]{}, // the zero Runtime: the runtime's function all the same
+		&hash.Masked[int]{Inner: hash.Identity[int]{}, Mask: 0xff},
+		hash.Masked[int]{Inner: &hash.Masked[int]{Inner: hash.NewRuntime[int](), Mask: ^uint64(0)}, Mask: ^uint64(0)},
+	} {
+		m, err := TryNew[int, int](0, WithHasher(h))
+		require.NoError(t, err, "%#v", h)
+		for i := range 100 {
+			m.Put(i, i)
+		}
+		require.Equal(t, 100, m.Len())
+		require.Equal(t, 42, m.At(42))
+		require.NoError(t, m.checkInvariants())
+	}
 }
 
 func TestValidOptionsTakeEffect(t *testing.T) {

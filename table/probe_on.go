@@ -5,6 +5,7 @@ package table
 import (
 	"sync/atomic"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -55,7 +56,7 @@ func (m *Map[K, V]) findProbed(key K) (*K, *V) {
 	if m.oldbuckets != nil && b == &m.oldbuckets[h&m.oldbucketMask()] {
 		p.oldReads.Add(1)
 	}
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	var compared, buckets int64
 	for ; b != nil; b = b.Overflow() {
 		buckets++

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -71,7 +72,7 @@ func (v View[K, V]) Render(w io.Writer, o RenderOptions) error {
 	}
 	r := renderer[K, V]{o: o}
 	r.printf("count=%d B=%d buckets=%d spare=%d noverflow=%d seed=%#08x\n",
-		v.Count, v.B, v.Stats.Buckets, v.SpareBuckets, v.OverflowBuckets, v.Seed)
+		v.Count, v.B, v.Stats.Buckets, v.SpareBuckets, v.Noverflow, v.Seed)
 	if v.Growing {
 		kind := "doubling"
 		if v.SameSizeGrow {
@@ -181,7 +182,7 @@ func (r *renderer[K, V]) chain(i int, c Chain[K, V], cursor int) {
 // summary prints the chain-length and slot-occupancy histograms of an array.
 func (r *renderer[K, V]) summary(chains []Chain[K, V]) {
 	var lengths []int
-	var used [bucket.SlotCount + 1]int
+	var used [asm.SlotCount + 1]int
 	for _, c := range chains {
 		for len(lengths) <= len(c) {
 			lengths = append(lengths, 0)
@@ -227,7 +228,7 @@ func (r *renderer[K, V]) paint(s string, state bucket.SlotState) string {
 func slotStrings[K comparable, V any](b *BucketView[K, V]) string {
 	var sb strings.Builder
 	for i, t := range b.Tophash {
-		if t >= bucket.MinTopHash {
+		if t >= asm.MinTopHash {
 			if sb.Len() > 0 {
 				sb.WriteByte(' ')
 			}

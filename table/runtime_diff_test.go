@@ -21,6 +21,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
 )
@@ -124,9 +125,9 @@ type rtDiffConfig[K comparable, V comparable] struct {
 // rtView is one bucket as both sides are compared: its tophash bytes,
 // keys, elems, and whether it is a preallocated overflow bucket.
 type rtView[K comparable, V any] struct {
-	top   *[bucket.SlotCount]uint8
-	keys  *[bucket.SlotCount]K
-	elems *[bucket.SlotCount]V
+	top   *[asm.SlotCount]uint8
+	keys  *[asm.SlotCount]K
+	elems *[asm.SlotCount]V
 	spare bool
 }
 
@@ -476,8 +477,8 @@ func (d *rtDiff[K, V]) checkHeader() bool {
 	if s.B != h.B {
 		d.fail("B: hmap %d, runtime %d", s.B, h.B)
 	}
-	if h.B < 16 && s.OverflowBuckets != h.noverflow {
-		d.fail("noverflow: hmap %d, runtime %d", s.OverflowBuckets, h.noverflow)
+	if h.B < 16 && s.Noverflow != h.noverflow {
+		d.fail("noverflow: hmap %d, runtime %d", s.Noverflow, h.noverflow)
 	}
 	if s.Growing != (h.oldbuckets != nil) {
 		d.fail("growing: hmap %v, runtime %v", s.Growing, h.oldbuckets != nil)
@@ -600,7 +601,7 @@ func (d *rtDiff[K, V]) compareViews(old bool, i uintptr) {
 			d.fail("%s %d, chain position %d: preallocated overflow bucket: hmap %v, runtime %v", which, i, j, g.spare, w.spare)
 		}
 		for s, top := range w.top {
-			if top < bucket.MinTopHash {
+			if top < asm.MinTopHash {
 				continue
 			}
 			if !d.cfg.eqKey(g.keys[s], w.keys[s]) {

@@ -1,6 +1,9 @@
 package table
 
-import "github.com/hmaplab/hmap/bucket"
+import (
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
+)
 
 // Shrink rebuilds the table at the smallest size that holds its entries
 // under the load factor — the size a new map filled with them would have —
@@ -18,9 +21,15 @@ import "github.com/hmaplab/hmap/bucket"
 // If the table is already at that size and no chain could be shorter (every
 // bucket but a chain's last is full), Shrink does nothing.
 func (m *Map[K, V]) Shrink() (before, after int) {
+	if m == nil {
+		return 0, 0
+	}
 	before = m.bytesAllocated()
 	if m.buckets == nil {
 		return before, before
+	}
+	if m.self != m {
+		copied()
 	}
 	if m.flags&flagWriting != 0 {
 		panic(errWrites)
@@ -56,21 +65,25 @@ func (m *Map[K, V]) chainsHaveHoles() bool {
 }
 
 // rebuild moves every entry into a new array of 2^newB buckets. The map
-// must not be growing.
+// must not be growing. Every key is hashed before anything changes, so a
+// hasher that panics leaves the table as it was.
 func (m *Map[K, V]) rebuild(newB uint8) {
 	old, oldN := m.buckets, uintptr(1)<<m.logB
+	hashes := make([]uintptr, 0, m.count)
+	for i := range oldN {
+		hashes = m.hashChain(&old[i], hashes)
+	}
 	flags := m.flags
 	mark := m.iterating() // an iterator may be walking old
 
 	m.events.Shrinks++
 	if m.count == 0 {
-		m.buckets, m.nextSpare = nil, 0
+		m.buckets, m.nextSpare, m.overflow = nil, 0, nil
 	} else {
-		m.buckets, m.nextSpare = m.newArray(newB)
+		m.newArray(newB) // an iterator keeps the old list if it needs it
 	}
 	m.logB = newB
 	m.noverflow, m.nOverflow = 0, 0
-	m.overflow.Store(nil) // an iterator keeps the old list if it needs it
 	// Iterators started so far walk what is no longer the current array.
 	m.flags = flags &^ (flagIterator | flagOldIterator)
 	if mark {
@@ -85,23 +98,16 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 		dst[i].b = &m.buckets[i]
 	}
 	mask := uintptr(1)<<newB - 1
+	j := 0
 	for i := range oldN {
 		for b := &old[i]; b != nil; b = b.Overflow() {
 			for s, top := range b.Tophash {
-				if top < bucket.MinTopHash {
+				if top < asm.MinTopHash {
 					continue
 				}
-				k := &b.Keys[s]
-				idx := m.hash(k) & mask
-				d := &dst[idx]
-				if d.i == bucket.SlotCount {
-					d.b = m.newOverflow(d.b, idx)
-					d.i = 0
-				}
-				d.b.Tophash[d.i] = top
-				d.b.Keys[d.i] = *k
-				d.b.Elems[d.i] = b.Elems[s]
-				d.i++
+				idx := hashes[j] & mask
+				j++
+				dst[idx].put(m, idx, top, &b.Keys[s], &b.Elems[s])
 				if mark {
 					b.Tophash[s] = bucket.EvacuatedX
 				}

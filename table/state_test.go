@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
 )
@@ -58,7 +59,7 @@ func utChainKeys[K comparable, V any](head *bucket.Bucket[K, V]) []K {
 	var out []K
 	for _, b := range utChain(head) {
 		for i, t := range b.Tophash {
-			if t >= bucket.MinTopHash {
+			if t >= asm.MinTopHash {
 				out = append(out, b.Keys[i])
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 )
@@ -17,14 +18,14 @@ type Stats struct {
 
 	Buckets      int // regular buckets: 2^B, or 0 before the first insert
 	SpareBuckets int // preallocated overflow buckets not yet used
-	// OverflowBuckets is the runtime's noverflow: overflow buckets linked
-	// into the current array since it was allocated, counted exactly for
-	// B < 16 and sampled above (see package grow). It decides same-size
-	// growth.
-	OverflowBuckets uint16
-	// OverflowExact is the exact number of overflow buckets in the
-	// current array's chains, OldOverflowExact in the old array's.
-	OverflowExact, OldOverflowExact int
+	// OverflowBuckets is the number of overflow buckets in the current
+	// array's chains, OldOverflowBuckets in the old array's.
+	OverflowBuckets, OldOverflowBuckets int
+	// Noverflow is the runtime's estimate of OverflowBuckets, its
+	// noverflow: overflow buckets linked into the current array since it
+	// was allocated, counted exactly for B < 16 and sampled above (see
+	// package grow). It decides same-size growth.
+	Noverflow uint16
 
 	Growing      bool // a growth is in progress
 	SameSizeGrow bool // ... and it keeps the size
@@ -68,17 +69,20 @@ type Events struct {
 
 // Stats returns the map's counters.
 func (m *Map[K, V]) Stats() Stats {
+	if m == nil {
+		return Stats{}
+	}
 	s := Stats{
-		Count:            m.count,
-		B:                m.logB,
-		Seed:             m.seed,
-		OverflowBuckets:  m.noverflow,
-		OverflowExact:    m.nOverflow,
-		OldOverflowExact: m.nOldOverflow,
-		Growing:          m.growing(),
-		Nevacuate:        int(m.nevacuate),
-		Events:           m.events,
-		Probes:           m.probeStats(),
+		Count:              m.count,
+		B:                  m.logB,
+		Seed:               m.seed,
+		Noverflow:          m.noverflow,
+		OverflowBuckets:    m.nOverflow,
+		OldOverflowBuckets: m.nOldOverflow,
+		Growing:            m.growing(),
+		Nevacuate:          int(m.nevacuate),
+		Events:             m.events,
+		Probes:             m.probeStats(),
 	}
 	flags := atomic.LoadUint32(&m.flags) // iterations may be setting bits
 	s.Iterator = flags&flagIterator != 0
@@ -111,7 +115,7 @@ func (m *Map[K, V]) bytesAllocated() int {
 		n += grow.RoundUpSize(uintptr(len(m.oldbuckets))*size, free)
 	}
 	one := grow.RoundUpSize(size, free)
-	if l := m.overflow.Load(); l != nil {
+	if l := m.overflow; l != nil {
 		n += uintptr(len(*l)) * one
 	}
 	if l := m.oldoverflow; l != nil {
@@ -128,7 +132,7 @@ type Shape struct {
 	ChainLengths []int
 	// SlotsUsed[n] is the number of buckets, overflow buckets included,
 	// with n full slots.
-	SlotsUsed [bucket.SlotCount + 1]int
+	SlotsUsed [asm.SlotCount + 1]int
 	// EmptyOne counts deleted slots not yet reclaimed as EmptyRest.
 	EmptyOne int
 }
@@ -138,7 +142,7 @@ type Shape struct {
 // evacuated are not included.
 func (m *Map[K, V]) Shape() Shape {
 	var s Shape
-	if m.buckets == nil {
+	if m == nil || m.buckets == nil {
 		return s
 	}
 	for i := range uintptr(1) << m.logB {
@@ -148,7 +152,7 @@ func (m *Map[K, V]) Shape() Shape {
 			full := 0
 			for _, t := range b.Tophash {
 				switch {
-				case t >= bucket.MinTopHash:
+				case t >= asm.MinTopHash:
 					full++
 				case t == bucket.EmptyOne:
 					s.EmptyOne++

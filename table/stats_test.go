@@ -3,6 +3,8 @@ package table
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,8 +108,8 @@ func TestStatsOverflow(t *testing.T) {
 		"ovf {Bucket:0 ChainLen:5 Spare:false SparesLeft:0 Overflow:4}",
 	}, rec.log)
 	s := m.Stats()
-	require.Equal(t, uint16(4), s.OverflowBuckets)
-	require.Equal(t, 4, s.OverflowExact)
+	require.Equal(t, uint16(4), s.Noverflow)
+	require.Equal(t, 4, s.OverflowBuckets)
 	require.Equal(t, 0, s.SpareBuckets)
 	require.Equal(t, 2.5, s.LoadFactor)
 	require.Equal(t, 2688+2*144, s.BytesAllocated)
@@ -132,7 +134,7 @@ func TestStatsSameSizeGrowth(t *testing.T) {
 	for k := range uint64(33) {
 		m.Put(k*16, k)
 	}
-	require.Equal(t, uint16(4), m.Stats().OverflowBuckets)
+	require.Equal(t, uint16(4), m.Stats().Noverflow)
 	require.False(t, m.Stats().Growing)
 	rec.log = nil
 	m.Put(33*16, 33)
@@ -151,8 +153,8 @@ func TestStatsSameSizeGrowth(t *testing.T) {
 	require.Equal(t, uint8(4), s.B)
 	require.Equal(t, 16, s.OldBuckets)
 	require.Equal(t, 2, s.Nevacuate)
-	require.Equal(t, 4, s.OverflowExact)
-	require.Equal(t, 4, s.OldOverflowExact)
+	require.Equal(t, 4, s.OverflowBuckets)
+	require.Equal(t, 4, s.OldOverflowBuckets)
 	require.Equal(t, 1, s.Events.SameSizeGrowths)
 	require.Equal(t, 0, s.Events.Growths)
 	require.Equal(t, 33, s.Events.MovedX)
@@ -330,4 +332,90 @@ func TestTracerMayWrite(t *testing.T) {
 	require.Equal(t, -1, m.At(-1))
 	require.Equal(t, []string{"grow to 1", "grow to 2"}, log)
 	require.NoError(t, m.checkInvariants())
+}
+
+// viewOverflow counts the overflow buckets of a view's chains.
+func viewOverflow[K comparable, V any](chains []Chain[K, V]) int {
+	n := 0
+	for _, c := range chains {
+		n += len(c) - 1
+	}
+	return n
+}
+
+// TestStatsAgreeWithInspect: every exact counter of Stats matches what
+// Inspect shows, after every write. In particular, once evacuation has
+// unlinked an old chain's overflow buckets (pointer-holding buckets, no
+// iterator), OldOverflowBuckets no longer counts them.
+func TestStatsAgreeWithInspect(t *testing.T) {
+	m := New[string, int64](0)
+	sawOld := false
+	check := func(when string) {
+		v := m.Inspect()
+		require.Equal(t, viewOverflow(v.Buckets), v.OverflowBuckets, when)
+		require.Equal(t, viewOverflow(v.OldBuckets), v.OldOverflowBuckets, when)
+		full := 0
+		for _, arr := range [][]Chain[string, int64]{v.Buckets, v.OldBuckets} {
+			for _, c := range arr {
+				for i := range c {
+					full += c[i].Full()
+				}
+			}
+		}
+		require.Equal(t, full, v.Count, when)
+		if v.OldOverflowBuckets > 0 {
+			sawOld = true
+		}
+	}
+	for i := range 5000 {
+		m.Put(strconv.Itoa(i), int64(i))
+		check(fmt.Sprintf("after inserting %d", i))
+	}
+	require.True(t, sawOld, "no growth with old overflow buckets")
+	for i := 0; i < 5000; i += 3 {
+		m.Delete(strconv.Itoa(i))
+		check(fmt.Sprintf("after deleting %d", i))
+	}
+}
+
+// The reproduction: the first growth with old overflow buckets,
+// then one more insert.
+func TestStatsOldOverflowAfterUnlink(t *testing.T) {
+	for seed := range uint64(50) {
+		m := New[string, int64](0, WithSeed(seed))
+		i := 0
+		for ; !(m.Stats().Growing && m.Stats().OldOverflowBuckets > 0); i++ {
+			require.Less(t, i, 10000)
+			m.Put(strconv.Itoa(i), int64(i))
+		}
+		m.Put(strconv.Itoa(i), int64(i))
+		require.Equal(t, viewOverflow(m.Inspect().OldBuckets), m.Stats().OldOverflowBuckets, "seed %d", seed)
+	}
+}
+
+// A tracer that watches only the end of growths costs no more memory than
+// none: the events nobody receives are neither built nor queued.
+func TestTracerQueuesOnlyWatchedEvents(t *testing.T) {
+	// (With -tags hmapdebug every write checks the whole table: fewer.)
+	n, growths := 1<<16, 14
+	if debugInvariants {
+		n, growths = 1<<11, 9
+	}
+	fill := func(opts ...Option) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		m := New[int, int](0, append(opts, WithEvacuationPace(0))...)
+		for i := range n {
+			m.Put(i, i)
+		}
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(m)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	done := 0
+	plain := fill()
+	traced := fill(WithTracer(&Tracer{GrowDone: func(GrowEvent) { done++ }}))
+	require.Equal(t, growths, done, "one GrowDone per doubling")
+	// The GrowDone events' queue: a few hundred bytes.
+	require.Less(t, traced, plain+plain/100, "with the tracer %d bytes, without %d", traced, plain)
 }

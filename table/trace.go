@@ -58,7 +58,7 @@ type OverflowEvent struct {
 	ChainLen   int    // buckets in the chain, the new one included
 	Spare      bool   // taken from the array's preallocated buckets
 	SparesLeft int    // preallocated buckets still free afterwards
-	Overflow   uint16 // noverflow afterwards (see Stats.OverflowBuckets)
+	Overflow   uint16 // noverflow afterwards (see Stats.Noverflow)
 }
 
 // ReseedEvent describes a change of hash seed.
@@ -85,6 +85,29 @@ type event struct {
 	ovf    OverflowEvent
 	reseed ReseedEvent
 }
+
+// setTracer installs t, noting which kinds of event it receives: the
+// others are neither built nor queued.
+func (m *Map[K, V]) setTracer(t *Tracer) {
+	m.tracer, m.traced = t, 0
+	if t == nil {
+		return
+	}
+	for kind, f := range [...]bool{
+		evGrowStart: t.GrowStart != nil,
+		evEvacuated: t.BucketEvacuated != nil,
+		evGrowDone:  t.GrowDone != nil,
+		evOverflow:  t.OverflowAllocated != nil,
+		evReseed:    t.Reseed != nil,
+	} {
+		if f {
+			m.traced |= 1 << kind
+		}
+	}
+}
+
+// traces reports whether the tracer receives events of this kind.
+func (m *Map[K, V]) traces(kind eventKind) bool { return m.traced&(1<<kind) != 0 }
 
 // emit queues e for delivery at the end of the current write.
 func (m *Map[K, V]) emit(e event) {

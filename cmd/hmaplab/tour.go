@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
@@ -146,7 +147,7 @@ func runTour(args []string, out io.Writer) error {
 // decimal (6.5, 4) and checks its range as table.WithLoadFactor does.
 func parseLoadFactor(s string) (num, den int, err error) {
 	bad := fmt.Errorf("-load-factor %q: not a ratio num/den (like 13/2) or a decimal (like 6.5); "+
-		"want a load factor in (0, %d]", s, bucket.SlotCount)
+		"want a load factor in (0, %d]", s, asm.SlotCount)
 	if n, d, ok := strings.Cut(s, "/"); ok {
 		if num, err = strconv.Atoi(n); err != nil {
 			return 0, 0, bad
@@ -519,7 +520,7 @@ func (t *tour) flush() {
 
 // locate returns where key sits in m's current array, or ok false.
 func locate(m *table.Map[string, int], idx int, key string) (slotRef, bool) {
-	for j, b := range m.InspectBucket(false, idx) {
+	for j, b := range m.InspectBucket(idx) {
 		for s := range b.Tophash {
 			if b.State(s) == bucket.StateFull && b.Keys[s] == key {
 				return slotRef{j, s}, true
@@ -543,7 +544,7 @@ func (t *tour) keyLine(m *table.Map[string, int], key string) string {
 	h := hashOf(t.o.hasher, m, key)
 	s := m.Stats()
 	idx := int(h & (uintptr(1)<<s.B - 1))
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	topStr := fmt.Sprintf("%02x", top)
 	if raw := uint8(h >> (bits.UintSize - 8)); raw != top {
 		topStr += " (+5)" // bumped above the reserved values
@@ -569,7 +570,7 @@ func (t *tour) lookup(m *table.Map[string, int], key string) (compared int, foun
 	h := hashOf(t.o.hasher, m, key)
 	s := m.Stats()
 	idx := int(h & (uintptr(1)<<s.B - 1))
-	top := bucket.Tophash(h)
+	top := asm.Tophash(h)
 	t.line("  lookup %s: bucket %d, tophash %02x", key, idx, top)
 	const (
 		skip = iota + 1 // tophash differs
@@ -606,7 +607,7 @@ func (t *tour) lookup(m *table.Map[string, int], key string) (compared int, foun
 	}
 	slots := 0
 walk:
-	for j, b := range m.InspectBucket(false, idx) {
+	for j, b := range m.InspectBucket(idx) {
 		if kind == skip {
 			endRun() // a run of skipped slots stays within a bucket
 		}
@@ -668,7 +669,7 @@ func (t *tour) capacity(B uint8) int {
 }
 
 func capacityOf(p grow.Policy, B uint8) int {
-	c := bucket.SlotCount
+	c := asm.SlotCount
 	for !p.OverLoad(c+1, B) {
 		c++
 	}
@@ -789,8 +790,8 @@ func (t *tour) chCollision(m *table.Map[string, int], keys []string) []string {
 		}
 		tries++
 		h := hashOf(t.o.hasher, m, c)
-		idx, top = int(h&mask), bucket.Tophash(h)
-		for _, b := range m.InspectBucket(false, idx) {
+		idx, top = int(h&mask), asm.Tophash(h)
+		for _, b := range m.InspectBucket(idx) {
 			for j := range b.Tophash {
 				if b.State(j) == bucket.StateFull && b.Tophash[j] == top && partner == "" {
 					cand, partner = c, b.Keys[j]
@@ -815,7 +816,7 @@ func (t *tour) chCollision(m *table.Map[string, int], keys []string) []string {
 	t.res.Fill.Count = m.Len()
 	if ra, ok := locate(m, idx, partner); ok {
 		if rb, ok := locate(m, idx, cand); ok {
-			c := m.InspectBucket(false, idx)
+			c := m.InspectBucket(idx)
 			r.SameBucketTop = c[ra.J].Tophash[ra.S] == c[rb.J].Tophash[rb.S]
 		}
 	}
@@ -876,7 +877,7 @@ func (t *tour) chOverflow() {
 	t.say("Bucket %d is full, so the ninth key went to slot 0 of the overflow bucket "+
 		"(drawn after >). Looking %s up walks the whole chain:", target, last)
 	r := &t.res.Overflow
-	r.Bucket, r.Keys, r.ChainLen = target, keys, len(o.InspectBucket(false, target))
+	r.Bucket, r.Keys, r.ChainLen = target, keys, len(o.InspectBucket(target))
 	r.Compared, r.LookupFound = t.lookup(o, last)
 	t.say("Chains are what the load factor keeps short: at %s entries per bucket on "+
 		"average few buckets overflow. Overflow buckets are counted (noverflow); "+
@@ -1073,7 +1074,7 @@ func (t *tour) chDeletes(m *table.Map[string, int]) {
 	for _, p := range plan {
 		e := entries[p]
 		m.Delete(e.key)
-		c := m.InspectBucket(false, best)
+		c := m.InspectBucket(best)
 		st := c[e.at.J].State(e.at.S)
 		r.Keys = append(r.Keys, e.key)
 		r.Slots = append(r.Slots, e.at)
@@ -1085,7 +1086,7 @@ func (t *tour) chDeletes(m *table.Map[string, int]) {
 		t.flush()
 		t.pause()
 	}
-	c := m.InspectBucket(false, best)
+	c := m.InspectBucket(best)
 	for _, at := range r.Slots {
 		r.Final = append(r.Final, c[at.J].State(at.S))
 	}
@@ -1197,12 +1198,12 @@ func (t *tour) chSameSize() {
 		}
 	}
 	for pairs < churnLimit && w.Stats().Events.SameSizeGrowths == 0 {
-		if st := w.Stats(); int(st.OverflowBuckets) >= threshold && r.OverflowBefore == 0 {
-			r.OverflowBefore = st.OverflowExact
+		if st := w.Stats(); int(st.Noverflow) >= threshold && r.OverflowBefore == 0 {
+			r.OverflowBefore = st.OverflowBuckets
 			t.say("After %d pairs noverflow is %d: the threshold. W before its next insert "+
-				"of a new key, %s in %s and %s:", pairs, st.OverflowBuckets,
+				"of a new key, %s in %s and %s:", pairs, st.Noverflow,
 				nEntries(st.Count), plural(st.Buckets, "bucket", "buckets"),
-				plural(st.OverflowExact, "overflow bucket", "overflow buckets"))
+				plural(st.OverflowBuckets, "overflow bucket", "overflow buckets"))
 			t.draw(w, false, false)
 		}
 		churn(false)
@@ -1221,7 +1222,7 @@ func (t *tour) chSameSize() {
 		} else {
 			t.say("After %d pairs there is still no same-size growth: noverflow is %d, short "+
 				"of %d. The chains did not drift far enough from their share.",
-				pairs, s.OverflowBuckets, threshold)
+				pairs, s.Noverflow, threshold)
 			t.draw(w, false, false)
 		}
 		r.Growths, r.SameSizeGrowths = s.Events.Growths, s.Events.SameSizeGrowths
@@ -1237,14 +1238,14 @@ func (t *tour) chSameSize() {
 		}
 	}
 	s = w.Stats()
-	r.OverflowAfter = s.OverflowExact
+	r.OverflowAfter = s.OverflowBuckets
 	r.Growths, r.SameSizeGrowths = s.Events.Growths, s.Events.SameSizeGrowths
 	t.draw(w, false, false)
 	t.say("Same %d buckets, about the same entries, but %s instead of %d: evacuation "+
 		"packed each chain and left the holes behind (a __ now is from a delete made "+
 		"since). The hasher is still weak, though: the queue will lengthen the chains "+
 		"again, and in time trigger another same-size growth.",
-		s.Buckets, plural(s.OverflowExact, "overflow bucket", "overflow buckets"), r.OverflowBefore)
+		s.Buckets, plural(s.OverflowBuckets, "overflow bucket", "overflow buckets"), r.OverflowBefore)
 }
 
 func (t *tour) outro(m *table.Map[string, int]) {

@@ -1,0 +1,159 @@
+// Package option is the option plumbing that packages table and concurrent
+// share: the settings both maps take (hasher, seed), how an option records
+// the first invalid setting, and how a hasher given for some key type is
+// checked against the map's and turned into the hot path's hash function.
+//
+// Each map package keeps an Option type of its own (the two take different
+// settings); both embed Config.
+package option
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/rt"
+)
+
+// Config holds the settings common to every map, and the first error.
+type Config struct {
+	// Hasher is a hash.Hasher[K] for the K of the WithHasher call, which
+	// Hasher checks against the map's; nil means the runtime's.
+	Hasher any
+	// Source is where the map's random values come from.
+	Source hash.Source
+
+	pkg string // the package whose options these are, for messages
+	err error
+}
+
+// Apply runs opts on c (whose Config is base) for package pkg, and returns
+// the first invalid setting, a nil option included.
+func Apply[C any, O ~func(*C)](c *C, base *Config, pkg string, opts []O) error {
+	base.pkg = pkg
+	for _, o := range opts {
+		if o == nil {
+			base.Failf("nil Option")
+			break
+		}
+		o(c)
+	}
+	return base.err
+}
+
+// Failf records an invalid setting, unless one was recorded first. The
+// message names the option and its valid range.
+func (c *Config) Failf(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf(c.pkg+": "+format, args...)
+	}
+}
+
+// SetHasher is WithHasher.
+func SetHasher[K any](c *Config, h hash.Hasher[K]) {
+	if h == nil {
+		c.Failf("WithHasher(nil): want a non-nil hash.Hasher")
+		return
+	}
+	c.Hasher = h
+}
+
+// Hasher returns the map's hasher and its hash function, checking that
+// the hasher set hashes K and can be called.
+func Hasher[K comparable](c *Config) (hash.Hasher[K], rt.HashFunc, error) {
+	if c.Hasher == nil {
+		return hash.Runtime[K]{}, rt.RuntimeHash[K](), nil
+	}
+	h, ok := c.Hasher.(hash.Hasher[K])
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: WithHasher(%T): does not hash the map's keys; want a hash.Hasher[%v]",
+			c.pkg, c.Hasher, reflect.TypeFor[K]())
+	}
+	if bad, inner := invalid(h); bad {
+		where := ""
+		if inner {
+			where = " as Inner"
+		}
+		return nil, nil, fmt.Errorf("%s: WithHasher(%s): want a non-nil hash.Hasher[%v]%s",
+			c.pkg, describe(h), reflect.TypeFor[K](), where)
+	}
+	return h, hashFunc(h), nil
+}
+
+// invalid reports whether h would fail on its first call: a nil function,
+// pointer or other reference, or a Masked hasher whose Inner is invalid
+// (inner reports the latter).
+func invalid[K any](h hash.Hasher[K]) (bad, inner bool) {
+	switch m := h.(type) {
+	case hash.Masked[K]:
+		bad, _ := invalid(m.Inner)
+		return bad, bad
+	case *hash.Masked[K]:
+		if m == nil {
+			return true, false
+		}
+		bad, _ := invalid(m.Inner)
+		return bad, bad
+	}
+	if h == nil {
+		return true, false
+	}
+	switch v := reflect.ValueOf(h); v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil(), false
+	}
+	return false, false
+}
+
+// describe writes h the way an error message should show it: nil values
+// as Go conversions, Masked hashers with their Inner.
+func describe[K any](h hash.Hasher[K]) string {
+	switch m := h.(type) {
+	case hash.Masked[K]:
+		return fmt.Sprintf("%T{Inner: %s}", m, describe(m.Inner))
+	case *hash.Masked[K]:
+		if m != nil {
+			return fmt.Sprintf("&%T{Inner: %s}", *m, describe(m.Inner))
+		}
+	}
+	if h == nil {
+		return "nil"
+	}
+	v := reflect.ValueOf(h)
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return fmt.Sprintf("(%T)(nil)", h)
+		}
+	case reflect.Func, reflect.Map, reflect.Chan, reflect.Slice, reflect.Interface:
+		if v.IsNil() {
+			return fmt.Sprintf("%T(nil)", h)
+		}
+	}
+	return fmt.Sprintf("%T", h)
+}
+
+// hashFunc returns h in the hot path's calling convention. For the runtime
+// hasher it is the runtime's function itself, so hashing costs one
+// indirect call, as in the builtin map; other hashers are wrapped. For key
+// types whose hashing can fail at run time (interfaces, or structs and
+// arrays holding them) the wrapper first runs the runtime's function on
+// the key, so every hasher panics on an unhashable key exactly as the
+// builtin map does.
+func hashFunc[K comparable](h hash.Hasher[K]) rt.HashFunc {
+	switch h.(type) {
+	case hash.Runtime[K], *hash.Runtime[K]:
+		return rt.RuntimeHash[K]()
+	}
+	if rt.MayPanicOnHash(reflect.TypeFor[K]()) {
+		check := rt.RuntimeHash[K]()
+		return func(p unsafe.Pointer, seed uintptr) uintptr {
+			check(p, 0)
+			return uintptr(h.Hash(*(*K)(p), uint64(seed)))
+		}
+	}
+	return func(p unsafe.Pointer, seed uintptr) uintptr {
+		return uintptr(h.Hash(*(*K)(p), uint64(seed)))
+	}
+}

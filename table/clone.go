@@ -1,0 +1,106 @@
+package table
+
+import (
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
+)
+
+// Clone returns a copy of m with the same entries, hasher, policy and seed
+// (so the same layout of keys, sized for its count), as maps.Clone does.
+// A deterministic map's clone is deterministic too, with a sequence of its
+// own drawn from m's. The clone of a nil *Map is nil, as maps.Clone of a
+// nil map is. The clone has no tracer and counts its events from zero.
+func (m *Map[K, V]) Clone() *Map[K, V] {
+	if m == nil {
+		return nil
+	}
+	dst := new(Map[K, V])
+	if m.hashfn == nil {
+		return dst
+	}
+	hint := m.count
+	if m.policy.OverLoad(hint, m.logB) {
+		// Only during a same-size growth can a table be over its load;
+		// never make the copy bigger than the source.
+		hint = m.maxCount(m.logB)
+	}
+	dst.self = dst
+	dst.hashfn = m.hashfn
+	dst.policy, dst.hasPointers = m.policy, m.hasPointers
+	dst.source = m.source.Fork()
+	dst.seed = m.seed
+	dst.logB = dst.policy.BForHint(hint)
+	if dst.logB != 0 {
+		dst.newArray(dst.logB)
+	}
+	if m.count == 0 {
+		return dst // the runtime does not check the write mark then either
+	}
+	if m.flags&flagWriting != 0 {
+		panic(errCloneWrite)
+	}
+	if m.logB == 0 && m.oldbuckets == nil && m.buckets[0].Overflow() == nil {
+		// One bucket: copy it whole.
+		dst.buckets = []bucket.Bucket[K, V]{m.buckets[0]}
+		dst.nextSpare = 1
+		dst.count = m.count
+		return dst
+	}
+	if dst.logB == 0 {
+		dst.newArray(0)
+	}
+
+	// Entries keep their hash (same seed), so a source chain goes to the
+	// destination bucket its index reduces to: the copy has at most as
+	// many buckets as the source. Chains of the old array not yet
+	// evacuated hold the rest; when the old array is smaller than the
+	// copy, their entries spread over several buckets and are rehashed.
+	dstN := uintptr(1) << dst.logB
+	to := make([]evacDst[K, V], dstN)
+	for i := range to {
+		to[i].b = &dst.buckets[i]
+	}
+	copyChain := func(s *bucket.Bucket[K, V], idx uintptr, rehash bool) {
+		for ; s != nil; s = s.Overflow() {
+			for i, top := range &s.Tophash {
+				if top < asm.MinTopHash {
+					continue
+				}
+				if rehash {
+					idx = m.hash(&s.Keys[i]) & (dstN - 1)
+				}
+				to[idx].put(dst, idx, top, &s.Keys[i], &s.Elems[i])
+			}
+		}
+	}
+	for i := range uintptr(1) << m.logB {
+		copyChain(&m.buckets[i], i&(dstN-1), false)
+	}
+	if m.oldbuckets != nil {
+		oldN := m.noldbuckets()
+		for i := range oldN {
+			if s := &m.oldbuckets[i]; !s.Evacuated() {
+				copyChain(s, i&(dstN-1), oldN < dstN)
+			}
+		}
+	}
+	for i := range to {
+		dst.count += to[i].n
+	}
+	return dst
+}
+
+// maxCount returns the largest count a table of 2^B buckets holds without
+// growing.
+func (m *Map[K, V]) maxCount(B uint8) int {
+	lo, hi := 0, int(uintptr(1)<<B)*asm.SlotCount
+	for lo < hi { // largest n with !OverLoad(n, B)
+		mid := (lo + hi + 1) / 2
+		if m.policy.OverLoad(mid, B) {
+			hi = mid - 1
+		} else {
+			lo = mid
+		}
+	}
+	return lo
+}
