@@ -36,13 +36,19 @@ func RuntimeHash[K comparable]() HashFunc {
 	return (*dolthubHasher)(unsafe.Pointer(&h)).fn
 }
 
-// NoEscape hides p from escape analysis, so that a key passed by value to a
-// generic method can stay on the caller's stack while a hash function reads
-// it through a pointer. The functions it is used for only read through p,
-// during the call.
+// NoEscape returns p as an unsafe.Pointer hidden from escape analysis, so
+// that a key passed by value to a generic method can stay on the caller's
+// stack while a hash function reads it through a pointer. The functions it
+// is used for only read through p, during the call.
+//
+// It is generic so that it inlines wherever the generic code calling it is
+// compiled: in the user's package, the compiler inlines the generic
+// functions of packages it does not import itself, but not their plain
+// functions (golang/go#56280). Its type argument is always unsafe.Pointer
+// itself, so a call from generic code needs no dictionary.
 //
 //go:nosplit
-func NoEscape(p unsafe.Pointer) unsafe.Pointer {
+func NoEscape[P ~unsafe.Pointer](p P) unsafe.Pointer {
 	// Round-tripping through a uintptr cuts the data flow escape analysis
 	// follows; reading it back as a pointer keeps go vet's unsafeptr
 	// check satisfied. There is no safe point between the two lines.

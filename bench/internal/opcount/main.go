@@ -1,0 +1,175 @@
+// Command opcount runs one map operation many times, so that a run under
+// callgrind counts its instructions and simulated cache misses per
+// operation: run it with -n N and with -n 0 (the setup alone), and divide
+// the difference by N. bench/opcount.sh does that for each cell.
+//
+// It imports only package table, as a user's program would: generic code
+// is compiled in its caller's package, so where the caller stands decides
+// what the compiler inlines.
+//
+//	opcount -impl hmap|builtin -key int64|string -op OP -size 1000 -n 1000000
+//
+// OP is get-hit, get-miss, set-update, delete-reinsert (a delete and the
+// insert that restores the key), or iterate (-n full iterations; divide by
+// -size too for a per-entry figure).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/hmaplab/hmap/table"
+)
+
+func main() {
+	impl := flag.String("impl", "hmap", "hmap or builtin")
+	key := flag.String("key", "int64", "int64 or string")
+	op := flag.String("op", "get-hit", "get-hit, get-miss, set-update, delete-reinsert or iterate")
+	size := flag.Int("size", 1000, "entries in the map")
+	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
+	flag.Parse()
+	if flag.NArg() > 0 || *size < 1 || *n < 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	var sink int64
+	switch *key {
+	case "int64":
+		hits, misses := make([]int64, *size), make([]int64, *size)
+		for i := range hits {
+			hits[i], misses[i] = int64(i)*7919+1, -int64(i)*7919-1
+		}
+		sink = run(*impl, *op, hits, misses, *n)
+	case "string":
+		hits, misses := make([]string, *size), make([]string, *size)
+		for i := range hits {
+			hits[i], misses[i] = fmt.Sprintf("key-%012d", i), fmt.Sprintf("miss-%011d", i)
+		}
+		sink = run(*impl, *op, hits, misses, *n)
+	default:
+		fmt.Fprintf(os.Stderr, "opcount: -key %q: want int64 or string\n", *key)
+		os.Exit(2)
+	}
+	fmt.Println(strconv.FormatInt(sink, 10))
+}
+
+func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
+	switch impl {
+	case "hmap":
+		m := table.New[K, int64](0, table.WithSeed(1))
+		for i, k := range hits {
+			m.Put(k, int64(i))
+		}
+		return hmapOps(m, op, hits, misses, n)
+	case "builtin":
+		m := make(map[K]int64)
+		for i, k := range hits {
+			m[k] = int64(i)
+		}
+		return builtinOps(m, op, hits, misses, n)
+	}
+	fmt.Fprintf(os.Stderr, "opcount: -impl %q: want hmap or builtin\n", impl)
+	os.Exit(2)
+	return 0
+}
+
+// hmapOps and builtinOps are the same loops over the two maps. The index
+// wraps with a compare rather than a division, so the loop's own cost is
+// a few instructions per operation, the same for both.
+
+//go:noinline
+func hmapOps[K comparable](m *table.Map[K, int64], op string, hits, misses []K, n int) int64 {
+	var sink int64
+	j := 0
+	next := func() int {
+		i := j
+		if j++; j == len(hits) {
+			j = 0
+		}
+		return i
+	}
+	switch op {
+	case "get-hit":
+		for range n {
+			v, _ := m.Get(hits[next()])
+			sink += v
+		}
+	case "get-miss":
+		for range n {
+			if _, ok := m.Get(misses[next()]); ok {
+				sink++
+			}
+		}
+	case "set-update":
+		for i := range n {
+			m.Put(hits[next()], int64(i))
+		}
+	case "delete-reinsert":
+		for i := range n {
+			k := hits[next()]
+			m.Delete(k)
+			m.Put(k, int64(i))
+		}
+	case "iterate":
+		for range n {
+			for _, v := range m.All() {
+				sink += v
+			}
+		}
+	default:
+		badOp(op)
+	}
+	return sink + int64(m.Len())
+}
+
+//go:noinline
+func builtinOps[K comparable](m map[K]int64, op string, hits, misses []K, n int) int64 {
+	var sink int64
+	j := 0
+	next := func() int {
+		i := j
+		if j++; j == len(hits) {
+			j = 0
+		}
+		return i
+	}
+	switch op {
+	case "get-hit":
+		for range n {
+			v, _ := m[hits[next()]]
+			sink += v
+		}
+	case "get-miss":
+		for range n {
+			if _, ok := m[misses[next()]]; ok {
+				sink++
+			}
+		}
+	case "set-update":
+		for i := range n {
+			m[hits[next()]] = int64(i)
+		}
+	case "delete-reinsert":
+		for i := range n {
+			k := hits[next()]
+			delete(m, k)
+			m[k] = int64(i)
+		}
+	case "iterate":
+		for range n {
+			for _, v := range m {
+				sink += v
+			}
+		}
+	default:
+		badOp(op)
+	}
+	return sink + int64(len(m))
+}
+
+func badOp(op string) {
+	fmt.Fprintf(os.Stderr, "opcount: -op %q: want get-hit, get-miss, set-update, delete-reinsert or iterate\n", op)
+	os.Exit(2)
+}
