@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hmaplab/hmap/bench/matrix"
+	"github.com/hmaplab/hmap/bench/internal/matrix"
 	"github.com/hmaplab/hmap/concurrent"
 	"github.com/hmaplab/hmap/table"
 )

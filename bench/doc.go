@@ -3,7 +3,7 @@
 // (BenchmarkMap), the latency of single inserts while a map grows
 // (BenchmarkGrowthLatency), the memory a filled map holds
 // (BenchmarkMemory), and the cost of the benchmark driver itself
-// (BenchmarkAdapter). The driver is package bench/matrix; the nested module
+// (BenchmarkAdapter). The driver is package bench/internal/matrix; the nested module
 // bench/peers runs the same matrix on other hash map libraries.
 //
 // The package has no code of its own. README.md in this directory explains

@@ -24,10 +24,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 GOTOOLCHAIN=$GOTC go build -o "$tmp/opcount" ./bench/internal/opcount
 
-# counts ARGS... prints "Ir D1mr+D1mw LLdmr+LLdmw" of one run.
+# counts ARGS... prints "Ir D1mr+D1mw DLmr+DLmw" of one run. A Go program
+# under valgrind now and then dies of a signal valgrind mishandles: such a
+# run is repeated, up to three times.
 counts() {
-  GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --cache-sim=yes \
-    --callgrind-out-file="$tmp/cg.out" "$tmp/opcount" "$@" >/dev/null 2>"$tmp/cg.err"
+  local try
+  for try in 1 2 3; do
+    if GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --cache-sim=yes \
+      --callgrind-out-file="$tmp/cg.out" "$tmp/opcount" "$@" >/dev/null 2>"$tmp/cg.err"; then
+      break
+    fi
+    if [ "$try" = 3 ]; then
+      cat "$tmp/cg.err" >&2
+      exit 1
+    fi
+  done
   awk '/^events:/ {for (i = 2; i <= NF; i++) col[$i] = i} /^summary:/ {print $col["Ir"], $col["D1mr"] + $col["D1mw"], $col["DLmr"] + $col["DLmw"]}' "$tmp/cg.out"
 }
 

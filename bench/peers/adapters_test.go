@@ -3,7 +3,7 @@ package peers_test
 import (
 	cockroach "github.com/cockroachdb/swiss"
 	dolthub "github.com/dolthub/swiss"
-	"github.com/hmaplab/hmap/bench/matrix"
+	"github.com/hmaplab/hmap/bench/internal/matrix"
 )
 
 // Dolthub adapts *dolthub.Map. The library has no Clone: Clone makes a map

@@ -1,7 +1,7 @@
 package peers_test
 
 import (
-	"github.com/hmaplab/hmap/bench/matrix"
+	"github.com/hmaplab/hmap/bench/internal/matrix"
 	"github.com/puzpuzpuz/xsync/v4"
 )
 

@@ -3,7 +3,7 @@ package peers_test
 import (
 	"testing"
 
-	"github.com/hmaplab/hmap/bench/matrix"
+	"github.com/hmaplab/hmap/bench/internal/matrix"
 )
 
 // BenchmarkMap is the matrix of package bench for the peer libraries:

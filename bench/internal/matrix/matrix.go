@@ -72,8 +72,8 @@ type Mapper[K comparable, V any, M any] interface {
 	Len() int
 }
 
-// Sizes are the map sizes of the matrix, in entries.
-var Sizes = []int{8, 1 << 10, 1 << 16, 1 << 20}
+// sizes are the map sizes of the matrix, in entries.
+var sizes = []int{8, 1 << 10, 1 << 16, 1 << 20}
 
 // SizeName is the name of a size in benchmark names: 8, 1K, 64K, 1M.
 func SizeName(n int) string {
@@ -103,7 +103,7 @@ func SizeName(n int) string {
 //
 // Whole-map operations also report ns/entry, the time per op divided by
 // the size.
-var Ops = []string{
+var ops = []string{
 	"get-hit", "get-miss", "set-update", "delete-reinsert",
 	"insert-grow", "insert-presized", "iterate", "clone", "clear", "mixed",
 }
@@ -162,11 +162,11 @@ func NewImpl[M Mapper[K, V, M], K comparable, V any](name string, newMap func(hi
 // op, every impl, as key=K/elem=V/size=N/op=OP/impl=NAME.
 func Run[K comparable, V any](b *testing.B, v Variant[K, V], impls ...Impl[K, V]) {
 	b.Run("key="+v.Key+"/elem="+v.Elem, func(b *testing.B) {
-		for _, size := range Sizes {
+		for _, size := range sizes {
 			b.Run("size="+SizeName(size), func(b *testing.B) {
 				d := newData(v, size)
 				states := make([]state, len(impls))
-				for _, op := range Ops {
+				for _, op := range ops {
 					b.Run("op="+op, func(b *testing.B) {
 						for i, im := range impls {
 							b.Run("impl="+im.Name, func(b *testing.B) {

@@ -21,7 +21,7 @@ import (
 // divided.
 func RunMemory[K comparable, V any](b *testing.B, v Variant[K, V], impls ...Impl[K, V]) {
 	b.Run("key="+v.Key+"/elem="+v.Elem, func(b *testing.B) {
-		for _, size := range Sizes {
+		for _, size := range sizes {
 			b.Run("size="+SizeName(size), func(b *testing.B) {
 				d := newData(v, size)
 				copies := max(1, (1<<16)/size)

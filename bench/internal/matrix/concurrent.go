@@ -54,15 +54,15 @@ type ConcImpl struct {
 	New  func(hint int) ConcMapper
 }
 
-// Mixes are the read/write mixes of BenchmarkConcurrent, as reads per 100
+// mixes are the read/write mixes of BenchmarkConcurrent, as reads per 100
 // operations; the writes are half Store, half Delete.
-var Mixes = []struct {
+var mixes = []struct {
 	Name  string
 	Reads int
 }{{"100-0", 100}, {"99-1", 99}, {"90-10", 90}, {"50-50", 50}}
 
-// ConcSizes are the map sizes of the concurrent benchmarks.
-var ConcSizes = []int{1 << 10, 1 << 20}
+// concSizes are the map sizes of the concurrent benchmarks.
+var concSizes = []int{1 << 10, 1 << 20}
 
 // Op is one operation of a Worker's stream.
 type Op uint8
@@ -157,9 +157,9 @@ func warmMap(b *testing.B, im ConcImpl, size int) ConcMapper {
 // all goroutines, so throughput ratios are inverse ns/op ratios. The 100-0
 // mix (reads only) shows how reads scale.
 func RunConcurrent(b *testing.B, impls ...ConcImpl) {
-	for _, size := range ConcSizes {
+	for _, size := range concSizes {
 		b.Run("size="+SizeName(size), func(b *testing.B) {
-			for _, mix := range Mixes {
+			for _, mix := range mixes {
 				b.Run("mix="+mix.Name, func(b *testing.B) {
 					for _, im := range impls {
 						b.Run("impl="+im.Name, func(b *testing.B) {
