@@ -35,6 +35,7 @@ type coverage struct {
 	unhashableEmpty   atomic.Int64 // ... while the map was empty
 	clones            atomic.Int64 // a clone was made and checked
 	clonesWhileGrow   atomic.Int64 // ... of a map in the middle of a growth
+	regrowsInIter     atomic.Int64 // the loop body shrank the table and grew it back to the loop's B
 }
 
 func (c *coverage) reset() {
@@ -44,10 +45,11 @@ func (c *coverage) reset() {
 func (c *coverage) String() string {
 	return fmt.Sprintf("iterations started while growing %d, growths during iteration %d, same-size growths %d, "+
 		"clears in loop %d, breaks %d, NaN puts %d, key rewrites %d, unhashable panics %d (on empty maps %d), "+
-		"clones %d (while growing %d)",
+		"clones %d (while growing %d), shrink-and-regrows in loop %d",
 		c.itersWhileGrowing.Load(), c.growthsInIter.Load(), c.sameSizeGrowths.Load(),
 		c.clearsInIter.Load(), c.breaks.Load(), c.nanPuts.Load(), c.keyRewrites.Load(),
-		c.unhashable.Load(), c.unhashableEmpty.Load(), c.clones.Load(), c.clonesWhileGrow.Load())
+		c.unhashable.Load(), c.unhashableEmpty.Load(), c.clones.Load(), c.clonesWhileGrow.Load(),
+		c.regrowsInIter.Load())
 }
 
 var cov coverage
@@ -331,6 +333,18 @@ func (h *harness[K]) del(k K) bool {
 	return true
 }
 
+// shrink rebuilds the current map's table at the size its entries need.
+func (h *harness[K]) shrink() {
+	p := h.p()
+	var zero K
+	h.record("Shrink", zero, false, p.m.Len())
+	p.m.Shrink()
+	if st := p.m.Stats(); st.Growing {
+		h.failf("Shrink left a growth in progress")
+	}
+	h.checkLen()
+}
+
 func (h *harness[K]) clear() {
 	p := h.p()
 	var zero K
@@ -570,6 +584,8 @@ const (
 	actNested          // check the whole map with nested iterations (a read)
 	actGet             // look key up
 	actGrow            // Put keys until a growth starts
+	actShrink          // Shrink the table
+	actRegrow          // Put keys until growing at the B the loop began with
 )
 
 // bodyStep is what the loop body does after one entry is yielded.
@@ -664,7 +680,7 @@ loop:
 		switch step.act {
 		case actPut, actPutSelf:
 			limit++
-		case actPutRun, actGrow:
+		case actPutRun, actGrow, actRegrow:
 			limit += len(step.keys)
 		}
 		switch step.act {
@@ -698,6 +714,20 @@ loop:
 				if h.del(k) {
 					forget(k)
 				}
+			}
+		case actShrink:
+			h.shrink()
+		case actRegrow:
+			// After a Shrink, a growth can be under way at the B the
+			// iteration started with, on arrays it never walked.
+			for _, k := range step.keys {
+				if st := p.m.Stats(); st.B > st0.B || st.B == st0.B && st.Growing {
+					if st.Growing {
+						cov.regrowsInIter.Add(1)
+					}
+					break
+				}
+				h.put(k, false)
 			}
 		case actClear:
 			h.clear()

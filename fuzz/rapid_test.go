@@ -215,7 +215,55 @@ func (s *machine[K]) actions() map[string]func(*rapid.T) {
 	return a
 }
 
+// TestRapidIterationNaNShrink: the iteration properties hold for NaN
+// entries too when the loop body shrinks the table and grows it back: a
+// float64 map with NaN entries (each Put of a NaN adds one, told apart by
+// its elem) iterates with a body that shrinks, regrows to the B the loop
+// started with (so that a growth is under way at that B on arrays the
+// iteration never walked), inserts, deletes and looks up.
+func TestRapidIterationNaNShrink(t *testing.T) {
+	cov.reset()
+	rapid.Check(t, func(t *rapid.T) {
+		// Hashers that spread keys (not the constant ones, whose chains
+		// make every step quadratic), any hint, seed and policy.
+		hasher := rapid.SampledFrom([]byte{0, 4, 6}).Draw(t, "hasher") // runtime, masked-runtime, bits
+		c0 := hasher | byte(rapid.IntRange(0, len(hints)-1).Draw(t, "hint"))<<3
+		m, label := newMap(float64Keys, c0, rapid.Byte().Draw(t, "seed")&^3, rapid.Byte().Draw(t, "policy"))
+		s := &machine[float64]{h: newHarness(t, float64Keys, m, label), keys: float64KeyGen, fresh: freshFloat, own: sameFloat64}
+		s.churn(rapid.IntRange(0, 200).Draw(t, "fill"), 1<<30)
+		for range rapid.IntRange(1, 24).Draw(t, "NaNs") {
+			s.h.put(math.NaN(), false)
+		}
+		for i := range s.nfresh {
+			if rapid.IntRange(0, 9).Draw(t, "keep") < 9 {
+				s.h.del(freshFloat(i + 1))
+			}
+		}
+		for range rapid.IntRange(1, 3).Draw(t, "iterations") {
+			s.h.iterate(rapid.IntRange(1, 40).Draw(t, "max body steps"), func(float64) bodyStep[float64] {
+				st := bodyStep[float64]{act: rapid.SampledFrom(nanShrinkOps[:]).Draw(t, "body")}
+				switch st.act {
+				case actPut, actDelete, actGet:
+					st.key = s.key(t)
+				case actRegrow:
+					st.keys = s.freshKeys(1024)
+				}
+				return st
+			})
+		}
+	})
+	t.Logf("coverage: %v", &cov)
+	require.Positive(t, cov.regrowsInIter.Load(), "no loop shrank the table and grew it back to its B")
+	require.Positive(t, cov.nanPuts.Load(), "no NaN entry")
+}
+
+var nanShrinkOps = [...]bodyAct{actNone, actPut, actDelete, actGet, actShrink, actRegrow, actShrink, actRegrow}
+
 var (
+	float64KeyGen = rapid.OneOf(
+		rapid.Float64Range(-64, 64),
+		rapid.SampledFrom([]float64{math.NaN(), 0, math.Copysign(0, -1), math.Inf(1)}),
+	)
 	int64KeyGen = rapid.OneOf(
 		rapid.Int64Range(0, 300),
 		rapid.SampledFrom([]int64{math.MinInt64, math.MaxInt64, -1, 1 << 40}),
@@ -226,9 +274,11 @@ var (
 	)
 )
 
-func freshInt64(i int) int64   { return 1_000_000 + int64(i) }
-func freshString(i int) string { return fmt.Sprintf("fresh/%d", i) }
-func sameInt64(k int64) int64  { return k }
+func freshInt64(i int) int64        { return 1_000_000 + int64(i) }
+func freshFloat(i int) float64      { return 1_000_000 + float64(i) }
+func sameFloat64(k float64) float64 { return k }
+func freshString(i int) string      { return fmt.Sprintf("fresh/%d", i) }
+func sameInt64(k int64) int64       { return k }
 
 // requireGrowthCoverage fails unless the test iterated while a growth was
 // in progress and grew while iterating: the iteration checks must not pass
