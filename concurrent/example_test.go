@@ -2,7 +2,9 @@ package concurrent_test
 
 import (
 	"fmt"
+	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"sync"
 
@@ -114,4 +116,23 @@ func ExampleWithProbeCounting() {
 	p := m.Stats().Probes
 	fmt.Println(p.Every, p.Lookups, p.BucketsVisited, p.KeysComparedHit)
 	// Output: 1 1 3 20
+}
+
+// Stats implement slog.LogValuer: a log line carries every counter.
+func ExampleStats_LogValue() {
+	m := concurrent.New[string, int](0)
+	m.Store("a", 1)
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{} // no timestamp, for a stable output
+			}
+			if len(groups) > 0 && a.Key != "Count" && a.Key != "Buckets" {
+				return slog.Attr{} // keep the example short
+			}
+			return a
+		},
+	}))
+	logger.Info("sessions", "stats", m.Stats())
+	// Output: level=INFO msg=sessions stats.Count=1 stats.Buckets=1
 }

@@ -1259,4 +1259,7 @@ func (t *tour) outro(m *table.Map[string, int]) {
 		plural(s.Events.BucketsEvacuated, "old bucket", "old buckets"),
 		plural(s.Events.OverflowAllocated, "overflow bucket allocated", "overflow buckets allocated"),
 		plural(s.Events.OverflowFromSpare, "spare taken", "spares taken"))
+	t.say("Every drawing above is m.Render(os.Stdout, table.RenderOptions{Keys: true, Legend: true}) " +
+		"on the tour's maps; it draws any table.Map of yours the same way. (Printing a map with fmt " +
+		"shows its entries instead, as for a builtin map.)")
 }
