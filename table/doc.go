@@ -79,6 +79,27 @@
 // tests run it after their sequences, and building with -tags hmapdebug runs
 // it after every write.
 //
+// # Faults
+//
+// A write either happens entirely or not at all. The hasher is the only
+// user code a write calls while it holds the table open, and every key a
+// write must rehash (an evacuation, Shrink's rebuild) is hashed before the
+// table changes, so a hasher that panics leaves the map as it was. Tracer
+// functions run after the write, on a consistent table. So after any
+// recovered panic the map is usable and holds what it held.
+//
+// # Using a Map as a builtin map
+//
+// A *Map stands where a map[K]V stood (see the README's translation
+// table): a nil *Map reads as empty and panics on Put with the runtime's
+// message; fmt prints it, and encoding/json encodes and decodes it, exactly
+// as a builtin map with the same entries; Stats is a slog.LogValuer. A Map
+// value must not be copied once written to: the copy would share the
+// original's buckets. The map records its own address when it is
+// initialised, and a write through a copy panics, as a strings.Builder's
+// does; reads through a stale copy stay memory-safe, because every array's
+// overflow list is made with the array and kept by whoever holds it.
+//
 // # Differences from the builtin map
 //
 // Defaults reproduce Go 1.23; a seed-for-seed comparison with a live runtime
