@@ -12,8 +12,8 @@ import (
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/grow"
-	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
@@ -36,7 +36,7 @@ type Map[K comparable, V any] struct {
 	probeEvery     int
 	nstripes       int
 	hashfn         rt.HashFunc
-	source         hash.Source
+	source         rng.Source
 	initDone       atomic.Bool
 	_              [64]byte
 

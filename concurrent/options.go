@@ -3,6 +3,7 @@ package concurrent
 import (
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rng"
 )
 
 // Option configures a Map at construction. An option given an invalid
@@ -30,7 +31,7 @@ func WithHasher[K any](h hash.Hasher[K]) Option {
 // (not the runtime's, which is keyed per process) the layout of a map built
 // by one goroutine then replays identically. Default: random.
 func WithSeed(seed uint64) Option {
-	return func(c *config) { c.Source = hash.Fixed(seed) }
+	return func(c *config) { c.Source = rng.Fixed(seed) }
 }
 
 // WithProbeCounting makes Load count its work (lookups, hits and misses,

@@ -17,11 +17,9 @@
 //     [Identity] (integers hash to themselves), [Masked] (keeps only some
 //     bits of another hasher) and [Func] (any plain function).
 //
-// A [Source] yields the random values a map draws: its 32-bit seed when it is
-// created, the new seed drawn when it becomes empty or is cleared, and the
-// start point of every iteration. By default these come from the runtime's
-// random generator; [Fixed] makes them a deterministic sequence, so that a
-// whole run replays identically.
+// A map's own random values (its 32-bit seed, the seed it draws when it
+// empties, the start of every iteration) are another matter: the maps'
+// WithSeed option fixes them.
 //
 // The package knows nothing of buckets.
 package hash

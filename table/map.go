@@ -8,8 +8,8 @@ import (
 
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
-	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
@@ -83,7 +83,7 @@ type Map[K comparable, V any] struct {
 	traced  uint8         // 1<<kind for each event kind tracer receives
 	pending []event       // events of the current write, for tracer
 
-	source      hash.Source
+	source      rng.Source
 	policy      grow.Policy
 	hasPointers bool // buckets hold pointers: clear what is evacuated
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rng"
 )
 
 // Option configures a map at construction. An option given an invalid
@@ -31,7 +32,7 @@ func WithHasher[K any](h hash.Hasher[K]) Option {
 // which is keyed per process) a whole run then replays identically.
 // Default: random.
 func WithSeed(seed uint64) Option {
-	return func(c *config) { c.Source = hash.Fixed(seed) }
+	return func(c *config) { c.Source = rng.Fixed(seed) }
 }
 
 // WithLoadFactor sets the average number of entries per bucket above which

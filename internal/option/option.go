@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
@@ -22,7 +23,7 @@ type Config struct {
 	// Hasher checks against the map's; nil means the runtime's.
 	Hasher any
 	// Source is where the map's random values come from.
-	Source hash.Source
+	Source rng.Source
 
 	pkg string // the package whose options these are, for messages
 	err error

@@ -1,12 +1,15 @@
-package hash
+// Package rng is where a map's random values come from: the runtime's
+// generator, or a fixed sequence that makes a run replay.
+package rng
 
 import (
 	"math/rand/v2"
 	"sync/atomic"
 )
 
-// Source yields the random values a map draws: seeds and iteration start
-// points. The zero Source is random.
+// Source yields the random values a map draws: seeds, iteration start
+// points, and overflow-count samples in large tables. The zero Source is
+// random; WithSeed makes a map's Fixed.
 //
 // A fixed Source is a SplitMix64 sequence: a counter advanced atomically by
 // an odd constant and put through a bijective mixer. Each value depends only
