@@ -9,13 +9,13 @@ import (
 // map draws a new hash seed. Iterations in progress end. Clearing a nil
 // *Map does nothing, as for a nil builtin map.
 func (m *Map[K, V]) Clear() {
-	if m == nil || m.count == 0 {
+	if m == nil || m.entries() == 0 {
 		return
 	}
 	if m.self != m {
 		copied()
 	}
-	if m.flags&flagWriting != 0 {
+	if m.count < 0 {
 		panic(errWrites)
 	}
 	m.beginWrite()
@@ -29,7 +29,7 @@ func (m *Map[K, V]) Clear() {
 	m.oldbuckets = nil
 	m.nevacuate = 0
 	m.noverflow = 0
-	m.count = 0
+	m.count &= writing // no entries; still being written
 	m.reseed(true)
 	m.oldoverflow = nil
 	m.nOverflow, m.nOldOverflow = 0, 0

@@ -18,7 +18,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m.hashfn == nil {
 		return dst
 	}
-	hint := m.count
+	hint := m.entries()
 	if m.policy.OverLoad(hint, m.logB) {
 		// Only during a same-size growth can a table be over its load;
 		// never make the copy bigger than the source.
@@ -33,17 +33,17 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if dst.logB != 0 {
 		dst.newArray(dst.logB)
 	}
-	if m.count == 0 {
+	if m.entries() == 0 {
 		return dst // the runtime does not check the write mark then either
 	}
-	if m.flags&flagWriting != 0 {
+	if m.count < 0 {
 		panic(errCloneWrite)
 	}
 	if m.logB == 0 && m.oldbuckets == nil && m.buckets[0].Overflow() == nil {
 		// One bucket: copy it whole.
 		dst.buckets = []bucket.Bucket[K, V]{m.buckets[0]}
 		dst.nextSpare = 1
-		dst.count = m.count
+		dst.count = m.entries()
 		return dst
 	}
 	if dst.logB == 0 {

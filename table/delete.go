@@ -10,15 +10,12 @@ import (
 // though, like any write to a growing map, it advances the growth; deleting
 // from a nil *Map does nothing, as for a nil builtin map.
 func (m *Map[K, V]) Delete(key K) {
-	if m == nil || m.count == 0 {
-		rt.CheckHashable(key)
+	if m == nil || m.count <= 0 {
+		m.deleteSlow(key) // nil, empty, or being written
 		return
 	}
 	if m.self != m {
 		copied() // (a map with entries is initialised)
-	}
-	if m.flags&flagWriting != 0 {
-		panic(errWrites)
 	}
 	h := m.hash(&key)
 	m.beginWrite()
@@ -43,6 +40,18 @@ done:
 	}
 }
 
+// deleteSlow is the path of a delete that finds m nil, empty or being
+// written: as for the runtime's map, deleting from an empty map does
+// nothing, but rejects an unhashable key.
+//
+//go:noinline
+func (m *Map[K, V]) deleteSlow(key K) {
+	if m != nil && m.count != writing && m.count < 0 {
+		panic(errWrites)
+	}
+	rt.CheckHashable(key)
+}
+
 // clearSlot empties slot i of b, a bucket of the chain that starts at head,
 // and keeps the chain's EmptyRest marks and the map's seed up to date.
 func (m *Map[K, V]) clearSlot(head, b *bucket.Bucket[K, V], i int) {
@@ -54,7 +63,7 @@ func (m *Map[K, V]) clearSlot(head, b *bucket.Bucket[K, V], i int) {
 	b.Tophash[i] = bucket.EmptyOne
 	bucket.MarkEmptyRest(head, b, i)
 	m.count--
-	if m.count == 0 {
+	if m.entries() == 0 {
 		// A fresh seed makes it harder to build, by trial, a set of keys
 		// that collide (Go issue 25237).
 		m.reseed(false)

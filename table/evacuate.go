@@ -143,7 +143,7 @@ func (m *Map[K, V]) hashChain(b *bucket.Bucket[K, V], hashes []uintptr) []uintpt
 	done := false
 	defer func() {
 		if !done {
-			m.flags &^= flagWriting
+			m.count &^= writing
 		}
 	}()
 	for ; b != nil; b = b.Overflow() {
@@ -164,7 +164,7 @@ func (m *Map[K, V]) emitGrowDone(oldN uintptr) {
 		oldB++
 	}
 	m.emit(event{kind: evGrowDone, grow: GrowEvent{
-		OldB: oldB, NewB: m.logB, SameSize: oldB == m.logB, Count: m.count,
+		OldB: oldB, NewB: m.logB, SameSize: oldB == m.logB, Count: m.entries(),
 	}})
 }
 

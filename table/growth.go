@@ -6,7 +6,7 @@ package table
 // write (see growWork), unless the pace is 0.
 func (m *Map[K, V]) startGrowth() {
 	bigger := uint8(1)
-	if !m.policy.OverLoad(m.count+1, m.logB) {
+	if !m.policy.OverLoad(m.entries()+1, m.logB) {
 		bigger = 0
 		m.flags |= flagSameSizeGrow
 		m.events.SameSizeGrowths++
@@ -15,7 +15,7 @@ func (m *Map[K, V]) startGrowth() {
 	}
 	if m.traces(evGrowStart) {
 		m.emit(event{kind: evGrowStart, grow: GrowEvent{
-			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.count, Overflow: m.noverflow,
+			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.entries(), Overflow: m.noverflow,
 		}})
 	}
 	old, oldoverflow := m.buckets, m.overflow

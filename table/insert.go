@@ -40,7 +40,7 @@ func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m.self != m {
 		m.firstWrite() // a zero Map, or a copy
 	}
-	if m.flags&flagWriting != 0 {
+	if m.count < 0 {
 		panic(errWrites)
 	}
 	h := m.hash(&key)
@@ -90,7 +90,7 @@ again:
 	// policy a growth can end within this write and leave the table still
 	// over a threshold, and starting another would never end. (With the
 	// runtime's policy that cannot happen.)
-	if !grew && !m.growing() && (m.policy.OverLoad(m.count+1, m.logB) || m.policy.TooManyOverflow(m.noverflow, m.logB)) {
+	if !grew && !m.growing() && (m.policy.OverLoad(m.entries()+1, m.logB) || m.policy.TooManyOverflow(m.noverflow, m.logB)) {
 		m.startGrowth()
 		grew, freeB = true, nil
 		goto again

@@ -36,8 +36,8 @@ func (m *Map[K, V]) checkInvariants() error {
 		}
 		return nil
 	}
-	if m.flags&flagWriting != 0 {
-		return fmt.Errorf("write flag set outside a write")
+	if m.count < 0 {
+		return fmt.Errorf("write mark set outside a write")
 	}
 	n := uintptr(1) << m.logB
 	if uintptr(len(m.buckets)) < n || m.nextSpare < n || m.nextSpare > uintptr(len(m.buckets)) {

@@ -94,7 +94,7 @@ const noCheck = ^uintptr(0) // not a bucket index
 // iterate; if so, the caller must call done when the iteration ends. An
 // empty map yields nothing and draws no random value.
 func (it *iterator[K, V]) init(m *Map[K, V]) bool {
-	if m == nil || m.count == 0 {
+	if m == nil || m.entries() == 0 {
 		return false
 	}
 	m.iterators.Add(1)
@@ -130,8 +130,7 @@ func (it *iterator[K, V]) next() bool {
 	if m == nil {
 		return false
 	}
-	flags := atomic.LoadUint32(&m.flags)
-	if flags&flagWriting != 0 {
+	if m.count < 0 {
 		panic(errIterWrite)
 	}
 	if m.events.Clears != it.clears {

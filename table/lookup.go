@@ -19,14 +19,9 @@ import (
 // would only save work in a chain with an overflow bucket whose slots are
 // all free.
 func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
-	if m == nil || m.count == 0 {
-		// An empty map still rejects unhashable keys, as the runtime's does.
-		rt.CheckHashable(key)
+	if m == nil || m.count <= 0 {
+		m.readSlow(key) // nil, empty, or being written
 		return elem, false
-	}
-	flags := atomic.LoadUint32(&m.flags)
-	if flags&flagWriting != 0 {
-		panic(errReadWrite)
 	}
 	if probesEnabled {
 		if _, e := m.findProbed(key); e != nil {
@@ -38,7 +33,8 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 	mask := m.bucketMask()
 	b := bucketAt(m.buckets, h&mask)
 	if old := m.oldbuckets; old != nil {
-		if flags&flagSameSizeGrow == 0 {
+		// (Iterations set other bits of flags as they start: atomically.)
+		if atomic.LoadUint32(&m.flags)&flagSameSizeGrow == 0 {
 			mask >>= 1 // the old array had half as many buckets
 		}
 		if ob := bucketAt(old, h&mask); !ob.Evacuated() {
@@ -73,15 +69,24 @@ func (m *Map[K, V]) Has(key K) bool {
 // the lookup for the paths that need the stored key (an iterator catching
 // up with a growth) and for tests; it checks what Get checks.
 func (m *Map[K, V]) find(key K) (*K, *V) {
-	if m == nil || m.count == 0 {
-		rt.CheckHashable(key)
+	if m == nil || m.count <= 0 {
+		m.readSlow(key)
 		return nil, nil
 	}
-	flags := atomic.LoadUint32(&m.flags)
-	if flags&flagWriting != 0 {
+	return m.search(key, atomic.LoadUint32(&m.flags))
+}
+
+// readSlow is the path of a read that finds m nil, empty or being
+// written. An empty map still rejects unhashable keys, as the runtime's
+// does, and, like the runtime's, does not look for a write in progress;
+// one with entries does.
+//
+//go:noinline
+func (m *Map[K, V]) readSlow(key K) {
+	if m != nil && m.count != writing && m.count < 0 {
 		panic(errReadWrite)
 	}
-	return m.search(key, flags)
+	rt.CheckHashable(key)
 }
 
 // search is the classic lookup, a byte at a time and stopping at EmptyRest,

@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sync/atomic"
 	"unsafe"
@@ -38,7 +39,12 @@ type Map[K comparable, V any] struct {
 	// map when a goroutine's stack moves.)
 	self *Map[K, V]
 
-	count     int    // live entries
+	// count is the number of live entries, or'ed with writing while a
+	// write is in progress: one word, so that a lookup's first test,
+	// count <= 0, sends both an empty map and one being written to its
+	// slow path. (The runtime tests the count, then a flag.) Read it with
+	// entries() wherever a write may be in progress.
+	count     int
 	flags     uint32 // flag* bits
 	logB      uint8  // log2 of the number of regular buckets (the runtime's B)
 	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
@@ -94,9 +100,12 @@ type Map[K comparable, V any] struct {
 const (
 	flagIterator     = 1 // an iterator may be using buckets
 	flagOldIterator  = 2 // an iterator may be using oldbuckets
-	flagWriting      = 4 // a write is in progress
 	flagSameSizeGrow = 8 // the growth in progress keeps the size
 )
+
+// writing, or'ed into Map.count, marks a write in progress: the sign bit,
+// so that count < 0 tests it.
+const writing = math.MinInt
 
 // Panic messages, the runtime's own words.
 const (
@@ -245,21 +254,24 @@ func (m *Map[K, V]) Len() int {
 	if m == nil {
 		return 0
 	}
-	return m.count
+	return m.entries()
 }
+
+// entries returns the number of entries, without the write mark.
+func (m *Map[K, V]) entries() int { return m.count &^ writing }
 
 // beginWrite marks a write in progress, after the key has been hashed (a
 // hash that panics must not leave the mark behind).
 func (m *Map[K, V]) beginWrite() {
-	m.flags ^= flagWriting
+	m.count |= writing
 }
 
 // endWrite clears the mark, checking that no other write cleared it first.
 func (m *Map[K, V]) endWrite() {
-	if m.flags&flagWriting == 0 {
+	if m.count >= 0 {
 		panic(errWrites)
 	}
-	m.flags &^= flagWriting
+	m.count &^= writing
 	if debugInvariants {
 		m.mustCheckInvariants()
 	}

@@ -31,14 +31,14 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 	if m.self != m {
 		copied()
 	}
-	if m.flags&flagWriting != 0 {
+	if m.count < 0 {
 		panic(errWrites)
 	}
 	m.beginWrite()
 	for m.growing() {
 		m.evacuate(m.nevacuate, true)
 	}
-	newB := m.policy.BForHint(m.count)
+	newB := m.policy.BForHint(m.entries())
 	if newB < m.logB || m.nOverflow > 0 && m.chainsHaveHoles() {
 		m.rebuild(newB)
 	}
@@ -69,7 +69,7 @@ func (m *Map[K, V]) chainsHaveHoles() bool {
 // hasher that panics leaves the table as it was.
 func (m *Map[K, V]) rebuild(newB uint8) {
 	old, oldN := m.buckets, uintptr(1)<<m.logB
-	hashes := make([]uintptr, 0, m.count)
+	hashes := make([]uintptr, 0, m.entries())
 	for i := range oldN {
 		hashes = m.hashChain(&old[i], hashes)
 	}
@@ -77,7 +77,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	mark := m.iterating() // an iterator may be walking old
 
 	m.events.Shrinks++
-	if m.count == 0 {
+	if m.entries() == 0 {
 		m.buckets, m.nextSpare, m.overflow = nil, 0, nil
 	} else {
 		m.newArray(newB) // an iterator keeps the old list if it needs it
@@ -90,7 +90,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 		m.flags |= flagOldIterator
 	}
 
-	if m.count == 0 {
+	if m.entries() == 0 {
 		return
 	}
 	dst := make([]evacDst[K, V], uintptr(1)<<newB)

@@ -73,7 +73,7 @@ func (m *Map[K, V]) Stats() Stats {
 		return Stats{}
 	}
 	s := Stats{
-		Count:              m.count,
+		Count:              m.entries(),
 		B:                  m.logB,
 		Seed:               m.seed,
 		Noverflow:          m.noverflow,
@@ -90,15 +90,15 @@ func (m *Map[K, V]) Stats() Stats {
 	if m.buckets != nil {
 		s.Buckets = 1 << m.logB
 		s.SpareBuckets = len(m.buckets) - int(m.nextSpare)
-		s.LoadFactor = float64(m.count) / float64(s.Buckets)
+		s.LoadFactor = float64(s.Count) / float64(s.Buckets)
 	}
 	if s.Growing {
 		s.SameSizeGrow = flags&flagSameSizeGrow != 0
 		s.OldBuckets = int(m.noldbuckets())
 	}
 	s.BytesAllocated = m.bytesAllocated()
-	if m.count > 0 {
-		s.BytesPerEntry = float64(s.BytesAllocated) / float64(m.count)
+	if s.Count > 0 {
+		s.BytesPerEntry = float64(s.BytesAllocated) / float64(s.Count)
 	}
 	return s
 }
