@@ -4,29 +4,33 @@ import "math/bits"
 
 // Bitset is a set of slots in the form the SWAR probes compute before they
 // compress it: slot i is in the set when bit 8i+7 is set, and no other bit
-// is. Walking it directly spares a hot loop the multiply and shift of the
-// compression into an 8-bit mask; the table's probe loop does that.
+// is. Walking it directly (First, RemoveFirst) spares a hot loop the
+// multiply and shift of the compression into an 8-bit mask; the tables'
+// probe loops do that.
 type Bitset uint64
 
-// MatchBits returns the slots of w whose byte equals top.
-func MatchBits(w uint64, top uint8) Bitset {
-	return Bitset(zeroBytes(w ^ (lsb * uint64(top))))
+// MatchBits returns the slots of w whose byte equals top. Like every
+// function the tables call on their hot paths, it is generic only so that
+// it inlines in any package (see "Inlining" in the package doc): W is
+// always uint64.
+func MatchBits[W ~uint64](w W, top uint8) Bitset {
+	return Bitset(zeroBytes(uint64(w) ^ (lsb * uint64(top))))
 }
 
 // EmptyBits returns the slots of w whose byte is 0 or 1 (EmptyRest or
 // EmptyOne).
-func EmptyBits(w uint64) Bitset {
-	return Bitset(zeroBytes(w &^ lsb))
+func EmptyBits[W ~uint64](w W) Bitset {
+	return Bitset(zeroBytes(uint64(w) &^ lsb))
 }
 
 // First returns the lowest slot in s, which must not be empty. The result
 // is masked to 0..7 so that indexing an [8]T with it needs no bounds check.
-func (s Bitset) First() uint {
+func First[S ~uint64](s S) uint {
 	return uint(bits.TrailingZeros64(uint64(s))>>3) & 7
 }
 
 // RemoveFirst returns s without its lowest slot.
-func (s Bitset) RemoveFirst() Bitset {
+func RemoveFirst[S ~uint64](s S) S {
 	return s & (s - 1)
 }
 

@@ -15,8 +15,8 @@ func walked(s Bitset) uint32 {
 	}
 	var m uint32
 	last := -1
-	for ; s != 0; s = s.RemoveFirst() {
-		i := int(s.First())
+	for ; s != 0; s = RemoveFirst(s) {
+		i := int(First(s))
 		if i <= last {
 			panic("bitset walk out of order")
 		}
@@ -46,13 +46,13 @@ func TestBitsetMask(t *testing.T) {
 func TestBitsetFirst(t *testing.T) {
 	for i := range 8 {
 		s := Bitset(0x80) << (8 * i)
-		require.Equal(t, uint(i), s.First())
-		require.Zero(t, s.RemoveFirst())
+		require.Equal(t, uint(i), First(s))
+		require.Zero(t, RemoveFirst(s))
 	}
 	s := MatchBits(wordOf([8]uint8{9, 5, 9, 9, 5, 5, 5, 9}), 9)
 	var got []uint
-	for ; s != 0; s = s.RemoveFirst() {
-		got = append(got, s.First())
+	for ; s != 0; s = RemoveFirst(s) {
+		got = append(got, First(s))
 	}
 	require.Equal(t, []uint{0, 2, 3, 7}, got)
 }

@@ -13,7 +13,7 @@ const (
 // 0xfe per byte, so no carry leaves a byte, and its high bit is set exactly
 // when the low seven bits are not all zero; or-ing x adds the byte's own
 // high bit.
-func zeroBytes(x uint64) uint64 {
+func zeroBytes[W ~uint64](x W) W {
 	t := ((x & low7) + low7) | x
 	return ^t & msb
 }

@@ -89,8 +89,8 @@ func BenchmarkMatchWalk(b *testing.B) {
 			case "bitset":
 				for i := 0; i < b.N; i++ {
 					w := ws[i&(len(ws)-1)]
-					for s := MatchBits(w, uint8(w)|uint8(i)); s != 0; s = s.RemoveFirst() {
-						acc += s.First()
+					for s := MatchBits(w, uint8(w)|uint8(i)); s != 0; s = RemoveFirst(s) {
+						acc += First(s)
 					}
 				}
 			case "swar":

@@ -14,7 +14,7 @@ const MinTopHash = 5
 
 // Tophash returns the tophash byte of a hash: its top 8 bits, moved above
 // the reserved values.
-func Tophash(hash uintptr) uint8 {
+func Tophash[H ~uintptr](hash H) uint8 {
 	top := uint8(hash >> (8*unsafe.Sizeof(hash) - 8))
 	if top < MinTopHash {
 		top += MinTopHash

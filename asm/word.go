@@ -9,6 +9,6 @@ import "unsafe"
 // binary.LittleEndian.Uint64(tophash[:]) compiles to the same load, but
 // its slice and bounds check count against the inliner's budget, enough
 // to keep the probe of a bucket from being inlined into the lookup loop.
-func Word(tophash *[8]uint8) uint64 {
+func Word[T ~[SlotCount]uint8](tophash *T) uint64 {
 	return fromLittleEndian(*(*uint64)(unsafe.Pointer(tophash)))
 }

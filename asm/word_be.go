@@ -6,4 +6,4 @@ import "math/bits"
 
 // fromLittleEndian converts a word loaded from memory to the little-endian
 // byte order Word promises: on this big-endian architecture, a byte swap.
-func fromLittleEndian(w uint64) uint64 { return bits.ReverseBytes64(w) }
+func fromLittleEndian[W ~uint64](w W) W { return W(bits.ReverseBytes64(uint64(w))) }

@@ -5,4 +5,4 @@ package asm
 // fromLittleEndian converts a word loaded from memory to the little-endian
 // byte order Word promises; on this little-endian architecture it is the
 // identity.
-func fromLittleEndian(w uint64) uint64 { return w }
+func fromLittleEndian[W ~uint64](w W) W { return w }

@@ -40,7 +40,10 @@ func (b *Bucket[K, V]) SetOverflow(next *Bucket[K, V]) {
 
 // IsEmpty reports whether a slot with tophash top is empty (EmptyRest or
 // EmptyOne).
-func IsEmpty(top uint8) bool { return top <= EmptyOne }
+//
+// It is generic only so that it inlines in any package, as package asm's
+// hot-path functions are: T is always uint8.
+func IsEmpty[T ~uint8](top T) bool { return top <= EmptyOne }
 
 // Evacuated reports whether b has been evacuated to a new array. Evacuation
 // marks every slot, so the first one tells.

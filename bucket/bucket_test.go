@@ -93,10 +93,10 @@ func TestSlotStates(t *testing.T) {
 		require.Equal(t, want[min(top, 5)], bucket.StateOf(uint8(top)).String())
 	}
 	require.Equal(t, "full", bucket.StateOf(255).String())
-	require.True(t, bucket.IsEmpty(bucket.EmptyRest))
-	require.True(t, bucket.IsEmpty(bucket.EmptyOne))
-	require.False(t, bucket.IsEmpty(bucket.EvacuatedEmpty))
-	require.False(t, bucket.IsEmpty(asm.MinTopHash))
+	require.True(t, bucket.IsEmpty[uint8](bucket.EmptyRest))
+	require.True(t, bucket.IsEmpty[uint8](bucket.EmptyOne))
+	require.False(t, bucket.IsEmpty[uint8](bucket.EvacuatedEmpty))
+	require.False(t, bucket.IsEmpty[uint8](asm.MinTopHash))
 }
 
 // chain builds a chain of n buckets.
@@ -189,8 +189,8 @@ func TestMatch(t *testing.T) {
 	var b bucket.Bucket[int, int]
 	b.Tophash = [asm.SlotCount]uint8{7, bucket.EmptyOne, 9, 7, bucket.EmptyRest, 7, 200, bucket.EmptyRest}
 	var got []uint
-	for s := b.Match(7); s != 0; s = s.RemoveFirst() {
-		got = append(got, s.First())
+	for s := b.Match(7); s != 0; s = asm.RemoveFirst(s) {
+		got = append(got, asm.First(s))
 	}
 	if want := []uint{0, 3, 5}; !slices.Equal(got, want) {
 		t.Fatalf("Match(7) walks slots %v, want %v", got, want)

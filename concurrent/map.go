@@ -268,8 +268,8 @@ func (l *lineage) count() int64 {
 // search looks for key in the chain that starts at p.
 func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 	for ; p != nil; p = p.overflow.Load() {
-		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = s.RemoveFirst() {
-			if e := p.slots[s.First()].Load(); e != nil && e.key == key {
+		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+			if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
 				return e
 			}
 		}
@@ -317,8 +317,8 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		// not be inlined.
 		top := asm.Tophash(h)
 		for ; p != nil; p = p.overflow.Load() {
-			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = s.RemoveFirst() {
-				if e := p.slots[s.First()].Load(); e != nil && e.key == key {
+			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+				if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
 					return e.value, true
 				}
 			}

@@ -115,8 +115,8 @@ func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind o
 	)
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for s := asm.MatchBits(w, top); s != 0; s = s.RemoveFirst() {
-			i := s.First()
+		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+			i := asm.First(s)
 			if x := q.slots[i].Load(); x != nil && x.key == key {
 				cur, fb, fi = x, q, i
 				goto decided
@@ -124,7 +124,7 @@ func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind o
 		}
 		if eb == nil {
 			if em := asm.EmptyBits(w); em != 0 {
-				eb, ei = q, em.First()
+				eb, ei = q, asm.First(em)
 			}
 		}
 		last = q

@@ -1,6 +1,7 @@
 package grow_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -124,4 +125,31 @@ func TestValidate(t *testing.T) {
 		require.Contains(t, err.Error(), msg)
 	}
 	require.NoError(t, grow.Policy{LoadNum: 8, LoadDen: 1, Pace: 0}.Validate())
+}
+
+// MaxCount is the largest count OverLoad accepts, by its definition
+// (count*den <= num*2^B, and 8 in any table), and the runtime's limit for
+// the default policy.
+func TestMaxCount(t *testing.T) {
+	def := grow.Default()
+	require.Equal(t, 8, def.MaxCount(0))
+	for B := uint8(1); B < 40; B++ {
+		require.Equal(t, 13*(1<<B/2), def.MaxCount(B), "B=%d", B)
+	}
+	for _, p := range []grow.Policy{
+		{LoadNum: 13, LoadDen: 2}, {LoadNum: 8, LoadDen: 1}, {LoadNum: 1, LoadDen: 1},
+		{LoadNum: 3, LoadDen: 2}, {LoadNum: 1, LoadDen: 65536}, {LoadNum: 65535, LoadDen: 65536},
+	} {
+		for B := uint8(0); B < 20; B++ {
+			want := 8
+			for n := 9; n*int(p.LoadDen) <= int(p.LoadNum)<<B; n++ {
+				want = n
+			}
+			require.Equal(t, want, p.MaxCount(B), "%d/%d B=%d", p.LoadNum, p.LoadDen, B)
+			require.False(t, p.OverLoad(want, B))
+			require.True(t, p.OverLoad(want+1, B))
+		}
+	}
+	require.Equal(t, math.MaxInt, def.MaxCount(63))
+	require.Equal(t, math.MaxInt, def.MaxCount(200))
 }

@@ -2,6 +2,7 @@ package grow
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 
 	"github.com/hmaplab/hmap/asm"
@@ -43,24 +44,44 @@ func (p Policy) Validate() error {
 	return nil
 }
 
-// OverLoad reports whether count entries are too many for 2^B buckets. A
-// table of one bucket always takes 8.
+// OverLoad reports whether count entries are too many for 2^B buckets: more
+// than MaxCount(B).
 func (p *Policy) OverLoad(count int, B uint8) bool {
-	if count <= asm.SlotCount {
-		return false
+	return count > p.MaxCount(B)
+}
+
+// MaxCount returns the most entries a table of 2^B buckets holds without
+// growing: floor(2^B * LoadNum / LoadDen), and at least 8 (a table of one
+// bucket always takes 8). For the runtime's 13/2 it is 13*(2^B/2), the
+// runtime's limit exactly. A table keeps it for its B, so that an insert
+// tests one number.
+func (p *Policy) MaxCount(B uint8) int {
+	if B >= 64 {
+		return math.MaxInt
 	}
-	// count/2^B > num/den, cross-multiplied. For den = 2 this is the
-	// runtime's count > 13*(2^B/2) exactly (for B = 0 both reduce to the
-	// 8-entry rule above).
-	hi, lo := bits.Mul64(uint64(count), p.LoadDen)
-	lim := p.LoadNum << B
-	return hi != 0 || lo > lim
+	// 2^B * num / den in 128 bits: 2^B * num < 2^80.
+	hi, lo := bits.Mul64(p.LoadNum, uint64(1)<<B)
+	if hi >= p.LoadDen {
+		return math.MaxInt
+	}
+	q, _ := bits.Div64(hi, lo, p.LoadDen)
+	if q > math.MaxInt {
+		return math.MaxInt
+	}
+	return max(int(q), asm.SlotCount)
 }
 
 // TooManyOverflow reports whether noverflow overflow buckets (as counted by
-// CountOverflow) call for a same-size growth of a table of 2^B buckets.
+// CountOverflow) call for a same-size growth of a table of 2^B buckets: at
+// least OverflowLimit(B).
 func (p *Policy) TooManyOverflow(noverflow uint16, B uint8) bool {
-	return noverflow >= uint16(1)<<min(B, p.OverflowLog)
+	return noverflow >= p.OverflowLimit(B)
+}
+
+// OverflowLimit returns the overflow count at which a table of 2^B buckets
+// is rebuilt at the same size: 2^min(B, OverflowLog).
+func (p *Policy) OverflowLimit(B uint8) uint16 {
+	return uint16(1) << min(B, p.OverflowLog)
 }
 
 // BForHint returns the smallest B whose table holds hint entries without

@@ -18,18 +18,15 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m.hashfn == nil {
 		return dst
 	}
-	hint := m.entries()
-	if m.policy.OverLoad(hint, m.logB) {
-		// Only during a same-size growth can a table be over its load;
-		// never make the copy bigger than the source.
-		hint = m.maxCount(m.logB)
-	}
+	// Only during a same-size growth can a table be over its load; never
+	// make the copy bigger than the source.
+	hint := min(m.entries(), m.maxLoad)
 	dst.self = dst
 	dst.hashfn = m.hashfn
 	dst.policy, dst.hasPointers = m.policy, m.hasPointers
 	dst.source = m.source.Fork()
 	dst.seed = m.seed
-	dst.logB = dst.policy.BForHint(hint)
+	dst.setB(dst.policy.BForHint(hint))
 	if dst.logB != 0 {
 		dst.newArray(dst.logB)
 	}
@@ -88,19 +85,4 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		dst.count += to[i].n
 	}
 	return dst
-}
-
-// maxCount returns the largest count a table of 2^B buckets holds without
-// growing.
-func (m *Map[K, V]) maxCount(B uint8) int {
-	lo, hi := 0, int(uintptr(1)<<B)*asm.SlotCount
-	for lo < hi { // largest n with !OverLoad(n, B)
-		mid := (lo + hi + 1) / 2
-		if m.policy.OverLoad(mid, B) {
-			hi = mid - 1
-		} else {
-			lo = mid
-		}
-	}
-	return lo
 }

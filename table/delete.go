@@ -26,8 +26,8 @@ func (m *Map[K, V]) Delete(key K) {
 	head := bucketAt(m.buckets, idx)
 	top := asm.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
-		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {
-			if i := s.First(); b.Keys[i] == key {
+		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
+			if i := asm.First(s); b.Keys[i] == key {
 				m.clearSlot(head, b, int(i))
 				goto done
 			}

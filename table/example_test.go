@@ -133,6 +133,6 @@ func ExampleWithHasher() {
 		m.Put(fmt.Sprint(i), i)
 	}
 	chain := m.InspectBucket(0)
-	fmt.Println(m.Stats().B, len(chain), chain[0].Full(), chain[0].Tophash[0] == asm.Tophash(42))
+	fmt.Println(m.Stats().B, len(chain), chain[0].Full(), chain[0].Tophash[0] == asm.Tophash(uintptr(42)))
 	// Output: 0 1 8 true
 }

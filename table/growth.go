@@ -6,7 +6,7 @@ package table
 // write (see growWork), unless the pace is 0.
 func (m *Map[K, V]) startGrowth() {
 	bigger := uint8(1)
-	if !m.policy.OverLoad(m.entries()+1, m.logB) {
+	if m.entries()+1 <= m.maxLoad {
 		bigger = 0
 		m.flags |= flagSameSizeGrow
 		m.events.SameSizeGrowths++
@@ -26,7 +26,7 @@ func (m *Map[K, V]) startGrowth() {
 	if m.flags&flagIterator != 0 {
 		flags |= flagOldIterator
 	}
-	m.logB += bigger
+	m.setB(m.logB + bigger)
 	m.flags = flags
 	m.oldbuckets = old
 	m.nevacuate = 0

@@ -66,8 +66,8 @@ again:
 	b = bucketAt(m.buckets, idx)
 	for {
 		w := asm.Word(&b.Tophash)
-		for s := asm.MatchBits(w, top); s != 0; s = s.RemoveFirst() {
-			if i := s.First(); b.Keys[i] == key {
+		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+			if i := asm.First(s); b.Keys[i] == key {
 				b.Keys[i] = key
 				e = &b.Elems[i]
 				goto done
@@ -75,7 +75,7 @@ again:
 		}
 		if freeB == nil {
 			if s := asm.EmptyBits(w); s != 0 {
-				freeB, freeI = b, s.First()
+				freeB, freeI = b, asm.First(s)
 			}
 		}
 		next := b.Overflow()
@@ -90,7 +90,7 @@ again:
 	// policy a growth can end within this write and leave the table still
 	// over a threshold, and starting another would never end. (With the
 	// runtime's policy that cannot happen.)
-	if !grew && !m.growing() && (m.policy.OverLoad(m.entries()+1, m.logB) || m.policy.TooManyOverflow(m.noverflow, m.logB)) {
+	if !grew && !m.growing() && (m.entries()+1 > m.maxLoad || m.noverflow >= m.ovfLimit) {
 		m.startGrowth()
 		grew, freeB = true, nil
 		goto again

@@ -39,6 +39,9 @@ func (m *Map[K, V]) checkInvariants() error {
 	if m.count < 0 {
 		return fmt.Errorf("write mark set outside a write")
 	}
+	if m.maxLoad != m.policy.MaxCount(m.logB) || m.ovfLimit != m.policy.OverflowLimit(m.logB) {
+		return fmt.Errorf("growth thresholds %d entries, %d overflow buckets, for B=%d", m.maxLoad, m.ovfLimit, m.logB)
+	}
 	n := uintptr(1) << m.logB
 	if uintptr(len(m.buckets)) < n || m.nextSpare < n || m.nextSpare > uintptr(len(m.buckets)) {
 		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare, m.logB)

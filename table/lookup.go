@@ -43,8 +43,8 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 	}
 	top := asm.Tophash(h)
 	for ; b != nil; b = b.Overflow() {
-		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = s.RemoveFirst() {
-			if i := s.First(); b.Keys[i] == key {
+		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
+			if i := asm.First(s); b.Keys[i] == key {
 				return b.Elems[i], true
 			}
 		}

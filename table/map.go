@@ -50,6 +50,11 @@ type Map[K comparable, V any] struct {
 	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
 	seed      uint32 // hash seed, redrawn when the map empties
 
+	// The growth policy's thresholds for the current B, kept so that an
+	// insert compares two numbers (see setB).
+	ovfLimit uint16 // noverflow that calls for a same-size growth
+	maxLoad  int    // the most entries before the table doubles
+
 	// hashfn is the hasher in the runtime's calling convention, next to
 	// the fields every lookup reads. It is nil until the map is
 	// initialised.
@@ -178,7 +183,7 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
 		hint = 0
 	}
-	m.logB = m.policy.BForHint(hint)
+	m.setB(m.policy.BForHint(hint))
 	if m.logB != 0 {
 		m.newArray(m.logB)
 	}
@@ -226,6 +231,14 @@ func (m *Map[K, V]) newArray(B uint8) {
 // hash hashes *key with the map's seed. The pointer does not escape.
 func (m *Map[K, V]) hash(key *K) uintptr {
 	return m.hashfn(rt.NoEscape(unsafe.Pointer(key)), uintptr(m.seed))
+}
+
+// setB makes the table's size 2^B regular buckets as far as the header
+// goes: B and the growth thresholds that depend on it.
+func (m *Map[K, V]) setB(B uint8) {
+	m.logB = B
+	m.maxLoad = m.policy.MaxCount(B)
+	m.ovfLimit = m.policy.OverflowLimit(B)
 }
 
 // bucketMask returns the mask that takes a hash to its bucket's index.

@@ -1008,7 +1008,7 @@ func runRTHintDiff[K comparable, V comparable](t *testing.T, cfg *rtDiffConfig[K
 		// as the runtime links them: from its spares, then allocated.
 		x := &rtDriver[K, V]{d: d, r: r, set: newRTKeySet()}
 		d.phase = "fill"
-		limit := d.m.maxCount(B)
+		limit := d.m.policy.MaxCount(B)
 		fromSpares, allocated, inOrderErr := 0, 0, false
 		for d.h.count < limit {
 			freeBefore := d.liveFreeSpares()

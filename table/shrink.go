@@ -82,7 +82,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	} else {
 		m.newArray(newB) // an iterator keeps the old list if it needs it
 	}
-	m.logB = newB
+	m.setB(newB)
 	m.noverflow, m.nOverflow = 0, 0
 	// Iterators started so far walk what is no longer the current array.
 	m.flags = flags &^ (flagIterator | flagOldIterator)
