@@ -9,7 +9,11 @@
 #   SIZE=1000000 N=200000 bench/opcount.sh
 #
 # Output: one line per cell, tab-separated:
-#   impl key op  instr/op  D1-misses/op  LL-misses/op
+#   impl key op  instr/op  NOPs/op  D1-misses/op  LL-misses/op
+# NOPs/op is the part of instr/op that is alignment padding: the Go
+# assembler pads jumps away from 32-byte boundaries (Intel's JCC erratum),
+# and where the padding falls moves by a few instructions with any change
+# to the code around it. Compare two builds on instr/op minus NOPs/op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GOTC=${GOTC:-go1.23.12}
@@ -23,14 +27,15 @@ command -v valgrind >/dev/null || { echo "opcount.sh: valgrind is not installed"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 GOTOOLCHAIN=$GOTC go build -o "$tmp/opcount" ./bench/internal/opcount
+go build -o "$tmp/cgnops" ./bench/internal/cgnops
 
-# counts ARGS... prints "Ir D1mr+D1mw DLmr+DLmw" of one run. A Go program
+# counts ARGS... prints "Ir NOPs D1mr+D1mw DLmr+DLmw" of one run. A Go program
 # under valgrind now and then dies of a signal valgrind mishandles: such a
 # run is repeated, up to three times.
 counts() {
   local try
   for try in 1 2 3; do
-    if GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --cache-sim=yes \
+    if GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --cache-sim=yes --dump-instr=yes \
       --callgrind-out-file="$tmp/cg.out" "$tmp/opcount" "$@" >/dev/null 2>"$tmp/cg.err"; then
       break
     fi
@@ -39,22 +44,25 @@ counts() {
       exit 1
     fi
   done
-  awk '/^events:/ {for (i = 2; i <= NF; i++) col[$i] = i} /^summary:/ {print $col["Ir"], $col["D1mr"] + $col["D1mw"], $col["DLmr"] + $col["DLmw"]}' "$tmp/cg.out"
+  local irnops
+  irnops=$("$tmp/cgnops" "$tmp/opcount" "$tmp/cg.out")
+  awk -v irnops="$irnops" '/^events:/ {for (i = 2; i <= NF; i++) col[$i] = i}
+    /^summary:/ {print irnops, $col["D1mr"] + $col["D1mw"], $col["DLmr"] + $col["DLmw"]}' "$tmp/cg.out"
 }
 
-printf 'impl\tkey\top\tinstr/op\tD1miss/op\tLLmiss/op\t(%s, size %d, n %d)\n' "$GOTC" "$SIZE" "$N"
+printf 'impl\tkey\top\tinstr/op\tNOPs/op\tD1miss/op\tLLmiss/op\t(%s, size %d, n %d)\n' "$GOTC" "$SIZE" "$N"
 for key in $KEYS; do
   for op in $OPS; do
     for impl in $IMPLS; do
       n=$N
       [ "$op" = iterate ] && n=$((N / SIZE > 0 ? N / SIZE : 1))
-      read -r i0 d0 l0 < <(counts -impl "$impl" -key "$key" -op "$op" -size "$SIZE" -n 0)
-      read -r i1 d1 l1 < <(counts -impl "$impl" -key "$key" -op "$op" -size "$SIZE" -n "$n")
+      read -r i0 z0 d0 l0 < <(counts -impl "$impl" -key "$key" -op "$op" -size "$SIZE" -n 0)
+      read -r i1 z1 d1 l1 < <(counts -impl "$impl" -key "$key" -op "$op" -size "$SIZE" -n "$n")
       per=$n
       [ "$op" = iterate ] && per=$((n * SIZE)) # per entry
-      awk -v i0="$i0" -v i1="$i1" -v d0="$d0" -v d1="$d1" -v l0="$l0" -v l1="$l1" -v n="$per" \
-        -v impl="$impl" -v key="$key" -v op="$op" \
-        'BEGIN { printf "%s\t%s\t%s\t%.1f\t%.3f\t%.3f\n", impl, key, op, (i1-i0)/n, (d1-d0)/n, (l1-l0)/n }'
+      awk -v i0="$i0" -v i1="$i1" -v z0="$z0" -v z1="$z1" -v d0="$d0" -v d1="$d1" -v l0="$l0" -v l1="$l1" \
+        -v n="$per" -v impl="$impl" -v key="$key" -v op="$op" \
+        'BEGIN { printf "%s\t%s\t%s\t%.1f\t%.1f\t%.3f\t%.3f\n", impl, key, op, (i1-i0)/n, (z1-z0)/n, (d1-d0)/n, (l1-l0)/n }'
     done
   done
 done

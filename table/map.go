@@ -191,7 +191,10 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 }
 
 // firstWrite is the slow path of a write's first check, m.self != m: a
-// zero Map is initialised, and a write through a copy refused.
+// zero Map is initialised, and a write through a copy refused. (Out of
+// line, so that the check is a compare and a branch.)
+//
+//go:noinline
 func (m *Map[K, V]) firstWrite() {
 	if m.self != nil {
 		panic(errCopied)
