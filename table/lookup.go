@@ -9,25 +9,48 @@ import (
 )
 
 // Get returns the elem stored for key and whether it was present: the
-// two-value form v, ok := m[k].
+// two-value form v, ok := m[k]. Like every read, it treats a nil *Map as
+// empty.
 //
-// Get is the hot path of every lookup and is written as one function: the
-// helpers it would naturally call (readBucket, bucket.Search) are each just
-// over the inliner's budget, and a call costs about as much as probing a
-// bucket. The tophash bytes are tested a word at a time (asm.MatchBits).
-// A chain is followed to its end rather than stopped at EmptyRest, which
-// would only save work in a chain with an overflow bucket whose slots are
-// all free.
+// Get, At and Has are small enough to be inlined where they are called,
+// around lookup, which returns a pointer to the elem as the runtime's
+// mapaccess does: a caller that discards the elem (_, ok := m.Get(k))
+// never loads it, nor its cache line.
 func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
+	if e := m.lookup(key); e != nil {
+		return *e, true
+	}
+	return elem, false
+}
+
+// At returns the elem stored for key, or the zero V: the one-value form
+// v := m[k].
+func (m *Map[K, V]) At(key K) V {
+	if e := m.lookup(key); e != nil {
+		return *e
+	}
+	var zero V
+	return zero
+}
+
+// Has reports whether key is present: _, ok := m[k].
+func (m *Map[K, V]) Has(key K) bool {
+	return m.lookup(key) != nil
+}
+
+// lookup returns a pointer to the elem stored for key, or nil: the hot path
+// of every read, written as one function. The tophash bytes are tested a
+// word at a time (asm.MatchBits). A chain is followed to its end rather
+// than stopped at EmptyRest, which would only save work in a chain with an
+// overflow bucket whose slots are all free.
+func (m *Map[K, V]) lookup(key K) *V {
 	if m == nil || m.count <= 0 {
 		m.readSlow(key) // nil, empty, or being written
-		return elem, false
+		return nil
 	}
 	if probesEnabled {
-		if _, e := m.findProbed(key); e != nil {
-			return *e, true
-		}
-		return elem, false
+		_, e := m.findProbed(key)
+		return e
 	}
 	h := m.hash(&key)
 	mask := m.bucketMask()
@@ -45,24 +68,11 @@ func (m *Map[K, V]) Get(key K) (elem V, ok bool) {
 	for ; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
-				return b.Elems[i], true
+				return &b.Elems[i]
 			}
 		}
 	}
-	return elem, false
-}
-
-// At returns the elem stored for key, or the zero V: the one-value form
-// v := m[k]. Like every read, it treats a nil *Map as empty.
-func (m *Map[K, V]) At(key K) V {
-	elem, _ := m.Get(key)
-	return elem
-}
-
-// Has reports whether key is present: _, ok := m[k].
-func (m *Map[K, V]) Has(key K) bool {
-	_, ok := m.Get(key)
-	return ok
+	return nil
 }
 
 // find returns pointers to the stored key and elem for key, or nils. It is
