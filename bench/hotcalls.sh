@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# hotcalls.sh checks that the hot paths of table.Map make no call a user's
+# program would pay for. Generic code is compiled in the caller's package,
+# and a helper that inlines when package table is compiled alone can stay a
+# real call there (golang/go#56280), so the check builds a program that
+# imports only table (bench/internal/opcount, with Map[int64, int64] and
+# Map[string, int64]), disassembles it, and lists the calls made by the
+# lookup, the write, the delete and the iteration step. Every call must be
+# on the allowlist: the hash function (an indirect call), string compares,
+# the runtime's stack growth, panics and write barriers, and the named slow
+# paths. Deterministic: no timing is involved.
+#
+#   bench/hotcalls.sh              with Go 1.23 and the installed Go
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The calls each hot function may make, as regular expressions on the
+# callee; indirect calls (through a register) are the hash function, or for
+# the iteration the loop body.
+common='^(AX|BX|CX|DX|SI|DI|R[0-9]+)$|^runtime\.(morestack|morestack_noctxt|gopanic|panicIndex|panicIndexU|panicBounds|gcWriteBarrier[0-9]|memequal|typedmemmove|memmove|wbMove|wbZero|memclrNoHeapPointers|memclrHasPointers)(\.abi0)?$'
+declare -A allowed=(
+  [lookup]='\.(readSlow|findProbed)$'
+  [assign]='\.(firstWrite|growWork|startGrowth|newArray|newOverflow|deliver)$'
+  [Delete]='\.(deleteSlow|growWork|clearSlot|deliver)$|^github.com/hmaplab/hmap/table\.copied$'
+  [next]='\.(headFor|find)$'
+)
+
+status=0
+for gotc in go1.23.12 local; do
+  GOTOOLCHAIN=$gotc go build -o "$tmp/opcount" ./bench/internal/opcount
+  for fn in lookup assign Delete next; do
+    for shape in 'go.shape.int64,go.shape.int64' 'go.shape.string,go.shape.int64'; do
+      recv="Map"
+      [ "$fn" = next ] && recv="iterator"
+      sym="table.(*$recv[$shape]).$fn"
+      go tool objdump -s "^github.com/hmaplab/hmap/$(printf '%s' "$sym" | sed 's/[][().*]/\\&/g')\$" "$tmp/opcount" >"$tmp/fn.s"
+      calls=$(awk '$(NF-1) == "CALL" {print $NF}' "$tmp/fn.s" | sed 's/(SB)$//' | sort -u)
+      if ! [ -s "$tmp/fn.s" ]; then
+        echo "hotcalls: $sym not found in the binary ($gotc)" >&2
+        status=1
+        continue
+      fi
+      for c in $calls; do
+        if ! [[ $c =~ $common || $c =~ ${allowed[$fn]} ]]; then
+          echo "hotcalls: $sym calls $c ($gotc): a helper no longer inlines in the user's package" >&2
+          status=1
+        fi
+      done
+    done
+  done
+done
+[ $status = 0 ] && echo "hotcalls: ok: lookup, assign, Delete and the iteration step call only the hash function and their slow paths"
+exit $status
