@@ -51,7 +51,7 @@ func LayoutOf[K comparable, V any]() Layout {
 		KeyType: kt.String(), ElemType: vt.String(),
 		KeySize: kt.Size(), KeyAlign: uintptr(kt.Align()),
 		ElemSize: vt.Size(), ElemAlign: uintptr(vt.Align()),
-		HasPointers:         rt.HasPointers(kt) || rt.HasPointers(vt),
+		HasPointers:         rt.TypeHasPointers(kt) || rt.TypeHasPointers(vt),
 		RuntimeIndirectKey:  kt.Size() > maxInline,
 		RuntimeIndirectElem: vt.Size() > maxInline,
 	}

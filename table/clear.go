@@ -22,28 +22,25 @@ func (m *Map[K, V]) Clear() {
 	// Mark everything empty, overflow buckets included, so that
 	// iterators still walking any of these buckets see nothing more.
 	markAllEmpty(m.buckets[:uintptr(1)<<m.logB])
-	if m.oldbuckets != nil {
-		markAllEmpty(m.oldbuckets[:m.noldbuckets()])
+	if old := m.oldArray(); old != nil {
+		markAllEmpty(old[:m.noldbuckets()])
 	}
 	m.flags &^= flagSameSizeGrow
-	m.oldbuckets = nil
-	m.nevacuate = 0
+	m.growth = nil
+	m.x().nevacuate = 0
 	m.noverflow = 0
 	m.count &= writing // no entries; still being written
 	m.reseed(true)
-	m.oldoverflow = nil
-	m.nOverflow, m.nOldOverflow = 0, 0
-	m.events.Clears++
+	m.events().Clears++
 	// Reuse the array, spares included, as if newly allocated, and its
-	// overflow list, emptied: it stays the array's list (see Map.overflow).
+	// overflow account, emptied: it stays the array's (see arrayOverflow).
 	clear(m.buckets)
-	m.nextSpare = uintptr(1) << m.logB
-	if l := m.overflow; l != nil {
-		clear(*l)
-		*l = (*l)[:0]
+	if o := m.overflow; o != nil {
+		clear(o.list)
+		o.spare, o.n, o.list = uintptr(1)<<m.logB, 0, o.list[:0]
 	}
 	m.endWrite()
-	if len(m.pending) != 0 {
+	if m.flags&flagPending != 0 {
 		m.deliver()
 	}
 }

@@ -23,10 +23,16 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	hint := min(m.entries(), m.maxLoad)
 	dst.self = dst
 	dst.hashfn = m.hashfn
-	dst.policy, dst.hasPointers = m.policy, m.hasPointers
-	dst.source = m.source.Fork()
+	dst.flags = m.flags & flagPointers
+	if x := m.extra; x != nil && (x.policy != defaultPolicy || x.source.Deterministic()) {
+		dx := dst.x()
+		dx.policy, dx.source = x.policy, x.source.Fork()
+	}
+	if probesEnabled {
+		dst.x()
+	}
 	dst.seed = m.seed
-	dst.setB(dst.policy.BForHint(hint))
+	dst.setB(dst.policy().BForHint(hint))
 	if dst.logB != 0 {
 		dst.newArray(dst.logB)
 	}
@@ -36,10 +42,9 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m.count < 0 {
 		panic(errCloneWrite)
 	}
-	if m.logB == 0 && m.oldbuckets == nil && m.buckets[0].Overflow() == nil {
+	if m.logB == 0 && !m.growing() && m.buckets[0].Overflow() == nil {
 		// One bucket: copy it whole.
 		dst.buckets = []bucket.Bucket[K, V]{m.buckets[0]}
-		dst.nextSpare = 1
 		dst.count = m.entries()
 		return dst
 	}
@@ -73,10 +78,10 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	for i := range uintptr(1) << m.logB {
 		copyChain(&m.buckets[i], i&(dstN-1), false)
 	}
-	if m.oldbuckets != nil {
+	if old := m.oldArray(); old != nil {
 		oldN := m.noldbuckets()
 		for i := range oldN {
-			if s := &m.oldbuckets[i]; !s.Evacuated() {
+			if s := &old[i]; !s.Evacuated() {
 				copyChain(s, i&(dstN-1), oldN < dstN)
 			}
 		}

@@ -35,7 +35,7 @@ func (m *Map[K, V]) Delete(key K) {
 	}
 done:
 	m.endWrite()
-	if len(m.pending) != 0 {
+	if m.flags&flagPending != 0 {
 		m.deliver()
 	}
 }

@@ -1,6 +1,8 @@
 package table
 
 import (
+	"sync/atomic"
+
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
@@ -42,10 +44,11 @@ func (d *evacDst[K, V]) put(m *Map[K, V], idx uintptr, top uint8, k *K, e *V) {
 // paced tells whether the bucket is evacuated to advance the growth rather
 // than because a write is about to touch it; it only informs the tracer.
 func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
-	b := &m.oldbuckets[oldIdx]
+	g := m.growth
+	b := &g.old[oldIdx]
 	newbit := m.noldbuckets()
 	if b.Evacuated() {
-		if oldIdx == m.nevacuate {
+		if oldIdx == g.nevacuate {
 			m.advanceEvacuationMark(newbit)
 			if m.traces(evGrowDone) && !m.growing() {
 				m.emitGrowDone(newbit)
@@ -103,19 +106,22 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 	// they carry the evacuation marks. Unlinking the chain's overflow
 	// buckets takes them out of the old array's chains (its list keeps
 	// them until the growth ends).
-	if m.hasPointers && m.flags&flagOldIterator == 0 && m.iterators.Load() == 0 {
+	if m.flags&flagPointers != 0 && atomic.LoadUint32(&m.flags)&(flagOldIterator|iterMask) == 0 {
 		b.Keys = [asm.SlotCount]K{}
 		b.Elems = [asm.SlotCount]V{}
 		b.SetOverflow(nil)
-		m.nOldOverflow -= overflow
+		if o := g.oldOverflow; o != nil {
+			o.n -= overflow
+		}
 	}
-	m.events.BucketsEvacuated++
+	ev := m.events()
+	ev.BucketsEvacuated++
+	ev.MovedX += xy[0].n
+	ev.MovedY += xy[1].n
 	if probesEnabled {
-		m.probes.evacuation(paced)
+		m.extra.probes.evacuation(paced)
 	}
-	m.events.MovedX += xy[0].n
-	m.events.MovedY += xy[1].n
-	if oldIdx == m.nevacuate {
+	if oldIdx == g.nevacuate {
 		m.advanceEvacuationMark(newbit)
 	}
 	if m.traces(evEvacuated) {
@@ -125,7 +131,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		}
 		m.emit(event{kind: evEvacuated, evac: EvacuateEvent{
 			OldBucket: int(oldIdx), X: int(oldIdx), Y: y, ToX: xy[0].n, ToY: xy[1].n,
-			Paced: paced, Nevacuate: int(m.nevacuate),
+			Paced: paced, Nevacuate: int(m.evacMark()),
 		}})
 	}
 	if m.traces(evGrowDone) && !m.growing() {
@@ -172,15 +178,17 @@ func (m *Map[K, V]) emitGrowDone(oldN uintptr) {
 // any run of buckets already evacuated out of order (at most 1024, so a
 // write stays O(1)), and ends the growth when every old bucket has moved.
 func (m *Map[K, V]) advanceEvacuationMark(newbit uintptr) {
-	m.nevacuate++
-	stop := min(m.nevacuate+1024, newbit)
-	for m.nevacuate != stop && m.oldbuckets[m.nevacuate].Evacuated() {
-		m.nevacuate++
+	g := m.growth
+	g.nevacuate++
+	stop := min(g.nevacuate+1024, newbit)
+	for g.nevacuate != stop && g.old[g.nevacuate].Evacuated() {
+		g.nevacuate++
 	}
-	if m.nevacuate == newbit {
-		m.oldbuckets = nil
-		m.oldoverflow = nil
-		m.nOldOverflow = 0
+	if g.nevacuate == newbit {
+		// The growth is over. Iterators and stale copies that hold g keep
+		// the old array and its overflow account; the map lets them go.
+		m.x().nevacuate = g.nevacuate
+		m.growth = nil
 		m.flags &^= flagSameSizeGrow
 	}
 }

@@ -64,11 +64,11 @@ func TestEvacuateSplitXY(t *testing.T) {
 	// old 0 (nevacuate -> 1). Old 5 is untouched.
 	m.Put(utKey(0x10, 100<<3|2), 2)
 	require.Equal(t, utHeader{Count: 53, B: 4, Growing: true, Nevacuate: 1, NOld: 8, OldLen: 8}, utHeaderOf(m))
-	require.Same(t, old5, &m.oldbuckets[5])
+	require.Same(t, old5, &m.oldArray()[5])
 	require.False(t, old5.Evacuated())
 	// B = 4, uint64 -> uint64: 18 buckets, spares at 16 and 17.
 	require.Len(t, m.buckets, 18)
-	require.Equal(t, uintptr(16), m.nextSpare)
+	require.Equal(t, uintptr(16), m.nextSpare())
 	utInv(t, m)
 
 	// A delete of an absent key of old bucket 5 evacuates it (then old 1,
@@ -131,7 +131,7 @@ func TestEvacuateSplitXY(t *testing.T) {
 func TestEvacuateClearsPointerfulOldBucket(t *testing.T) {
 	build := func(iterate bool) (m *Map[int, *int], head *bucket.Bucket[int, *int], ovf *bucket.Bucket[int, *int]) {
 		m = utNewID[int, *int](9) // B = 1
-		require.True(t, m.hasPointers)
+		require.True(t, m.hasPointers())
 		// Bucket 0: keys 0, 2, ..., 16 (8 + 1 in an overflow bucket);
 		// bucket 1: 1, 3, 5, 7. Count 13, the limit for B = 1.
 		for k := 0; k <= 16; k += 2 {
@@ -167,7 +167,7 @@ func TestEvacuateClearsPointerfulOldBucket(t *testing.T) {
 	utInv(t, m)
 
 	m, head, ovf = build(true)
-	require.Equal(t, uint32(flagOldIterator), m.flags)
+	require.Equal(t, uint32(flagOldIterator), m.runtimeFlags())
 	require.Equal(t, marksHead, head.Tophash)
 	require.Equal(t, [8]int{0, 2, 4, 6, 8, 10, 12, 14}, head.Keys, "an iterator may read them")
 	require.NotNil(t, head.Elems[0])
@@ -222,11 +222,11 @@ func TestEvacuateNaNs(t *testing.T) {
 			for range m.All() {
 				break
 			}
-			require.Equal(t, uint32(flagIterator|flagOldIterator), m.flags)
+			require.Equal(t, uint32(flagIterator|flagOldIterator), m.runtimeFlags())
 		}
 		// Delete 5 (absent, old 1): evacuates the NaNs' bucket (then old
 		// 3, which ends the growth).
-		old := m.oldbuckets
+		old := m.oldArray()
 		m.Delete(5)
 		require.Equal(t, 8, next, "each NaN rehashed once by evacuate")
 		require.Equal(t, utHeader{Count: 27, B: 3, Nevacuate: 4}, utHeaderOf(m))
@@ -264,7 +264,7 @@ func TestEvacuateMarkSkipsEvacuated(t *testing.T) {
 	evacuated := func() []int {
 		var out []int
 		for i := 0; i < int(m.noldbuckets()); i++ {
-			if m.oldbuckets[i].Evacuated() {
+			if m.oldArray()[i].Evacuated() {
 				out = append(out, i)
 			}
 		}
@@ -278,13 +278,13 @@ func TestEvacuateMarkSkipsEvacuated(t *testing.T) {
 
 	// Update key 4 (old 4): evacuate 4, then 1 (-> 2; 2 not evacuated).
 	m.Put(4, 40)
-	require.Equal(t, uintptr(2), m.nevacuate)
+	require.Equal(t, uintptr(2), m.evacMark())
 	require.Equal(t, []int{0, 1, 4, 7}, evacuated())
 
 	// Update key 3 (old 3): evacuate 3, then 2 (== nevacuate -> 3, and
 	// 3, 4 are evacuated -> 5): the mark jumps over the run 3..4.
 	m.Put(3, 30)
-	require.Equal(t, uintptr(5), m.nevacuate)
+	require.Equal(t, uintptr(5), m.evacMark())
 	require.Equal(t, []int{0, 1, 2, 3, 4, 7}, evacuated())
 	utInv(t, m)
 
@@ -292,16 +292,16 @@ func TestEvacuateMarkSkipsEvacuated(t *testing.T) {
 	// -> 8 == the old size): the growth ends.
 	m.Delete(6)
 	require.Equal(t, utHeader{Count: 52, B: 4, Nevacuate: 8}, utHeaderOf(m))
-	require.Nil(t, m.oldbuckets)
+	require.Nil(t, m.oldArray())
 	require.Zero(t, m.flags&flagSameSizeGrow)
 	utInv(t, m)
 
 	// nevacuate keeps its final value (only hashGrow and mapclear reset it).
 	m.Put(100, 100)
 	m.Delete(0)
-	require.Equal(t, uintptr(8), m.nevacuate)
+	require.Equal(t, uintptr(8), m.evacMark())
 	m.Clear()
-	require.Zero(t, m.nevacuate)
+	require.Zero(t, m.evacMark())
 	utInv(t, m)
 }
 
@@ -334,16 +334,16 @@ func TestEvacuateMarkStepCap(t *testing.T) {
 	for i := uintptr(2); i <= 1030; i++ {
 		utEvacuate(m, i)
 	}
-	require.Equal(t, uintptr(1), m.nevacuate)
+	require.Equal(t, uintptr(1), m.evacMark())
 	// Evacuating 1 moves the mark to 2, then over evacuated buckets, but
 	// stops at 2+1024 = 1026 though 1026..1030 are evacuated.
 	utEvacuate(m, 1)
-	require.Equal(t, uintptr(1026), m.nevacuate)
+	require.Equal(t, uintptr(1026), m.evacMark())
 	utInv(t, m)
 	// The next write (key 5: old 5, done) evacuates bucket nevacuate =
 	// 1026: already done, so only the mark moves: 1027, then over
 	// 1027..1030 to 1031.
 	m.Put(5, 50)
-	require.Equal(t, uintptr(1031), m.nevacuate)
+	require.Equal(t, uintptr(1031), m.evacMark())
 	utInv(t, m)
 }

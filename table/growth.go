@@ -9,34 +9,31 @@ func (m *Map[K, V]) startGrowth() {
 	if m.entries()+1 <= m.maxLoad {
 		bigger = 0
 		m.flags |= flagSameSizeGrow
-		m.events.SameSizeGrowths++
+		m.events().SameSizeGrowths++
 	} else {
-		m.events.Growths++
+		m.events().Growths++
 	}
 	if m.traces(evGrowStart) {
 		m.emit(event{kind: evGrowStart, grow: GrowEvent{
 			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.entries(), Overflow: m.noverflow,
 		}})
 	}
-	old, oldoverflow := m.buckets, m.overflow
+	m.growth = &growth[K, V]{old: m.buckets, oldOverflow: m.overflow}
 	m.newArray(m.logB + bigger)
 
-	// Iterators started so far walk what is now the old array.
+	// Iterators started so far walk what is now the old array. (The
+	// iteration count in the upper bits stays as it is.)
 	flags := m.flags &^ (flagIterator | flagOldIterator)
 	if m.flags&flagIterator != 0 {
 		flags |= flagOldIterator
 	}
 	m.setB(m.logB + bigger)
 	m.flags = flags
-	m.oldbuckets = old
-	m.nevacuate = 0
 	m.noverflow = 0
-	m.nOldOverflow, m.nOverflow = m.nOverflow, 0
-	m.oldoverflow = oldoverflow
 
-	if m.policy.Pace == 0 {
+	if m.policy().Pace == 0 {
 		for m.growing() {
-			m.evacuate(m.nevacuate, true)
+			m.evacuate(m.growth.nevacuate, true)
 		}
 	}
 }
@@ -46,7 +43,7 @@ func (m *Map[K, V]) startGrowth() {
 // Pace more in order.
 func (m *Map[K, V]) growWork(idx uintptr) {
 	m.evacuate(idx&m.oldbucketMask(), false)
-	for n := m.policy.Pace; n > 0 && m.growing(); n-- {
-		m.evacuate(m.nevacuate, true)
+	for n := m.policy().Pace; n > 0 && m.growing(); n-- {
+		m.evacuate(m.growth.nevacuate, true)
 	}
 }

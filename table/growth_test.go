@@ -25,9 +25,9 @@ type utHeader struct {
 
 func utHeaderOf[K comparable, V any](m *Map[K, V]) utHeader {
 	h := utHeader{
-		Count: m.count, B: m.logB, Growing: m.oldbuckets != nil,
-		SameSize: m.flags&flagSameSizeGrow != 0, Nevacuate: m.nevacuate,
-		OldLen: len(m.oldbuckets), Noverflow: m.noverflow,
+		Count: m.count, B: m.logB, Growing: m.oldArray() != nil,
+		SameSize: m.flags&flagSameSizeGrow != 0, Nevacuate: m.evacMark(),
+		OldLen: len(m.oldArray()), Noverflow: m.noverflow,
 	}
 	if h.Growing {
 		h.NOld = m.noldbuckets()
@@ -112,7 +112,7 @@ func TestGrowthFirstFiveGrowths(t *testing.T) {
 		m.Put(n-1, n-1)
 		require.Equal(t, tr.after, utHeaderOf(m), "just after insert %d", tr.n)
 		if tr.after.Growing {
-			require.Same(t, &old[0], &m.oldbuckets[0])
+			require.Same(t, &old[0], &m.oldArray()[0])
 		}
 		utCheckSplit(t, m, old, oldB, n, tr.evacuated)
 		utInv(t, m)
@@ -205,7 +205,7 @@ func TestGrowthSameSize(t *testing.T) {
 	m.Put(36, 36)
 	require.Equal(t, utHeader{Count: 22, B: 2, Growing: true, SameSize: true,
 		Nevacuate: 2, NOld: 4, OldLen: 4, Noverflow: 0}, utHeaderOf(m))
-	require.Same(t, &old[0], &m.oldbuckets[0])
+	require.Same(t, &old[0], &m.oldArray()[0])
 	require.Equal(t, [][8]uint8{{2, 4, 4, 4, 4, 4, 2, 2}, {2, 4, 4, 4, 4, 4, 4, 4}}, utTophash(&old[0]))
 	require.Equal(t, [][8]uint8{{2, 4, 4, 4, 4, 4, 2, 2}, {2, 4, 4, 4, 4, 4, 4, 4}}, utTophash(&old[1]))
 	require.Equal(t, [][8]uint8{{5, 1, 1, 1, 1, 1, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&old[2]))
@@ -281,7 +281,7 @@ func TestGrowthSameSizeOverLoad(t *testing.T) {
 	// evacuates one old bucket in order; 7..15 takes 9 writes.
 	for i := 0; i < 9; i++ {
 		require.True(t, m.growing())
-		require.Equal(t, uintptr(7+i), m.nevacuate)
+		require.Equal(t, uintptr(7+i), m.evacMark())
 		m.Delete(16 * (100 + i))
 	}
 	require.Equal(t, utHeader{Count: 105, B: 4, Nevacuate: 16, Noverflow: 2}, utHeaderOf(m))
@@ -305,10 +305,10 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	m := utNewID[int64, int64](100)
 	require.Equal(t, uint8(4), m.logB)
 	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
-	require.False(t, m.hasPointers)
+	require.False(t, m.hasPointers())
 	require.Equal(t, uintptr(18), grow.ArrayLen(4, 144, true))
 	require.Len(t, m.buckets, 18)
-	require.Equal(t, uintptr(16), m.nextSpare)
+	require.Equal(t, uintptr(16), m.nextSpare())
 
 	fill := func(b, from, to int64) { // keys b+16j, j in [from, to)
 		for j := from; j < to; j++ {
@@ -319,30 +319,30 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	fill(3, 0, 9)
 	o1 := m.buckets[3].Overflow()
 	require.Same(t, &m.buckets[16], o1)
-	require.Equal(t, uintptr(17), m.nextSpare)
+	require.Equal(t, uintptr(17), m.nextSpare())
 	require.Equal(t, uint16(1), m.noverflow)
-	require.Empty(t, *m.overflow, "spares live in the array; nothing to keep alive")
+	require.Empty(t, m.overflow.list, "spares live in the array; nothing to keep alive")
 	// Second: bucket 7 -> spare #1, index 17 (order of need, not of bucket).
 	fill(7, 0, 9)
 	o2 := m.buckets[7].Overflow()
 	require.Same(t, &m.buckets[17], o2)
-	require.Equal(t, uintptr(18), m.nextSpare)
+	require.Equal(t, uintptr(18), m.nextSpare())
 	require.Equal(t, uint16(2), m.noverflow)
 	// Third: bucket 3 again, its chain's second overflow: spares are used
-	// up, so it is allocated outside the array and kept in *m.overflow.
+	// up, so it is allocated outside the array and kept in m.overflow.list.
 	fill(3, 9, 17) // 7 fill o1's slots 1..7, the 8th needs a new bucket
 	o3 := o1.Overflow()
 	require.NotNil(t, o3)
 	require.False(t, utInside(m.buckets, o3))
 	require.NotNil(t, m.overflow)
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, *m.overflow)
-	require.Equal(t, uintptr(18), m.nextSpare)
+	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, m.overflow.list)
+	require.Equal(t, uintptr(18), m.nextSpare())
 	require.Equal(t, uint16(3), m.noverflow)
 	// Fourth: bucket 11.
 	fill(11, 0, 9)
 	o4 := m.buckets[11].Overflow()
 	require.False(t, utInside(m.buckets, o4))
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, *m.overflow)
+	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, m.overflow.list)
 	require.Equal(t, uint16(4), m.noverflow)
 	require.Equal(t, 9+9+8+9, m.count)
 	require.False(t, m.growing())
@@ -351,8 +351,8 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	// Clear makes the spares available again (makeBucketArray on the
 	// dirty array), from index 16.
 	m.Clear()
-	require.Equal(t, uintptr(16), m.nextSpare)
-	require.Empty(t, *m.overflow, "the array's list, emptied")
+	require.Equal(t, uintptr(16), m.nextSpare())
+	require.Empty(t, m.overflow.list, "the array's list, emptied")
 	fill(5, 0, 9)
 	require.Same(t, &m.buckets[16], m.buckets[5].Overflow())
 	require.Equal(t, uint16(1), m.noverflow)
@@ -367,7 +367,7 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 	n := uintptr(1) << wantB
 	require.Equal(t, wantB, m.logB)
 	require.Equal(t, wantSize, unsafe.Sizeof(bucket.Bucket[K, V]{}))
-	require.Equal(t, !pointerFree, m.hasPointers)
+	require.Equal(t, !pointerFree, m.hasPointers())
 	require.Equal(t, wantLen, grow.ArrayLen(wantB, wantSize, pointerFree), "grow.ArrayLen vs hand computation")
 	require.Equal(t, wantLen, uintptr(len(m.buckets)))
 	spare := int(wantLen - n)
@@ -382,13 +382,13 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 		require.Equal(t, uint16(o+1), m.noverflow)
 		if o < spare {
 			require.Same(t, &m.buckets[n+uintptr(o)], ovf, "overflow %d", o)
-			require.Equal(t, n+uintptr(o)+1, m.nextSpare)
-			require.Empty(t, *m.overflow)
+			require.Equal(t, n+uintptr(o)+1, m.nextSpare())
+			require.Empty(t, m.overflow.list)
 		} else {
 			require.False(t, utInside(m.buckets, ovf), "overflow %d", o)
 			allocated = append(allocated, ovf)
-			utSamePtrs(t, allocated, *m.overflow)
-			require.Equal(t, wantLen, m.nextSpare)
+			utSamePtrs(t, allocated, m.overflow.list)
+			require.Equal(t, wantLen, m.nextSpare())
 		}
 	}
 	require.False(t, m.growing())
@@ -442,10 +442,10 @@ func TestGrowthIterateDuringGrowth(t *testing.T) {
 	deleted := map[int]bool{}
 	seen := map[int]int{}
 	step, growingYields := 0, 0
-	lastNev := m.nevacuate
+	lastNev := m.evacMark()
 	for k, v := range m.All() {
 		if step == 0 {
-			require.Equal(t, uint32(flagIterator|flagOldIterator), m.flags)
+			require.Equal(t, uint32(flagIterator|flagOldIterator), m.runtimeFlags())
 		}
 		seen[k]++
 		require.False(t, deleted[k], "key %d yielded after its delete", k)
@@ -470,8 +470,8 @@ func TestGrowthIterateDuringGrowth(t *testing.T) {
 				delete(ref, d)
 			}
 			if m.growing() {
-				require.Greater(t, m.nevacuate, lastNev, "each write advances the growth")
-				lastNev = m.nevacuate
+				require.Greater(t, m.evacMark(), lastNev, "each write advances the growth")
+				lastNev = m.evacMark()
 			}
 		}
 		step++
@@ -498,7 +498,7 @@ func TestGrowthIteratorFlags(t *testing.T) {
 		m.Put(k, k)
 	}
 	require.Equal(t, utHeader{Count: 52, B: 3, Nevacuate: 4}, utHeaderOf(m))
-	require.Zero(t, m.flags)
+	require.Zero(t, m.runtimeFlags())
 	seen := map[int]int{}
 	first := true
 	for k := range m.Keys() {
@@ -506,28 +506,28 @@ func TestGrowthIteratorFlags(t *testing.T) {
 		if first {
 			first = false
 			// mapiterinit sets iterator|oldIterator.
-			require.Equal(t, uint32(flagIterator|flagOldIterator), m.flags)
+			require.Equal(t, uint32(flagIterator|flagOldIterator), m.runtimeFlags())
 			// The 53rd insert starts a growth: hashGrow clears iterator
 			// and, since it was set, sets oldIterator.
 			m.Put(52, 52)
 			require.True(t, m.growing())
 			require.Equal(t, uint8(4), m.logB)
-			require.Equal(t, uint32(flagOldIterator), m.flags)
+			require.Equal(t, uint32(flagOldIterator), m.runtimeFlags())
 		}
 	}
 	for k := 0; k < 52; k++ {
 		require.Equal(t, 1, seen[k], "key %d", k)
 	}
 	require.LessOrEqual(t, seen[52], 1)
-	require.Equal(t, uint32(flagOldIterator), m.flags, "flags stay after the loop")
+	require.Equal(t, uint32(flagOldIterator), m.runtimeFlags(), "flags stay after the loop")
 	for m.growing() {
 		m.Delete(-1)
 	}
-	require.Equal(t, uint32(flagOldIterator), m.flags, "and after the growth ends")
+	require.Equal(t, uint32(flagOldIterator), m.runtimeFlags(), "and after the growth ends")
 	for range m.All() {
 		break
 	}
-	require.Equal(t, uint32(flagIterator|flagOldIterator), m.flags)
+	require.Equal(t, uint32(flagIterator|flagOldIterator), m.runtimeFlags())
 	utInv(t, m)
 }
 
@@ -552,7 +552,7 @@ func TestGrowthCloneDuringDoubling(t *testing.T) {
 	// spread over 1/5 and 3/7 key by key. Each bucket ends up with its
 	// keys in ascending order.
 	require.Equal(t, utHeader{Count: 27, B: 3}, utHeaderOf(c))
-	require.Zero(t, c.flags)
+	require.Zero(t, c.runtimeFlags())
 	for j := 0; j < 8; j++ {
 		var want []int
 		for k := 0; k < 27; k++ {

@@ -109,7 +109,7 @@ done:
 		*e = *elem
 	}
 	m.endWrite()
-	if len(m.pending) != 0 {
+	if m.flags&flagPending != 0 {
 		m.deliver()
 	}
 	return e
@@ -119,34 +119,35 @@ done:
 // idx of the current array: the next spare bucket of the array if one is
 // left, a newly allocated one otherwise.
 func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Bucket[K, V] {
+	o := m.overflow
+	if o == nil {
+		// Only a one-bucket array has no account, and it never overflows
+		// (its ninth entry doubles it); but never lose a bucket.
+		o = &arrayOverflow[K, V]{spare: uintptr(len(m.buckets))}
+		m.overflow = o
+	}
 	var ovf *bucket.Bucket[K, V]
-	spare := m.nextSpare < uintptr(len(m.buckets))
+	spare := o.spare < uintptr(len(m.buckets))
 	if spare {
-		ovf = &m.buckets[m.nextSpare]
-		m.nextSpare++
-		m.events.OverflowFromSpare++
+		ovf = &m.buckets[o.spare]
+		o.spare++
+		m.events().OverflowFromSpare++
 	} else {
-		m.events.OverflowAllocated++
+		m.events().OverflowAllocated++
 		ovf = new(bucket.Bucket[K, V])
-		if m.overflow == nil {
-			// Only a one-bucket array has no list, and it never
-			// overflows (its ninth entry doubles it); but never lose a
-			// bucket.
-			m.overflow = new([]*bucket.Bucket[K, V])
-		}
-		*m.overflow = append(*m.overflow, ovf)
+		o.list = append(o.list, ovf)
 	}
 	var r uint32
 	if m.logB >= 16 {
-		r = uint32(m.source.Next())
+		r = uint32(m.source().Next())
 	}
 	m.noverflow = grow.CountOverflow(m.noverflow, m.logB, r)
-	m.nOverflow++
+	o.n++
 	b.SetOverflow(ovf)
 	if m.traces(evOverflow) {
 		m.emit(event{kind: evOverflow, ovf: OverflowEvent{
 			Bucket: int(idx), ChainLen: bucket.ChainLen(&m.buckets[idx]), Spare: spare,
-			SparesLeft: len(m.buckets) - int(m.nextSpare), Overflow: m.noverflow,
+			SparesLeft: len(m.buckets) - int(o.spare), Overflow: m.noverflow,
 		}})
 	}
 	return ovf

@@ -56,8 +56,8 @@ func (m *Map[K, V]) Inspect() View[K, V] {
 	if m.buckets != nil {
 		v.Buckets = viewArray(m.buckets, 1<<m.logB)
 	}
-	if m.oldbuckets != nil {
-		v.OldBuckets = viewArray(m.oldbuckets, int(m.noldbuckets()))
+	if m.oldArray() != nil {
+		v.OldBuckets = viewArray(m.oldArray(), int(m.noldbuckets()))
 	}
 	return v
 }
@@ -74,10 +74,10 @@ func (m *Map[K, V]) InspectBucket(i int) Chain[K, V] {
 // InspectOldBucket returns a copy of chain i of the old array during a
 // growth, or nil if there is no such chain.
 func (m *Map[K, V]) InspectOldBucket(i int) Chain[K, V] {
-	if m == nil || m.oldbuckets == nil {
+	if m == nil || m.oldArray() == nil {
 		return nil
 	}
-	return inspectChain(m.oldbuckets, int(m.noldbuckets()), i)
+	return inspectChain(m.oldArray(), int(m.noldbuckets()), i)
 }
 
 func inspectChain[K comparable, V any](arr []bucket.Bucket[K, V], n, i int) Chain[K, V] {

@@ -31,7 +31,7 @@ import (
 //     array's; and for B < 16, noverflow equals nOverflow.
 func (m *Map[K, V]) checkInvariants() error {
 	if m.buckets == nil {
-		if m.count != 0 || m.oldbuckets != nil {
+		if m.count != 0 || m.oldArray() != nil {
 			return fmt.Errorf("no buckets but count %d, growing %v", m.count, m.growing())
 		}
 		return nil
@@ -39,15 +39,15 @@ func (m *Map[K, V]) checkInvariants() error {
 	if m.count < 0 {
 		return fmt.Errorf("write mark set outside a write")
 	}
-	if m.maxLoad != m.policy.MaxCount(m.logB) || m.ovfLimit != m.policy.OverflowLimit(m.logB) {
+	if m.maxLoad != m.policy().MaxCount(m.logB) || m.ovfLimit != m.policy().OverflowLimit(m.logB) {
 		return fmt.Errorf("growth thresholds %d entries, %d overflow buckets, for B=%d", m.maxLoad, m.ovfLimit, m.logB)
 	}
 	n := uintptr(1) << m.logB
-	if uintptr(len(m.buckets)) < n || m.nextSpare < n || m.nextSpare > uintptr(len(m.buckets)) {
-		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare, m.logB)
+	if uintptr(len(m.buckets)) < n || m.nextSpare() < n || m.nextSpare() > uintptr(len(m.buckets)) {
+		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare(), m.logB)
 	}
 	// (nevacuate keeps its final value after a growth, as in the runtime.)
-	if m.oldbuckets == nil && m.sameSizeGrow() {
+	if m.oldArray() == nil && m.sameSizeGrow() {
 		return fmt.Errorf("not growing but sameSizeGrow set")
 	}
 
@@ -106,33 +106,33 @@ func (m *Map[K, V]) checkInvariants() error {
 			pos++
 		}
 	}
-	if m.nOverflow != overflow {
-		return fmt.Errorf("nOverflow %d, but %d overflow buckets in the chains", m.nOverflow, overflow)
+	if m.overflowBuckets() != overflow {
+		return fmt.Errorf("nOverflow %d, but %d overflow buckets in the chains", m.overflowBuckets(), overflow)
 	}
 	if m.logB < 16 && int(m.noverflow) != overflow {
 		return fmt.Errorf("noverflow %d, but %d overflow buckets in the chains", m.noverflow, overflow)
 	}
-	if used := int(m.nextSpare - n); spares != used {
+	if used := int(m.nextSpare() - n); spares != used {
 		return fmt.Errorf("%d spares in the chains, but nextSpare says %d are used", spares, used)
 	}
 	if listed := m.listed(m.overflow); overflow-spares != listed {
 		return fmt.Errorf("%d allocated overflow buckets in the chains, but %d on the array's list", overflow-spares, listed)
 	}
 
-	if m.oldbuckets != nil {
+	if m.oldArray() != nil {
 		on := m.noldbuckets()
 		if want := n >> 1; !m.sameSizeGrow() && on != want || m.sameSizeGrow() && on != n {
 			return fmt.Errorf("old array of %d buckets for B=%d, sameSize=%v", on, m.logB, m.sameSizeGrow())
 		}
-		if m.nevacuate >= on {
-			return fmt.Errorf("growing with nevacuate %d of %d", m.nevacuate, on)
+		if m.evacMark() >= on {
+			return fmt.Errorf("growing with nevacuate %d of %d", m.evacMark(), on)
 		}
 		oldOverflow := 0
 		for idx := uintptr(0); idx < on; idx++ {
-			head := &m.oldbuckets[idx]
+			head := &m.oldArray()[idx]
 			evacuated := head.Evacuated()
-			if idx < m.nevacuate && !evacuated {
-				return fmt.Errorf("old bucket %d below nevacuate %d not evacuated", idx, m.nevacuate)
+			if idx < m.evacMark() && !evacuated {
+				return fmt.Errorf("old bucket %d below nevacuate %d not evacuated", idx, m.evacMark())
 			}
 			pos := 0
 			for b := head; b != nil; b = b.Overflow() {
@@ -156,11 +156,11 @@ func (m *Map[K, V]) checkInvariants() error {
 				pos++
 			}
 		}
-		if m.nOldOverflow != oldOverflow {
-			return fmt.Errorf("nOldOverflow %d, but %d overflow buckets in the old chains", m.nOldOverflow, oldOverflow)
+		if m.oldOverflowBuckets() != oldOverflow {
+			return fmt.Errorf("nOldOverflow %d, but %d overflow buckets in the old chains", m.oldOverflowBuckets(), oldOverflow)
 		}
-	} else if m.nOldOverflow != 0 {
-		return fmt.Errorf("nOldOverflow %d while not growing", m.nOldOverflow)
+	} else if m.oldOverflowBuckets() != 0 {
+		return fmt.Errorf("nOldOverflow %d while not growing", m.oldOverflowBuckets())
 	}
 	if full != m.count {
 		return fmt.Errorf("count %d, but %d full slots", m.count, full)
@@ -168,12 +168,12 @@ func (m *Map[K, V]) checkInvariants() error {
 	return nil
 }
 
-// listed returns the length of an overflow list, 0 for none.
-func (m *Map[K, V]) listed(l *[]*bucket.Bucket[K, V]) int {
-	if l == nil {
+// listed returns the length of an overflow account's list, 0 for none.
+func (m *Map[K, V]) listed(o *arrayOverflow[K, V]) int {
+	if o == nil {
 		return 0
 	}
-	return len(*l)
+	return len(o.list)
 }
 
 // mustCheckInvariants panics with the first violated invariant.

@@ -72,7 +72,8 @@ type iterator[K comparable, V any] struct {
 	buckets []bucket.Bucket[K, V] // the array when the iteration started
 	// Keep the overflow buckets of buckets (and of the old array, if a
 	// growth was in progress) alive, whatever the map does meanwhile.
-	overflow, oldoverflow *[]*bucket.Bucket[K, V]
+	overflow *arrayOverflow[K, V]
+	growth   *growth[K, V]
 
 	b           *bucket.Bucket[K, V] // bucket being walked, or nil
 	startBucket uintptr              // first bucket, chosen at random
@@ -82,7 +83,7 @@ type iterator[K comparable, V any] struct {
 	i           uint8                // next slot (before rotation) of b
 	B           uint8                // m.logB when the iteration started
 	wrapped     bool                 // bucket has wrapped past the end
-	clears      int                  // m's Clear count when it started
+	seed        uint32               // m's hash seed when it started
 
 	key  K
 	elem V
@@ -97,15 +98,15 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	if m == nil || m.entries() == 0 {
 		return false
 	}
-	m.iterators.Add(1)
+	atomic.AddUint32(&m.flags, iterOne)
 	it.owner = m
-	it.clears = m.events.Clears
+	it.seed = m.seed
 	it.m = m
 	it.B = m.logB
 	it.buckets = m.buckets
-	it.overflow, it.oldoverflow = m.overflow, m.oldoverflow
+	it.overflow, it.growth = m.overflow, m.growth
 
-	r := uintptr(m.source.Next())
+	r := uintptr(m.source().Next())
 	it.startBucket = r & m.bucketMask()
 	it.offset = uint8(r >> m.logB & (asm.SlotCount - 1))
 	it.bucket = it.startBucket
@@ -120,7 +121,7 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 
 // done ends an iteration begun by a successful init.
 func (it *iterator[K, V]) done() {
-	it.owner.iterators.Add(-1)
+	atomic.AddUint32(&it.owner.flags, ^uint32(iterOne-1)) // minus iterOne
 }
 
 // next advances to the next entry, stores it in it.key and it.elem, and
@@ -133,9 +134,11 @@ func (it *iterator[K, V]) next() bool {
 	if m.count < 0 {
 		panic(errIterWrite)
 	}
-	if m.events.Clears != it.clears {
-		// Cleared: nothing present at the start is left, and the arrays
-		// an iteration may still hold are no longer marked by Clear.
+	if m.seed != it.seed {
+		// The map was emptied, by Clear or by deletes, and drew a new
+		// seed (reseed makes sure it differs): nothing present at the
+		// start is left, and the arrays an iteration may still hold are
+		// no longer marked by Clear.
 		it.m = nil
 		return false
 	}
@@ -211,7 +214,7 @@ func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 		// can be at the B the iteration started with, on other arrays.)
 		// If this bucket's entries are still in the old array, walk them
 		// there, keeping only those that belong here.
-		ob := &m.oldbuckets[idx&m.oldbucketMask()]
+		ob := &m.oldArray()[idx&m.oldbucketMask()]
 		if !ob.Evacuated() {
 			if m.sameSizeGrow() {
 				return ob, noCheck // all of its entries belong here
@@ -226,5 +229,5 @@ func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 // started since the last growth began (the runtime's flag), or one still
 // in progress.
 func (m *Map[K, V]) iterating() bool {
-	return m.flags&flagIterator != 0 || m.iterators.Load() > 0
+	return atomic.LoadUint32(&m.flags)&(flagIterator|iterMask) != 0
 }

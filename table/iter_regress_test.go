@@ -291,7 +291,7 @@ func TestIterRegressStaleClear(t *testing.T) {
 				m.Put(0, 0)
 				m.Put(1, 1) // starts a growth from one bucket, completed at once
 				m.Put(2, 2)
-				require.Equal(t, 1, m.events.Growths, "setup: no growth")
+				require.Equal(t, 1, m.events().Growths, "setup: no growth")
 				require.False(t, m.growing(), "setup: the growth did not complete")
 				m.Clear()
 				cleared = true

@@ -55,12 +55,12 @@ func (m *Map[K, V]) lookup(key K) *V {
 	h := m.hash(&key)
 	mask := m.bucketMask()
 	b := bucketAt(m.buckets, h&mask)
-	if old := m.oldbuckets; old != nil {
+	if g := m.growth; g != nil {
 		// (Iterations set other bits of flags as they start: atomically.)
 		if atomic.LoadUint32(&m.flags)&flagSameSizeGrow == 0 {
 			mask >>= 1 // the old array had half as many buckets
 		}
-		if ob := bucketAt(old, h&mask); !ob.Evacuated() {
+		if ob := bucketAt(g.old, h&mask); !ob.Evacuated() {
 			b = ob
 		}
 	}
@@ -115,7 +115,7 @@ func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 func (m *Map[K, V]) readBucket(hash uintptr, flags uint32) *bucket.Bucket[K, V] {
 	mask := m.bucketMask()
 	b := &m.buckets[hash&mask]
-	if old := m.oldbuckets; old != nil {
+	if old := m.oldArray(); old != nil {
 		if flags&flagSameSizeGrow == 0 {
 			mask >>= 1 // the old array had half as many buckets
 		}

@@ -3,8 +3,6 @@ package table
 import (
 	"fmt"
 	"math"
-	"reflect"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/bucket"
@@ -44,8 +42,11 @@ type Map[K comparable, V any] struct {
 	// count <= 0, sends both an empty map and one being written to its
 	// slow path. (The runtime tests the count, then a flag.) Read it with
 	// entries() wherever a write may be in progress.
-	count     int
-	flags     uint32 // flag* bits
+	count int
+
+	// flags holds the flag* bits and, from iterShift up, the number of
+	// iterations in progress.
+	flags     uint32
 	logB      uint8  // log2 of the number of regular buckets (the runtime's B)
 	noverflow uint16 // overflow buckets, counted as grow.CountOverflow does
 	seed      uint32 // hash seed, redrawn when the map empties
@@ -61,51 +62,74 @@ type Map[K comparable, V any] struct {
 	hashfn rt.HashFunc
 
 	// buckets holds 2^B regular buckets followed by the spare overflow
-	// buckets the array was allocated with; those from nextSpare on are
-	// still free. oldbuckets is the previous array while a growth is in
-	// progress; its buckets below nevacuate have all been evacuated.
-	buckets    []bucket.Bucket[K, V]
-	oldbuckets []bucket.Bucket[K, V]
-	nevacuate  uintptr
-	nextSpare  uintptr
+	// buckets the array was allocated with; overflow keeps the account of
+	// its overflow buckets (nil for an array of one bucket, which never
+	// overflows: its ninth entry doubles it).
+	buckets  []bucket.Bucket[K, V]
+	overflow *arrayOverflow[K, V]
 
-	// Overflow buckets allocated outside an array, one list per array.
-	// Bucket links are uintptrs (see package bucket), so these lists are
-	// what keeps such buckets alive. A list is made with its array (of two
-	// buckets or more: a one-bucket array never overflows) and stays that
-	// array's for good, so whoever holds an array and its list — an
-	// iterator, or a stale copy of the Map — holds every bucket its chains
-	// link to, whatever the map does meanwhile.
-	overflow, oldoverflow *[]*bucket.Bucket[K, V]
-
-	// nOverflow and nOldOverflow count the overflow buckets of each
-	// array's chains exactly; noverflow is the runtime's estimate.
-	nOverflow, nOldOverflow int
-
-	// iterators counts the iterations in progress. The runtime cannot know
-	// when an iteration ends and keeps only the iterator flags, which a
-	// second growth during one iteration clears; a range-over-func loop
-	// ends visibly, so hmap counts them, and protects what they read.
-	iterators atomic.Int32
-
-	events  Events        // cumulative counts, for Stats
-	probes  probeCounters // per-lookup counts, with -tags hmapprobe
-	tracer  *Tracer       // nil unless WithTracer
-	traced  uint8         // 1<<kind for each event kind tracer receives
-	pending []event       // events of the current write, for tracer
-
-	source      rng.Source
-	policy      grow.Policy
-	hasPointers bool // buckets hold pointers: clear what is evacuated
+	growth *growth[K, V]   // the old array and the evacuation mark, while growing
+	extra  *mapExtra[K, V] // rarely used state, allocated when first needed
 }
 
-// Bits of Map.flags. The iterator bits are set with an atomic OR because
-// iterations may start on several goroutines at once; every other change
-// happens inside a write.
+// arrayOverflow is the account of an array's overflow buckets. Bucket links
+// are uintptrs (see package bucket), so list is what keeps the buckets
+// allocated outside the array alive. It is made with its array and stays
+// that array's for good, so whoever holds an array and its arrayOverflow —
+// an iterator, or a stale copy of the Map — holds every bucket its chains
+// link to, whatever the map does meanwhile.
+type arrayOverflow[K comparable, V any] struct {
+	spare uintptr                // the next free spare bucket of the array, by index
+	n     int                    // overflow buckets linked into the array's chains
+	list  []*bucket.Bucket[K, V] // those allocated outside the array
+}
+
+// growth is the state of a growth in progress: the array being evacuated,
+// its overflow account, and the evacuation mark: old buckets below
+// nevacuate have all been evacuated.
+type growth[K comparable, V any] struct {
+	old         []bucket.Bucket[K, V]
+	oldOverflow *arrayOverflow[K, V]
+	nevacuate   uintptr
+}
+
+// mapExtra holds what most maps never use, or use rarely, behind one
+// pointer, as the runtime's mapextra does: a map that is only filled and
+// read, with default options, never allocates it.
+type mapExtra[K comparable, V any] struct {
+	policy grow.Policy // the growth policy (grow.Default() if no extra)
+	source rng.Source  // where random values come from (random if no extra)
+	events Events      // cumulative counts, for Stats
+
+	// nevacuate is the evacuation mark the last growth ended with, which
+	// Stats reports, as the runtime's header keeps it, until the next one.
+	nevacuate uintptr
+
+	tracer  *Tracer // nil unless WithTracer
+	traced  uint8   // 1<<kind for each event kind tracer receives
+	pending []event // events of the current write, for tracer
+
+	probes probeCounters // per-lookup counts, with -tags hmapprobe
+}
+
+// Bits of Map.flags. The iterator bits, and the count of iterations in
+// progress above them, change atomically because iterations may start and
+// end on several goroutines at once; every other change happens inside a
+// write.
 const (
-	flagIterator     = 1 // an iterator may be using buckets
-	flagOldIterator  = 2 // an iterator may be using oldbuckets
-	flagSameSizeGrow = 8 // the growth in progress keeps the size
+	flagIterator     = 1  // an iterator may be using buckets
+	flagOldIterator  = 2  // an iterator may be using the old array
+	flagSameSizeGrow = 8  // the growth in progress keeps the size
+	flagPointers     = 16 // buckets hold pointers: clear what is evacuated
+	flagPending      = 32 // tracer events wait for the end of the write
+
+	// The runtime cannot know when an iteration ends and keeps only the
+	// iterator flags, which a second growth during one iteration clears;
+	// a range-over-func loop ends visibly, so hmap counts the iterations
+	// in progress, and protects what they read.
+	iterShift = 8
+	iterOne   = 1 << iterShift
+	iterMask  = 1<<32 - iterOne
 )
 
 // writing, or'ed into Map.count, marks a write in progress: the sign bit,
@@ -161,29 +185,41 @@ func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
 }
 
 // init sets up a new or zero map: hasher, randomness, policy and, if hint
-// calls for more than one bucket, the bucket array.
+// calls for more than one bucket, the bucket array. With no option it
+// allocates nothing but the array: the runtime's hash function and whether
+// the buckets hold pointers come from the runtime's type descriptors.
 func (m *Map[K, V]) init(hint int, opts []Option) error {
-	cfg := config{policy: grow.Default()}
-	if err := option.Apply(&cfg, &cfg.Config, "table", opts); err != nil {
-		return err
+	fn := rt.RuntimeHash[K]()
+	if len(opts) > 0 {
+		cfg := config{policy: grow.Default()}
+		if err := option.Apply(&cfg, &cfg.Config, "table", opts); err != nil {
+			return err
+		}
+		var err error
+		if _, fn, err = option.Hasher[K](&cfg.Config); err != nil {
+			return err
+		}
+		if cfg.policy != grow.Default() || cfg.Source.Deterministic() || cfg.tracer != nil {
+			x := m.x()
+			x.policy, x.source = cfg.policy, cfg.Source
+			m.setTracer(cfg.tracer)
+		}
 	}
-	_, fn, err := option.Hasher[K](&cfg.Config)
-	if err != nil {
-		return err
+	if probesEnabled {
+		m.x()
 	}
 	m.self = (*Map[K, V])(rt.NoEscape(unsafe.Pointer(m)))
 	m.hashfn = fn
-	m.source = cfg.Source
-	m.policy = cfg.policy
-	m.setTracer(cfg.tracer)
-	m.hasPointers = rt.HasPointers(reflect.TypeFor[bucket.Bucket[K, V]]())
-	m.seed = uint32(m.source.Next())
+	if rt.HasPointers[K, V]() {
+		m.flags |= flagPointers
+	}
+	m.seed = uint32(m.source().Next())
 
 	// Like the runtime, ignore a hint whose buckets could not be allocated.
 	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
 		hint = 0
 	}
-	m.setB(m.policy.BForHint(hint))
+	m.setB(m.policy().BForHint(hint))
 	if m.logB != 0 {
 		m.newArray(m.logB)
 	}
@@ -210,6 +246,43 @@ func copied() {
 	panic(errCopied)
 }
 
+// defaultPolicy and randomSource stand for the policy and the source of a
+// map without an extra. A random Source has no state to change.
+var (
+	defaultPolicy = grow.Default()
+	randomSource  rng.Source
+)
+
+// x returns the map's extra, allocating it on first use (by a write).
+func (m *Map[K, V]) x() *mapExtra[K, V] {
+	if m.extra == nil {
+		m.extra = &mapExtra[K, V]{policy: grow.Default()}
+	}
+	return m.extra
+}
+
+// policy returns the map's growth policy.
+func (m *Map[K, V]) policy() *grow.Policy {
+	if x := m.extra; x != nil {
+		return &x.policy
+	}
+	return &defaultPolicy
+}
+
+// source returns where the map's random values come from.
+func (m *Map[K, V]) source() *rng.Source {
+	if x := m.extra; x != nil {
+		return &x.source
+	}
+	return &randomSource
+}
+
+// events returns the map's cumulative counts, to add to.
+func (m *Map[K, V]) events() *Events { return &m.x().events }
+
+// hasPointers reports whether the buckets hold pointers.
+func (m *Map[K, V]) hasPointers() bool { return m.flags&flagPointers != 0 }
+
 func mulNoOverflow(a, b uintptr) (uintptr, bool) {
 	if a == 0 || b == 0 {
 		return 0, true
@@ -219,16 +292,60 @@ func mulNoOverflow(a, b uintptr) (uintptr, bool) {
 }
 
 // newArray makes a new array of 2^B regular buckets and its spare
-// overflow buckets the current one, with a list for the overflow buckets
-// its chains will allocate. The caller keeps the previous array if it
-// needs it.
+// overflow buckets the current one, with the account of its overflow
+// buckets. The caller keeps the previous array if it needs it.
 func (m *Map[K, V]) newArray(B uint8) {
-	n := grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers)
-	m.buckets, m.nextSpare = make([]bucket.Bucket[K, V], n), uintptr(1)<<B
+	n := grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers())
+	m.buckets = make([]bucket.Bucket[K, V], n)
 	m.overflow = nil
 	if B > 0 {
-		m.overflow = new([]*bucket.Bucket[K, V])
+		m.overflow = &arrayOverflow[K, V]{spare: uintptr(1) << B}
 	}
+}
+
+// nextSpare returns the index of the current array's next free spare
+// bucket (its length if none is left).
+func (m *Map[K, V]) nextSpare() uintptr {
+	if o := m.overflow; o != nil {
+		return o.spare
+	}
+	return uintptr(len(m.buckets))
+}
+
+// overflowBuckets returns the number of overflow buckets in the current
+// array's chains, oldOverflowBuckets in the old array's.
+func (m *Map[K, V]) overflowBuckets() int {
+	if o := m.overflow; o != nil {
+		return o.n
+	}
+	return 0
+}
+
+func (m *Map[K, V]) oldOverflowBuckets() int {
+	if g := m.growth; g != nil && g.oldOverflow != nil {
+		return g.oldOverflow.n
+	}
+	return 0
+}
+
+// oldArray returns the array being evacuated, or nil.
+func (m *Map[K, V]) oldArray() []bucket.Bucket[K, V] {
+	if g := m.growth; g != nil {
+		return g.old
+	}
+	return nil
+}
+
+// evacMark returns the evacuation mark: that of the growth in progress, or
+// the one the last growth ended with.
+func (m *Map[K, V]) evacMark() uintptr {
+	if g := m.growth; g != nil {
+		return g.nevacuate
+	}
+	if x := m.extra; x != nil {
+		return x.nevacuate
+	}
+	return 0
 }
 
 // hash hashes *key with the map's seed. The pointer does not escape.
@@ -239,9 +356,10 @@ func (m *Map[K, V]) hash(key *K) uintptr {
 // setB makes the table's size 2^B regular buckets as far as the header
 // goes: B and the growth thresholds that depend on it.
 func (m *Map[K, V]) setB(B uint8) {
+	p := m.policy()
 	m.logB = B
-	m.maxLoad = m.policy.MaxCount(B)
-	m.ovfLimit = m.policy.OverflowLimit(B)
+	m.maxLoad = p.MaxCount(B)
+	m.ovfLimit = p.OverflowLimit(B)
 }
 
 // bucketMask returns the mask that takes a hash to its bucket's index.
@@ -249,7 +367,7 @@ func (m *Map[K, V]) setB(B uint8) {
 func (m *Map[K, V]) bucketMask() uintptr { return uintptr(1)<<(m.logB&63) - 1 }
 
 // growing reports whether a growth is in progress.
-func (m *Map[K, V]) growing() bool { return m.oldbuckets != nil }
+func (m *Map[K, V]) growing() bool { return m.growth != nil }
 
 // sameSizeGrow reports whether the growth in progress keeps the size.
 func (m *Map[K, V]) sameSizeGrow() bool { return m.flags&flagSameSizeGrow != 0 }
@@ -296,8 +414,12 @@ func (m *Map[K, V]) endWrite() {
 // reseed draws a new hash seed; the map must be empty.
 func (m *Map[K, V]) reseed(byClear bool) {
 	old := m.seed
-	m.seed = uint32(m.source.Next())
-	m.events.Reseeds++
+	m.seed = uint32(m.source().Next())
+	if m.seed == old {
+		// Iterations tell that the map was emptied by the new seed.
+		m.seed++
+	}
+	m.events().Reseeds++
 	if m.traces(evReseed) {
 		m.emit(event{kind: evReseed, reseed: ReseedEvent{Old: old, New: m.seed, Clear: byClear}})
 	}

@@ -96,10 +96,10 @@ func TestValidOptionsTakeEffect(t *testing.T) {
 		p.Put(104, 0)
 		require.Equal(t, uint8(5), p.logB, "pace %d", c.pace)
 		require.Equal(t, c.growing, p.growing(), "pace %d", c.pace)
-		require.Equal(t, c.wantNevacuate, p.nevacuate, "pace %d", c.pace)
+		require.Equal(t, c.wantNevacuate, p.evacMark(), "pace %d", c.pace)
 		if c.growing {
-			require.True(t, p.oldbuckets[8].Evacuated())
-			require.False(t, p.oldbuckets[c.wantNevacuate].Evacuated())
+			require.True(t, p.oldArray()[8].Evacuated())
+			require.False(t, p.oldArray()[c.wantNevacuate].Evacuated())
 		}
 		require.NoError(t, p.checkInvariants())
 	}

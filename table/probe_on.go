@@ -27,7 +27,7 @@ type probeCounters struct {
 }
 
 func (m *Map[K, V]) probeStats() Probes {
-	p := &m.probes
+	p := &m.extra.probes
 	return Probes{
 		Enabled: true,
 		Lookups: int(p.lookups.Load()), Hits: int(p.hits.Load()), Misses: int(p.misses.Load()),
@@ -48,12 +48,12 @@ func (p *probeCounters) evacuation(paced bool) {
 
 // findProbed is find's search, counting as it goes.
 func (m *Map[K, V]) findProbed(key K) (*K, *V) {
-	p := &m.probes
+	p := &m.extra.probes
 	flags := atomic.LoadUint32(&m.flags)
 	h := m.hash(&key)
 	b := m.readBucket(h, flags)
 	p.lookups.Add(1)
-	if m.oldbuckets != nil && b == &m.oldbuckets[h&m.oldbucketMask()] {
+	if m.oldArray() != nil && b == &m.oldArray()[h&m.oldbucketMask()] {
 		p.oldReads.Add(1)
 	}
 	top := asm.Tophash(h)

@@ -244,8 +244,8 @@ func (d *rtDiff[K, V]) checkTypes() {
 	if l.KeysOffset != 8 || l.ElemsOffset != 8+8*l.KeySize || l.OverflowOffset != d.size-ptr {
 		t.Fatalf("bucket layout differs from the runtime's:\n%v", l)
 	}
-	if rtPtr := mt.bucket.ptrBytes != 0; rtPtr != d.m.hasPointers {
-		t.Fatalf("runtime bucket has pointers: %v; hmap's: %v", rtPtr, d.m.hasPointers)
+	if rtPtr := mt.bucket.ptrBytes != 0; rtPtr != d.m.hasPointers() {
+		t.Fatalf("runtime bucket has pointers: %v; hmap's: %v", rtPtr, d.m.hasPointers())
 	}
 	// hash.NewRuntime must be the live map's own hash function.
 	r := rand.New(rand.NewPCG(1, 2))
@@ -566,7 +566,7 @@ func (d *rtDiff[K, V]) compareChain(old bool, i uintptr) {
 	d.liveChain(old, i)
 	arr, n := d.m.buckets, 1<<d.m.logB
 	if old {
-		arr, n = d.m.oldbuckets, int(d.m.noldbuckets())
+		arr, n = d.m.oldArray(), int(d.m.noldbuckets())
 	}
 	d.got = d.got[:0]
 	if i < uintptr(n) && i < uintptr(len(arr)) {
@@ -1008,7 +1008,7 @@ func runRTHintDiff[K comparable, V comparable](t *testing.T, cfg *rtDiffConfig[K
 		// as the runtime links them: from its spares, then allocated.
 		x := &rtDriver[K, V]{d: d, r: r, set: newRTKeySet()}
 		d.phase = "fill"
-		limit := d.m.policy.MaxCount(B)
+		limit := d.m.policy().MaxCount(B)
 		fromSpares, allocated, inOrderErr := 0, 0, false
 		for d.h.count < limit {
 			freeBefore := d.liveFreeSpares()

@@ -36,14 +36,14 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 	}
 	m.beginWrite()
 	for m.growing() {
-		m.evacuate(m.nevacuate, true)
+		m.evacuate(m.evacMark(), true)
 	}
-	newB := m.policy.BForHint(m.entries())
-	if newB < m.logB || m.nOverflow > 0 && m.chainsHaveHoles() {
+	newB := m.policy().BForHint(m.entries())
+	if newB < m.logB || m.overflowBuckets() > 0 && m.chainsHaveHoles() {
 		m.rebuild(newB)
 	}
 	m.endWrite()
-	if len(m.pending) != 0 {
+	if m.flags&flagPending != 0 {
 		m.deliver()
 	}
 	return before, m.bytesAllocated()
@@ -76,14 +76,14 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	flags := m.flags
 	mark := m.iterating() // an iterator may be walking old
 
-	m.events.Shrinks++
+	m.events().Shrinks++
 	if m.entries() == 0 {
-		m.buckets, m.nextSpare, m.overflow = nil, 0, nil
+		m.buckets, m.overflow = nil, nil
 	} else {
-		m.newArray(newB) // an iterator keeps the old list if it needs it
+		m.newArray(newB) // an iterator keeps the old account if it needs it
 	}
 	m.setB(newB)
-	m.noverflow, m.nOverflow = 0, 0
+	m.noverflow = 0
 	// Iterators started so far walk what is no longer the current array.
 	m.flags = flags &^ (flagIterator | flagOldIterator)
 	if mark {

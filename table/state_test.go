@@ -114,9 +114,9 @@ func TestStateHintSizing(t *testing.T) {
 			require.Nil(t, m.buckets, "hint %d", c.hint)
 		} else {
 			require.GreaterOrEqual(t, len(m.buckets), 1<<c.B, "hint %d", c.hint)
-			require.Equal(t, uintptr(1)<<c.B, m.nextSpare, "hint %d", c.hint)
+			require.Equal(t, uintptr(1)<<c.B, m.nextSpare(), "hint %d", c.hint)
 		}
-		require.Nil(t, m.oldbuckets)
+		require.Nil(t, m.oldArray())
 		utInv(t, m)
 	}
 
@@ -126,7 +126,7 @@ func TestStateHintSizing(t *testing.T) {
 	m := New[int64, int64](100, WithSeed(1))
 	require.Equal(t, uint8(4), m.logB)
 	require.Len(t, m.buckets, 18)
-	require.Equal(t, uintptr(16), m.nextSpare)
+	require.Equal(t, uintptr(16), m.nextSpare())
 }
 
 func TestStateLazyFirstBucket(t *testing.T) {
@@ -142,7 +142,7 @@ func TestStateLazyFirstBucket(t *testing.T) {
 
 	m.Put(3, 30)
 	require.Len(t, m.buckets, 1, "mapassign allocates one bucket for B=0")
-	require.Equal(t, uintptr(1), m.nextSpare)
+	require.Equal(t, uintptr(1), m.nextSpare())
 	require.Equal(t, [8]uint8{5, 0, 0, 0, 0, 0, 0, 0}, m.buckets[0].Tophash)
 	require.Equal(t, 1, m.count)
 	utInv(t, m)
@@ -400,11 +400,11 @@ func TestStateClearResetsGrowth(t *testing.T) {
 	// mapclear: oldbuckets nil, nevacuate 0, noverflow 0, count 0, same B,
 	// same array reused and zeroed, spares handed out from 2^B again.
 	require.Equal(t, uint8(3), m.logB)
-	require.Nil(t, m.oldbuckets)
-	require.Zero(t, m.nevacuate)
+	require.Nil(t, m.oldArray())
+	require.Zero(t, m.evacMark())
 	require.Zero(t, m.noverflow)
 	require.Zero(t, m.count)
-	require.Equal(t, uintptr(8), m.nextSpare)
+	require.Equal(t, uintptr(8), m.nextSpare())
 	require.Same(t, &arr[0], &m.buckets[0], "the array is reused")
 	for i := range m.buckets {
 		require.Equal(t, [8]uint8{}, m.buckets[i].Tophash)
@@ -516,7 +516,7 @@ func TestStateCloneBasic(t *testing.T) {
 	// is packed into the same bucket index, in order (moveToBmap).
 	require.Equal(t, uint8(2), c.logB)
 	require.False(t, c.growing())
-	require.Zero(t, c.nevacuate)
+	require.Zero(t, c.evacMark())
 	require.Zero(t, c.flags)
 	require.Equal(t, [8]uint8{5, 5, 5, 5, 0, 0, 0, 0}, c.buckets[0].Tophash)
 	require.Equal(t, []int{0, 8, 12, 16}, utChainKeys(&c.buckets[0]))

@@ -77,19 +77,21 @@ func (m *Map[K, V]) Stats() Stats {
 		B:                  m.logB,
 		Seed:               m.seed,
 		Noverflow:          m.noverflow,
-		OverflowBuckets:    m.nOverflow,
-		OldOverflowBuckets: m.nOldOverflow,
+		OverflowBuckets:    m.overflowBuckets(),
+		OldOverflowBuckets: m.oldOverflowBuckets(),
 		Growing:            m.growing(),
-		Nevacuate:          int(m.nevacuate),
-		Events:             m.events,
+		Nevacuate:          int(m.evacMark()),
 		Probes:             m.probeStats(),
+	}
+	if x := m.extra; x != nil {
+		s.Events = x.events
 	}
 	flags := atomic.LoadUint32(&m.flags) // iterations may be setting bits
 	s.Iterator = flags&flagIterator != 0
 	s.OldIterator = flags&flagOldIterator != 0
 	if m.buckets != nil {
 		s.Buckets = 1 << m.logB
-		s.SpareBuckets = len(m.buckets) - int(m.nextSpare)
+		s.SpareBuckets = len(m.buckets) - int(m.nextSpare())
 		s.LoadFactor = float64(s.Count) / float64(s.Buckets)
 	}
 	if s.Growing {
@@ -106,20 +108,20 @@ func (m *Map[K, V]) Stats() Stats {
 // bytesAllocated is the memory held by the arrays and overflow buckets.
 func (m *Map[K, V]) bytesAllocated() int {
 	size := unsafe.Sizeof(bucket.Bucket[K, V]{})
-	free := !m.hasPointers
+	free := !m.hasPointers()
 	n := uintptr(0)
 	if m.buckets != nil {
 		n += grow.RoundUpSize(uintptr(len(m.buckets))*size, free)
 	}
-	if m.oldbuckets != nil {
-		n += grow.RoundUpSize(uintptr(len(m.oldbuckets))*size, free)
-	}
 	one := grow.RoundUpSize(size, free)
-	if l := m.overflow; l != nil {
-		n += uintptr(len(*l)) * one
+	if o := m.overflow; o != nil {
+		n += uintptr(len(o.list)) * one
 	}
-	if l := m.oldoverflow; l != nil {
-		n += uintptr(len(*l)) * one
+	if g := m.growth; g != nil {
+		n += grow.RoundUpSize(uintptr(len(g.old))*size, free)
+		if o := g.oldOverflow; o != nil {
+			n += uintptr(len(o.list)) * one
+		}
 	}
 	return int(n)
 }

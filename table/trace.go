@@ -89,10 +89,11 @@ type event struct {
 // setTracer installs t, noting which kinds of event it receives: the
 // others are neither built nor queued.
 func (m *Map[K, V]) setTracer(t *Tracer) {
-	m.tracer, m.traced = t, 0
 	if t == nil {
 		return
 	}
+	x := m.x()
+	x.tracer, x.traced = t, 0
 	for kind, f := range [...]bool{
 		evGrowStart: t.GrowStart != nil,
 		evEvacuated: t.BucketEvacuated != nil,
@@ -101,26 +102,33 @@ func (m *Map[K, V]) setTracer(t *Tracer) {
 		evReseed:    t.Reseed != nil,
 	} {
 		if f {
-			m.traced |= 1 << kind
+			x.traced |= 1 << kind
 		}
 	}
 }
 
 // traces reports whether the tracer receives events of this kind.
-func (m *Map[K, V]) traces(kind eventKind) bool { return m.traced&(1<<kind) != 0 }
+func (m *Map[K, V]) traces(kind eventKind) bool {
+	return m.extra != nil && m.extra.traced&(1<<kind) != 0
+}
 
-// emit queues e for delivery at the end of the current write.
+// emit queues e for delivery at the end of the current write, and flags
+// the map so that the write delivers it (see flagPending).
 func (m *Map[K, V]) emit(e event) {
-	m.pending = append(m.pending, e)
+	x := m.x()
+	x.pending = append(x.pending, e)
+	m.flags |= flagPending
 }
 
 // deliver hands the queued events to the tracer. The queue is detached
 // first, so a tracer that writes to the map queues its own events anew,
 // and one that panics leaves no stale events behind.
 func (m *Map[K, V]) deliver() {
-	evs := m.pending
-	m.pending = nil
-	t := m.tracer
+	x := m.extra
+	evs := x.pending
+	x.pending = nil
+	m.flags &^= flagPending
+	t := x.tracer
 	for _, e := range evs {
 		switch e.kind {
 		case evGrowStart:
@@ -145,7 +153,7 @@ func (m *Map[K, V]) deliver() {
 			}
 		}
 	}
-	if m.pending == nil {
-		m.pending = evs[:0] // reuse the queue's memory
+	if x.pending == nil {
+		x.pending = evs[:0] // reuse the queue's memory
 	}
 }

@@ -11,8 +11,6 @@ package rt
 import (
 	"reflect"
 	"unsafe"
-
-	"github.com/dolthub/maphash"
 )
 
 // HashFunc is the calling convention of the runtime's map hash functions,
@@ -20,20 +18,61 @@ import (
 // as a machine word.
 type HashFunc func(key unsafe.Pointer, seed uintptr) uintptr
 
-// dolthubHasher mirrors the layout of maphash.Hasher, which keeps the
-// runtime function and its own seed unexported. Reading the function out
-// lets a table pass its own seed.
-type dolthubHasher struct {
-	fn   HashFunc
-	seed uintptr
+// typeDesc mirrors the start of the runtime's type descriptor (abi.Type):
+// its size, then how many of its leading bytes can hold pointers.
+type typeDesc struct {
+	size, ptrBytes uintptr
 }
 
-// RuntimeHash returns the builtin map's hash function for K. It costs a few
-// hundred instructions and an allocation (a builtin map is made to find it):
-// call it once per map.
+// mapTypeDesc mirrors the start of the runtime's descriptor of a map type
+// (abi.MapType in Go 1.24 and later, maptype before): the type's own
+// descriptor, 48 bytes on 64-bit and 32 on 32-bit platforms, then the key,
+// elem and bucket (or group) types, then the hash function. The layout is
+// the same in every Go release since 1.18; TestRuntimeHashMatchesDolthub
+// checks it against github.com/dolthub/maphash.
+type mapTypeDesc struct {
+	_                typeDescFull
+	key, elem, group *typeDesc
+	hasher           HashFunc
+}
+
+// typeDescFull is abi.Type: two uintptrs, four bytes of flags and kind, a
+// uint32 hash, the equality function, the GC data and two int32 offsets.
+type typeDescFull struct {
+	_ [2]uintptr
+	_ uint32
+	_ [4]uint8
+	_ unsafe.Pointer
+	_ unsafe.Pointer
+	_ [2]int32
+}
+
+// eface is the layout of an empty interface.
+type eface struct {
+	typ  *mapTypeDesc
+	data unsafe.Pointer
+}
+
+// mapDesc returns the runtime's descriptor of map[K]V, read from a nil map
+// put in an interface, which allocates nothing.
+func mapDesc[K comparable, V any]() *mapTypeDesc {
+	var m map[K]V
+	a := any(m)
+	return (*eface)(unsafe.Pointer(&a)).typ
+}
+
+// RuntimeHash returns the builtin map's hash function for K, from the
+// runtime's descriptor of a map type: a few loads, no allocation.
 func RuntimeHash[K comparable]() HashFunc {
-	h := maphash.NewHasher[K]()
-	return (*dolthubHasher)(unsafe.Pointer(&h)).fn
+	return mapDesc[K, struct{}]().hasher
+}
+
+// HasPointers reports whether K or V holds pointers the garbage collector
+// must trace, from the runtime's own type descriptors: a Bucket[K, V] then
+// holds pointers too.
+func HasPointers[K comparable, V any]() bool {
+	d := mapDesc[K, V]()
+	return d.key.ptrBytes != 0 || d.elem.ptrBytes != 0
 }
 
 // NoEscape returns p as an unsafe.Pointer hidden from escape analysis, so
@@ -84,18 +123,19 @@ func MayPanicOnHash(t reflect.Type) bool {
 	return false
 }
 
-// HasPointers reports whether values of type t hold pointers the garbage
-// collector must trace.
-func HasPointers(t reflect.Type) bool {
+// TypeHasPointers reports whether values of type t hold pointers the
+// garbage collector must trace, by reflection: for describing a type
+// (bucket.LayoutOf), not for a map's construction.
+func TypeHasPointers(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Slice,
 		reflect.String, reflect.Interface, reflect.Chan, reflect.Func:
 		return true
 	case reflect.Array:
-		return t.Len() > 0 && HasPointers(t.Elem())
+		return t.Len() > 0 && TypeHasPointers(t.Elem())
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if HasPointers(t.Field(i).Type) {
+			if TypeHasPointers(t.Field(i).Type) {
 				return true
 			}
 		}

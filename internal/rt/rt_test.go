@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"reflect"
 	"testing"
 	"unsafe"
 
@@ -8,8 +9,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// maphash.Hasher hashes with a seed of its own; reading it out checks the
-// layout mirror that RuntimeHash relies on.
+// dolthubHasher mirrors the layout of maphash.Hasher, which keeps the
+// runtime function it found (by a route of its own) and a seed unexported.
+type dolthubHasher struct {
+	fn   HashFunc
+	seed uintptr
+}
+
+// RuntimeHash reads the map type's descriptor; github.com/dolthub/maphash
+// finds the same function another way. Their agreement checks the layout
+// mirror.
 func TestRuntimeHashMatchesDolthub(t *testing.T) {
 	dh := maphash.NewHasher[string]()
 	seed := (*dolthubHasher)(unsafe.Pointer(&dh)).seed
@@ -17,6 +26,34 @@ func TestRuntimeHashMatchesDolthub(t *testing.T) {
 	for _, k := range []string{"", "a", "hello, world", string(make([]byte, 100))} {
 		require.Equal(t, uintptr(dh.Hash(k)), fn(unsafe.Pointer(&k), seed), "key %q", k)
 	}
+	di := maphash.NewHasher[int64]()
+	k := int64(12345)
+	require.Equal(t, uintptr(di.Hash(k)), RuntimeHash[int64]()(unsafe.Pointer(&k), (*dolthubHasher)(unsafe.Pointer(&di)).seed))
+}
+
+// HasPointers reads the descriptors' pointer sizes; reflection agrees.
+func TestHasPointers(t *testing.T) {
+	type flat struct {
+		A int64
+		B [4]uint8
+	}
+	type withPtr struct {
+		A int64
+		B *int
+	}
+	check := func(want bool, got bool, name string) {
+		t.Helper()
+		require.Equal(t, want, got, name)
+	}
+	check(false, HasPointers[int64, int64](), "int64, int64")
+	check(true, HasPointers[string, int64](), "string, int64")
+	check(true, HasPointers[int64, *int](), "int64, *int")
+	check(false, HasPointers[flat, [3]int](), "flat, [3]int")
+	check(true, HasPointers[flat, withPtr](), "flat, withPtr")
+	check(true, HasPointers[any, struct{}](), "any, struct{}")
+	check(false, HasPointers[[0]*int, int](), "[0]*int, int")
+	require.Equal(t, TypeHasPointers(reflect.TypeFor[withPtr]()), HasPointers[withPtr, int]())
+	require.Zero(t, testing.AllocsPerRun(100, func() { HasPointers[string, int](); RuntimeHash[string]() }))
 }
 
 // panicOf returns the error f panics with, or nil.
