@@ -10,8 +10,9 @@
 //	opcount -impl hmap|builtin -key int64|string -op OP -size 1000 -n 1000000
 //
 // OP is get-hit, get-miss, set-update, delete-reinsert (a delete and the
-// insert that restores the key), or iterate (-n full iterations; divide by
-// -size too for a per-entry figure).
+// insert that restores the key), iterate (-n full iterations; divide by
+// -size too for a per-entry figure), or new-fill (-n new maps, each filled
+// with the -size keys and kept reachable, as a map that escapes is).
 package main
 
 import (
@@ -25,8 +26,8 @@ import (
 
 func main() {
 	impl := flag.String("impl", "hmap", "hmap or builtin")
-	key := flag.String("key", "int64", "int64 or string")
-	op := flag.String("op", "get-hit", "get-hit, get-miss, set-update, delete-reinsert or iterate")
+	key := flag.String("key", "int64", "int64, string or struct16")
+	op := flag.String("op", "get-hit", "get-hit, get-miss, set-update, delete-reinsert, iterate or new-fill")
 	size := flag.Int("size", 1000, "entries in the map")
 	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
 	flag.Parse()
@@ -48,12 +49,21 @@ func main() {
 			hits[i], misses[i] = fmt.Sprintf("key-%012d", i), fmt.Sprintf("miss-%011d", i)
 		}
 		sink = run(*impl, *op, hits, misses, *n)
+	case "struct16":
+		hits, misses := make([]struct16, *size), make([]struct16, *size)
+		for i := range hits {
+			hits[i], misses[i] = struct16{int64(i) * 7919, 1}, struct16{-int64(i) * 7919, 2}
+		}
+		sink = run(*impl, *op, hits, misses, *n)
 	default:
-		fmt.Fprintf(os.Stderr, "opcount: -key %q: want int64 or string\n", *key)
+		fmt.Fprintf(os.Stderr, "opcount: -key %q: want int64, string or struct16\n", *key)
 		os.Exit(2)
 	}
 	fmt.Println(strconv.FormatInt(sink, 10))
 }
+
+// struct16 is a 16-byte key of two words, as bench's matrix has.
+type struct16 struct{ a, b int64 }
 
 func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 	switch impl {
@@ -118,11 +128,26 @@ func hmapOps[K comparable](m *table.Map[K, int64], op string, hits, misses []K, 
 				sink += v
 			}
 		}
+	case "new-fill":
+		for range n {
+			f := table.New[K, int64](0)
+			for i, k := range hits {
+				f.Put(k, int64(i))
+			}
+			hmapSink = f
+		}
 	default:
 		badOp(op)
 	}
 	return sink + int64(m.Len())
 }
+
+// Maps made by new-fill escape through these, as a map kept by its
+// program does.
+var (
+	hmapSink    any
+	builtinSink any
+)
 
 //go:noinline
 func builtinOps[K comparable](m map[K]int64, op string, hits, misses []K, n int) int64 {
@@ -163,6 +188,14 @@ func builtinOps[K comparable](m map[K]int64, op string, hits, misses []K, n int)
 				sink += v
 			}
 		}
+	case "new-fill":
+		for range n {
+			f := make(map[K]int64)
+			for i, k := range hits {
+				f[k] = int64(i)
+			}
+			builtinSink = f
+		}
 	default:
 		badOp(op)
 	}
@@ -170,6 +203,6 @@ func builtinOps[K comparable](m map[K]int64, op string, hits, misses []K, n int)
 }
 
 func badOp(op string) {
-	fmt.Fprintf(os.Stderr, "opcount: -op %q: want get-hit, get-miss, set-update, delete-reinsert or iterate\n", op)
+	fmt.Fprintf(os.Stderr, "opcount: -op %q: want get-hit, get-miss, set-update, delete-reinsert, iterate or new-fill\n", op)
 	os.Exit(2)
 }
