@@ -23,12 +23,12 @@ func (m *Map[K, V]) startGrowth() {
 
 	// Iterators started so far walk what is now the old array. (The
 	// iteration count in the upper bits stays as it is.)
-	flags := m.flags &^ (flagIterator | flagOldIterator)
-	if m.flags&flagIterator != 0 {
-		flags |= flagOldIterator
+	iter := m.flags & flagIterator
+	m.flags &^= flagIterator | flagOldIterator
+	if iter != 0 {
+		m.flags |= flagOldIterator
 	}
 	m.setB(m.logB + bigger)
-	m.flags = flags
 	m.noverflow = 0
 
 	if m.policy().Pace == 0 {

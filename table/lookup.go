@@ -52,6 +52,9 @@ func (m *Map[K, V]) lookup(key K) *V {
 		_, e := m.findProbed(key)
 		return e
 	}
+	if atomic.LoadUint32(&m.flags)&flagScan != 0 {
+		return m.scan(key)
+	}
 	h := m.hash(&key)
 	mask := m.bucketMask()
 	b := bucketAt(m.buckets, h&mask)
@@ -68,6 +71,21 @@ func (m *Map[K, V]) lookup(key K) *V {
 	for ; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
+				return &b.Elems[i]
+			}
+		}
+	}
+	return nil
+}
+
+// scan is lookup for a table of one bucket whose keys compare more cheaply
+// than they hash: it compares key with every full slot's. (The chain is
+// one bucket long but for a table over its load factor, such as the clone
+// of one, and the runtime's own fast path also follows it.)
+func (m *Map[K, V]) scan(key K) *V {
+	for b := bucketAt(m.buckets, 0); b != nil; b = b.Overflow() {
+		for i := range asm.SlotCount {
+			if b.Keys[i] == key && b.Tophash[i] >= asm.MinTopHash {
 				return &b.Elems[i]
 			}
 		}

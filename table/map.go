@@ -122,6 +122,11 @@ const (
 	flagSameSizeGrow = 8  // the growth in progress keeps the size
 	flagPointers     = 16 // buckets hold pointers: clear what is evacuated
 	flagPending      = 32 // tracer events wait for the end of the write
+	flagSmallKeys    = 64 // K is small regular memory (rt.SmallRegularKey)
+	// flagScan: lookups compare keys instead of hashing: flagSmallKeys,
+	// and the table is one bucket, not growing (see setB). The runtime's
+	// fast paths for 32- and 64-bit and string keys do the same.
+	flagScan = 128
 
 	// The runtime cannot know when an iteration ends and keeps only the
 	// iterator flags, which a second growth during one iteration clears;
@@ -212,6 +217,9 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	m.hashfn = fn
 	if rt.HasPointers[K, V]() {
 		m.flags |= flagPointers
+	}
+	if rt.SmallRegularKey[K]() {
+		m.flags |= flagSmallKeys
 	}
 	m.seed = uint32(m.source().Next())
 
@@ -360,6 +368,13 @@ func (m *Map[K, V]) setB(B uint8) {
 	m.logB = B
 	m.maxLoad = p.MaxCount(B)
 	m.ovfLimit = p.OverflowLimit(B)
+	// A table of one bucket never grows to the same size (its ninth
+	// insert doubles it), so B = 0 means one chain and no growth.
+	if B == 0 && m.flags&flagSmallKeys != 0 {
+		m.flags |= flagScan
+	} else {
+		m.flags &^= flagScan
+	}
 }
 
 // bucketMask returns the mask that takes a hash to its bucket's index.

@@ -29,3 +29,31 @@ func TestHeaderSize(t *testing.T) {
 		require.Nil(t, m.extra, "no extra for a map that never needed one")
 	}
 }
+
+// A one-bucket table whose keys compare more cheaply than they hash is
+// searched without hashing; its chain can still be longer than one bucket
+// when the table is over its load factor, as the clone of a table grown
+// under load factor 1 is (9 entries, and B = 1 holds only 8).
+func TestScanOneBucketFollowsChain(t *testing.T) {
+	src := New[int64, int](0, WithLoadFactor(1, 1), WithSeed(3))
+	for i := range int64(9) {
+		src.Put(i*1000, int(i))
+	}
+	c := src.Clone()
+	require.Equal(t, uint8(0), c.logB)
+	require.NotZero(t, c.flags&flagScan, "int64 keys are scanned")
+	require.Equal(t, 2, len(c.InspectBucket(0)), "one chain of two buckets")
+	for i := range int64(9) {
+		v, ok := c.Get(i * 1000)
+		require.True(t, ok, "key %d", i*1000)
+		require.Equal(t, int(i), v)
+	}
+	require.False(t, c.Has(1))
+	require.NoError(t, c.checkInvariants())
+
+	// Keys that compare by content are hashed.
+	s := New[string, int](0)
+	s.Put("a", 1)
+	require.Zero(t, s.flags&flagScan)
+	require.Equal(t, 1, s.At("a"))
+}

@@ -73,7 +73,6 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	for i := range oldN {
 		hashes = m.hashChain(&old[i], hashes)
 	}
-	flags := m.flags
 	mark := m.iterating() // an iterator may be walking old
 
 	m.events().Shrinks++
@@ -85,7 +84,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	m.setB(newB)
 	m.noverflow = 0
 	// Iterators started so far walk what is no longer the current array.
-	m.flags = flags &^ (flagIterator | flagOldIterator)
+	m.flags &^= flagIterator | flagOldIterator
 	if mark {
 		m.flags |= flagOldIterator
 	}

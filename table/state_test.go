@@ -517,7 +517,7 @@ func TestStateCloneBasic(t *testing.T) {
 	require.Equal(t, uint8(2), c.logB)
 	require.False(t, c.growing())
 	require.Zero(t, c.evacMark())
-	require.Zero(t, c.flags)
+	require.Zero(t, c.runtimeFlags())
 	require.Equal(t, [8]uint8{5, 5, 5, 5, 0, 0, 0, 0}, c.buckets[0].Tophash)
 	require.Equal(t, []int{0, 8, 12, 16}, utChainKeys(&c.buckets[0]))
 	require.Equal(t, []int{1, 5, 9, 13, 17}, utChainKeys(&c.buckets[1]))

@@ -19,10 +19,18 @@ import (
 type HashFunc func(key unsafe.Pointer, seed uintptr) uintptr
 
 // typeDesc mirrors the start of the runtime's type descriptor (abi.Type):
-// its size, then how many of its leading bytes can hold pointers.
+// its size, how many of its leading bytes can hold pointers, its hash,
+// and its flags.
 type typeDesc struct {
 	size, ptrBytes uintptr
+	hash           uint32
+	tflag          uint8
 }
+
+// tflagRegularMemory marks a type whose equality and hash treat a value as
+// one region of memory (abi.TFlagRegularMemory): no padding, no floats, no
+// strings, interfaces or pointers to compare by content.
+const tflagRegularMemory = 1 << 3
 
 // mapTypeDesc mirrors the start of the runtime's descriptor of a map type
 // (abi.MapType in Go 1.24 and later, maptype before): the type's own
@@ -65,6 +73,16 @@ func mapDesc[K comparable, V any]() *mapTypeDesc {
 // runtime's descriptor of a map type: a few loads, no allocation.
 func RuntimeHash[K comparable]() HashFunc {
 	return mapDesc[K, struct{}]().hasher
+}
+
+// SmallRegularKey reports whether K is at most 16 bytes of regular memory
+// (an integer, a pointer, an array or struct of them without padding), so
+// that comparing two keys costs less than hashing one: a table of one
+// bucket then compares the keys rather than hashing, as the runtime's fast
+// paths do for such keys.
+func SmallRegularKey[K comparable]() bool {
+	k := mapDesc[K, struct{}]().key
+	return k.tflag&tflagRegularMemory != 0 && k.size <= 16
 }
 
 // HasPointers reports whether K or V holds pointers the garbage collector

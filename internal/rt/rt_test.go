@@ -79,3 +79,21 @@ func TestCheckHashable(t *testing.T) {
 	require.NoError(t, panicOf(func() { CheckHashable[any](1) }))
 	require.NoError(t, panicOf(func() { CheckHashable(1.5) }))
 }
+
+func TestSmallRegularKey(t *testing.T) {
+	type two struct{ a, b int64 }
+	type padded struct {
+		a int8
+		b int64
+	}
+	require.True(t, SmallRegularKey[int64]())
+	require.True(t, SmallRegularKey[uint8]())
+	require.True(t, SmallRegularKey[*int]())
+	require.True(t, SmallRegularKey[two]())
+	require.True(t, SmallRegularKey[[2]int32]())
+	require.False(t, SmallRegularKey[string](), "compared by content")
+	require.False(t, SmallRegularKey[float64](), "±0 and NaN")
+	require.False(t, SmallRegularKey[any]())
+	require.False(t, SmallRegularKey[padded](), "padding")
+	require.False(t, SmallRegularKey[[3]int64](), "24 bytes")
+}
