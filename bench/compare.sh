@@ -2,7 +2,9 @@
 # compare.sh runs the benchmark suite under the installed Go and under Go
 # 1.23 (whose builtin map is the classic one), runs the peers module, the
 # tophash probe benchmarks and the concurrent-map benchmarks, keeps the raw
-# outputs in bench/results, and regenerates bench/RESULTS.md from them.
+# outputs in bench/results, and regenerates bench/RESULTS.md from them. Where
+# valgrind is installed it also counts instructions per operation
+# (bench/opcount.sh), which RESULTS.md shows beside the timings.
 #
 #   bench/compare.sh            the full run (-count 8, concurrent maps 6; about 14 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
@@ -144,6 +146,16 @@ done
 # sync.Map's mixes are package bench's, and it has no Len: the peers' run
 # leaves it out of both, which saves a minute of collections of its 1M map.
 concurrent "$tmp/peers.test" "$out/peers-concurrent.txt" syncmap
+
+step "instruction counts (callgrind, bench/opcount.sh)"
+# Counts do not move with the machine's load: they stand beside the timed
+# ratios in RESULTS.md. They need valgrind; without it the report says so.
+if command -v valgrind >/dev/null 2>&1; then
+  KEYS="int64 string struct16" N=${OPCOUNT_N:-100000} bash bench/opcount.sh >"$out/opcount.txt"
+  SIZE=8 KEYS="int64 string struct16" OPS="get-hit new-fill" N=${OPCOUNT_N:-100000} bash bench/opcount.sh >"$out/opcount8.txt"
+else
+  echo "compare.sh: valgrind is not installed: no instruction counts (apt-get install valgrind)" >&2
+fi
 
 step "benchstat"
 for f in go123 go126 peers asm peers-concurrent; do

@@ -20,11 +20,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
+
+	"github.com/hmaplab/hmap/table"
 )
 
 // A run file's medians: by benchmark name without its impl part, then
 // unit, then impl.
 type results map[string]map[string]map[string]float64
+
+// headerSize is the size of a map's header, which every map pays for.
+var headerSize = unsafe.Sizeof(table.Map[int64, int64]{})
 
 var (
 	procSuffix = regexp.MustCompile(`-\d+$`)
@@ -153,6 +159,7 @@ type report struct {
 	go123, go126, peers    results
 	conc, peersConc        results // the concurrent files, names with /procs=N
 	v123, v126             string
+	counts, counts8        counts // opcount.sh's figures, 1K and 8 entries
 	met, missed, undecided int
 }
 
@@ -171,17 +178,55 @@ func (rp *report) verdict(ok bool, value float64) string {
 	return "**not met**"
 }
 
-// targets prints the target rows of one toolchain.
-func (rp *report) targets(r results, limits map[string]float64, sizes []string) {
-	rp.printf("| key | size | op | hmap ns | builtin ns | hmap/builtin | target | |\n|---|---|---|--:|--:|--:|--:|---|\n")
-	for _, v := range variants[:2] {
+// targetOps are the ops with a target, in the order the tables show them.
+var targetOps = []string{"get-hit", "get-miss", "set-update", "insert-grow", "delete-reinsert", "iterate", "clone", "mixed"}
+
+// targets prints the target rows of one toolchain for the variants and
+// sizes given; with counts, the instructions per op at 1K (callgrind) of
+// the ops that have them stand beside the timings, since on a noisy
+// machine they decide what the timings cannot.
+func (rp *report) targets(r results, limits map[string]float64, vars, sizes []string, c counts) {
+	rp.printf("| key | size | op | hmap ns | builtin ns | hmap/builtin | target | | instr/op hmap / builtin (1K) |\n|---|---|---|--:|--:|--:|--:|---|--:|\n")
+	for _, v := range vars {
 		for _, s := range sizes {
-			for _, op := range []string{"get-hit", "get-miss", "set-update", "insert-grow", "delete-reinsert", "iterate"} {
+			for _, op := range targetOps {
 				name := cell(v, s, op)
 				h, b := r.get(name, unitOf(op), "hmap"), r.get(name, unitOf(op), "builtin")
 				ratio := h / b
-				rp.printf("| %s | %s | %s | %s | %s | %s | ≤ %.2f | %s |\n", short(v), s, op, fmtNum(h), fmtNum(b), fmtRatio(ratio), limits[op], rp.verdict(ratio <= limits[op], ratio))
+				instr := ""
+				if s == "1K" && c != nil {
+					if hi, bi := c.instr("hmap", v, op), c.instr("builtin", v, op); !math.IsNaN(hi) && !math.IsNaN(bi) {
+						instr = fmt.Sprintf("%s / %s = %s", fmtInstr(hi), fmtInstr(bi), fmtRatio(hi/bi))
+					}
+				}
+				rp.printf("| %s | %s | %s | %s | %s | %s | ≤ %.2f | %s | %s |\n", short(v), s, op, fmtNum(h), fmtNum(b), fmtRatio(ratio), limits[op], rp.verdict(ratio <= limits[op], ratio), instr)
 			}
+		}
+	}
+}
+
+// small prints the targets of maps of 8 entries: New plus 8 Puts (the
+// insert-grow cell of size 8: the map escapes, as a map a program keeps
+// does), lookups, and bytes per entry.
+func (rp *report) small(r results, c counts) {
+	rp.printf("| key | what | hmap | builtin | hmap/builtin | target | | instr hmap / builtin |\n|---|---|--:|--:|--:|--:|---|--:|\n")
+	for _, v := range variants[:3] {
+		for _, row := range []struct {
+			what, name, unit, impl, countOp string
+			limit                           float64
+		}{
+			{"New + 8 Puts, ns per map", cell(v, "8", "insert-grow"), "ns/op", "", "new-fill", 1.20},
+			{"get-hit, ns/op", cell(v, "8", "get-hit"), "ns/op", "", "get-hit", 1.10},
+			{"bytes per entry", "BenchmarkMemory/" + v + "/size=8", "B/entry", "", "", 1.25},
+		} {
+			h, b := r.get(row.name, row.unit, "hmap"), r.get(row.name, row.unit, "builtin")
+			instr := ""
+			if row.countOp != "" && c != nil {
+				if hi, bi := c.instr("hmap", v, row.countOp), c.instr("builtin", v, row.countOp); !math.IsNaN(hi) && !math.IsNaN(bi) {
+					instr = fmt.Sprintf("%s / %s = %s", fmtInstr(hi), fmtInstr(bi), fmtRatio(hi/bi))
+				}
+			}
+			rp.printf("| %s | %s | %s | %s | %s | ≤ %.2f | %s | %s |\n", short(v), row.what, fmtNum(h), fmtNum(b), fmtRatio(h/b), row.limit, rp.verdict(h/b <= row.limit, h/b), instr)
 		}
 	}
 }
@@ -673,18 +718,26 @@ func main() {
 	rp := &report{w: w, dir: *dir,
 		go123: load(*dir, "go123.txt", false), go126: load(*dir, "go126.txt", false), peers: load(*dir, "peers.txt", false),
 		conc: load(*dir, "concurrent.txt", true), peersConc: load(*dir, "peers-concurrent.txt", true),
-		v123: firstLine(filepath.Join(*dir, "go123.version")), v126: firstLine(filepath.Join(*dir, "go126.version"))}
+		v123: firstLine(filepath.Join(*dir, "go123.version")), v126: firstLine(filepath.Join(*dir, "go126.version")),
+		counts: loadCounts(filepath.Join(*dir, "opcount.txt")), counts8: loadCounts(filepath.Join(*dir, "opcount8.txt"))}
 	cpu, cores := cpuModel()
 
 	var body strings.Builder
 	rp.w = &body
-	rp.printf("## Targets under %s (classic builtin map)\n\nMedians of the runs, in ns per operation (per entry for insert-grow and iterate); hmap/builtin below 1 means hmap is faster.\n\n", rp.v123)
-	rp.targets(rp.go123, map[string]float64{"get-hit": 1.00, "get-miss": 0.85, "set-update": 1.05, "insert-grow": 1.10, "delete-reinsert": 1.10, "iterate": 1.10}, []string{"1K", "1M"})
+	rp.printf("## Targets under %s (classic builtin map)\n\nMedians of the runs, in ns per operation (per entry for insert-grow, iterate and clone); hmap/builtin below 1 means hmap is faster. The last column is the instructions per operation at 1K entries counted by callgrind (bench/opcount.sh, a program that imports only table; alignment NOPs excluded; per entry for iterate), which do not move with the machine's load.\n\n", rp.v123)
+	rp.targets(rp.go123, map[string]float64{"get-hit": 0.95, "get-miss": 0.75, "set-update": 1.00, "insert-grow": 1.00, "delete-reinsert": 1.00, "iterate": 1.00, "clone": 1.00, "mixed": 0.95},
+		variants[:3], []string{"1K", "1M"}, rp.counts)
+	rp.printf("\n### Maps of 8 entries (%s)\n\n", rp.v123)
+	rp.small(rp.go123, rp.counts8)
 	rp.printf("\n| check (%s) | value | target | |\n|---|---|--:|---|\n", rp.v123)
 	rp.allocs(rp.go123)
+	rp.printf("| header size, unsafe.Sizeof(table.Map[int64, int64]{}) | %d bytes | ≤ 96 | %s |\n", headerSize, rp.verdict(headerSize <= 96, float64(headerSize)))
 	rp.printf("\nBytes per entry: see the memory table below (target ≤ 1.05 at 1K and 1M).\n\n")
-	rp.printf("## Targets under %s (Swiss-table builtin map)\n\n", rp.v126)
-	rp.targets(rp.go126, map[string]float64{"get-hit": 1.30, "get-miss": 1.50, "set-update": 1.50, "insert-grow": 1.50, "delete-reinsert": 1.50, "iterate": 1.50}, []string{"1M"})
+	rp.printf("### Instructions and simulated cache misses per operation, 1K entries (%s)\n\n", rp.v123)
+	rp.countTable(rp.counts, "From results/opcount.txt (bench/opcount.sh); new-fill is New plus 1K Puts, per map. Per entry for iterate.")
+	rp.printf("\n## Targets under %s (Swiss-table builtin map)\n\n", rp.v126)
+	rp.targets(rp.go126, map[string]float64{"get-hit": 1.10, "get-miss": 1.25, "set-update": 1.25, "insert-grow": 1.25, "delete-reinsert": 1.25, "iterate": 1.25, "clone": 1.25, "mixed": 1.25},
+		variants[:2], []string{"1M"}, nil)
 	rp.printf("\n| check (%s) | value | target | |\n|---|---|--:|---|\n", rp.v126)
 	rp.allocs(rp.go126)
 	rp.printf("\n## hmap/builtin, every cell, %s\n\nns/op ratios (for the whole-map ops, per map; the ratio per entry is the same).\n\n", rp.v123)
