@@ -35,7 +35,7 @@ go build -o "$tmp/cgnops" ./bench/internal/cgnops
 counts() {
   local try
   for try in 1 2 3; do
-    if GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --cache-sim=yes --dump-instr=yes \
+    if GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --cache-sim=yes --dump-instr=yes \
       --callgrind-out-file="$tmp/cg.out" "$tmp/opcount" "$@" >/dev/null 2>"$tmp/cg.err"; then
       break
     fi

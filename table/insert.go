@@ -68,7 +68,9 @@ again:
 		w := asm.Word(&b.Tophash)
 		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
-				b.Keys[i] = key
+				if m.flags&flagKeyUpdate != 0 {
+					b.Keys[i] = key
+				}
 				e = &b.Elems[i]
 				goto done
 			}

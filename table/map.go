@@ -127,12 +127,16 @@ const (
 	// and the table is one bucket, not growing (see setB). The runtime's
 	// fast paths for 32- and 64-bit and string keys do the same.
 	flagScan = 128
+	// flagKeyUpdate: an update rewrites the stored key too, because equal
+	// keys of K can differ (±0, a string's storage); for other keys it
+	// would only dirty the key's cache line. The runtime's needkeyupdate.
+	flagKeyUpdate = 256
 
 	// The runtime cannot know when an iteration ends and keeps only the
 	// iterator flags, which a second growth during one iteration clears;
 	// a range-over-func loop ends visibly, so hmap counts the iterations
 	// in progress, and protects what they read.
-	iterShift = 8
+	iterShift = 12
 	iterOne   = 1 << iterShift
 	iterMask  = 1<<32 - iterOne
 )
@@ -220,6 +224,9 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	}
 	if rt.SmallRegularKey[K]() {
 		m.flags |= flagSmallKeys
+	}
+	if !rt.RegularKey[K]() {
+		m.flags |= flagKeyUpdate
 	}
 	m.seed = uint32(m.source().Next())
 

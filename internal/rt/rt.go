@@ -85,6 +85,14 @@ func SmallRegularKey[K comparable]() bool {
 	return k.tflag&tflagRegularMemory != 0 && k.size <= 16
 }
 
+// RegularKey reports whether K is regular memory: equal keys are then
+// identical bit for bit, and an update need not rewrite the stored key.
+// (Floats, strings and interfaces, and what holds them, can be equal and
+// differ: ±0, a string's storage.)
+func RegularKey[K comparable]() bool {
+	return mapDesc[K, struct{}]().key.tflag&tflagRegularMemory != 0
+}
+
 // HasPointers reports whether K or V holds pointers the garbage collector
 // must trace, from the runtime's own type descriptors: a Bucket[K, V] then
 // holds pointers too.

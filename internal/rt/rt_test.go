@@ -97,3 +97,15 @@ func TestSmallRegularKey(t *testing.T) {
 	require.False(t, SmallRegularKey[padded](), "padding")
 	require.False(t, SmallRegularKey[[3]int64](), "24 bytes")
 }
+
+func TestRegularKey(t *testing.T) {
+	require.True(t, RegularKey[int64]())
+	require.True(t, RegularKey[[5]int64]())
+	require.False(t, RegularKey[float64]())
+	require.False(t, RegularKey[string]())
+	require.False(t, RegularKey[any]())
+	require.False(t, RegularKey[struct {
+		a int
+		s string
+	}]())
+}
