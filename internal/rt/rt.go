@@ -23,7 +23,7 @@ type HashFunc func(key unsafe.Pointer, seed uintptr) uintptr
 // and its flags.
 type typeDesc struct {
 	size, ptrBytes uintptr
-	hash           uint32
+	_              uint32 // hash
 	tflag          uint8
 }
 
@@ -39,9 +39,10 @@ const tflagRegularMemory = 1 << 3
 // the same in every Go release since 1.18; TestRuntimeHashMatchesDolthub
 // checks it against github.com/dolthub/maphash.
 type mapTypeDesc struct {
-	_                typeDescFull
-	key, elem, group *typeDesc
-	hasher           HashFunc
+	_         typeDescFull
+	key, elem *typeDesc
+	_         *typeDesc // the bucket or group type
+	hasher    HashFunc
 }
 
 // typeDescFull is abi.Type: two uintptrs, four bytes of flags and kind, a

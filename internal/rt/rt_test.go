@@ -81,10 +81,10 @@ func TestCheckHashable(t *testing.T) {
 }
 
 func TestSmallRegularKey(t *testing.T) {
-	type two struct{ a, b int64 }
+	type two struct{ A, B int64 }
 	type padded struct {
-		a int8
-		b int64
+		A int8
+		B int64
 	}
 	require.True(t, SmallRegularKey[int64]())
 	require.True(t, SmallRegularKey[uint8]())
@@ -105,7 +105,7 @@ func TestRegularKey(t *testing.T) {
 	require.False(t, RegularKey[string]())
 	require.False(t, RegularKey[any]())
 	require.False(t, RegularKey[struct {
-		a int
-		s string
+		A int
+		S string
 	}]())
 }

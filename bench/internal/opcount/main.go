@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 
 	"github.com/hmaplab/hmap/table"
@@ -60,6 +61,8 @@ func main() {
 		os.Exit(2)
 	}
 	fmt.Println(strconv.FormatInt(sink, 10))
+	runtime.KeepAlive(hmapSink)
+	runtime.KeepAlive(builtinSink)
 }
 
 // struct16 is a 16-byte key of two words, as bench's matrix has.
