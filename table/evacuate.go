@@ -17,17 +17,24 @@ type evacDst[K comparable, V any] struct {
 }
 
 // put appends an entry with tophash top to the chain of bucket idx of the
-// current array, linking an overflow bucket when the last one is full.
+// current array, linking an overflow bucket when the last one is full. It
+// is small enough to inline into the loops that move entries.
 func (d *evacDst[K, V]) put(m *Map[K, V], idx uintptr, top uint8, k *K, e *V) {
 	if d.i == asm.SlotCount {
-		d.b = m.newOverflow(d.b, idx)
-		d.i = 0
+		d.link(m, idx)
 	}
-	d.b.Tophash[d.i] = top
-	d.b.Keys[d.i] = *k
-	d.b.Elems[d.i] = *e
+	i := d.i & (asm.SlotCount - 1) // (d.i < 8: no bounds check)
+	d.b.Tophash[i] = top
+	d.b.Keys[i] = *k
+	d.b.Elems[i] = *e
 	d.i++
 	d.n++
+}
+
+// link continues the chain with an overflow bucket.
+func (d *evacDst[K, V]) link(m *Map[K, V], idx uintptr) {
+	d.b = m.newOverflow(d.b, idx)
+	d.i = 0
 }
 
 // evacuate moves the entries of old bucket oldIdx and its chain to the new
