@@ -21,7 +21,8 @@ func (m *Map[K, V]) Clear() {
 	m.beginWrite()
 	// Mark everything empty, overflow buckets included, so that
 	// iterators still walking any of these buckets see nothing more.
-	markAllEmpty(m.buckets[:uintptr(1)<<m.logB])
+	arr := m.array()
+	markAllEmpty(arr[:uintptr(1)<<m.logB])
 	if old := m.oldArray(); old != nil {
 		markAllEmpty(old[:m.noldbuckets()])
 	}
@@ -34,7 +35,7 @@ func (m *Map[K, V]) Clear() {
 	m.events().Clears++
 	// Reuse the array, spares included, as if newly allocated, and its
 	// overflow account, emptied: it stays the array's (see arrayOverflow).
-	clear(m.buckets)
+	clear(arr)
 	if o := m.overflow; o != nil {
 		clear(o.list)
 		o.spare, o.n, o.list = uintptr(1)<<m.logB, 0, o.list[:0]

@@ -42,9 +42,9 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m.count < 0 {
 		panic(errCloneWrite)
 	}
-	if m.logB == 0 && !m.growing() && m.buckets[0].Overflow() == nil {
+	if m.logB == 0 && !m.growing() && m.buckets.Overflow() == nil {
 		// One bucket: copy it whole.
-		dst.buckets = []bucket.Bucket[K, V]{m.buckets[0]}
+		dst.buckets = &[]bucket.Bucket[K, V]{*m.buckets}[0]
 		dst.count = m.entries()
 		return dst
 	}
@@ -60,7 +60,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	dstN := uintptr(1) << dst.logB
 	to := make([]evacDst[K, V], dstN)
 	for i := range to {
-		to[i].b = &dst.buckets[i]
+		to[i].b = dst.at(uintptr(i))
 	}
 	copyChain := func(s *bucket.Bucket[K, V], idx uintptr, rehash bool) {
 		for ; s != nil; s = s.Overflow() {
@@ -76,7 +76,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		}
 	}
 	for i := range uintptr(1) << m.logB {
-		copyChain(&m.buckets[i], i&(dstN-1), false)
+		copyChain(m.at(i), i&(dstN-1), false)
 	}
 	if old := m.oldArray(); old != nil {
 		oldN := m.noldbuckets()

@@ -23,7 +23,7 @@ func (m *Map[K, V]) Delete(key K) {
 	if m.growing() {
 		m.growWork(idx)
 	}
-	head := bucketAt(m.buckets, idx)
+	head := m.at(idx)
 	top := asm.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {

@@ -72,9 +72,9 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		hashes = m.hashChain(b, buf[:0])
 	}
 	var xy [2]evacDst[K, V]
-	xy[0].b = &m.buckets[oldIdx]
+	xy[0].b = m.at(oldIdx)
 	if !same {
-		xy[1].b = &m.buckets[oldIdx+newbit]
+		xy[1].b = m.at(oldIdx + newbit)
 	}
 	overflow, j := -1, 0
 	for ob := b; ob != nil; ob = ob.Overflow() {

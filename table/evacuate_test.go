@@ -44,7 +44,7 @@ func TestEvacuateSplitXY(t *testing.T) {
 	// of the first overflow bucket): emptyOne, as full slots follow.
 	m.Delete(key(3))
 	m.Delete(key(12))
-	old5 := &m.buckets[5]
+	old5 := &m.array()[5]
 	require.Equal(t, [][8]uint8{
 		{0x20, 0x21, 0x22, 1, 0x24, 0x25, 0x26, 0x27},
 		{0x28, 7, 0x2a, 0x2b, 1, 0x2d, 0x2e, 0x2f},
@@ -67,7 +67,7 @@ func TestEvacuateSplitXY(t *testing.T) {
 	require.Same(t, old5, &m.oldArray()[5])
 	require.False(t, old5.Evacuated())
 	// B = 4, uint64 -> uint64: 18 buckets, spares at 16 and 17.
-	require.Len(t, m.buckets, 18)
+	require.Len(t, m.array(), 18)
 	require.Equal(t, uintptr(16), m.nextSpare())
 	utInv(t, m)
 
@@ -108,13 +108,13 @@ func TestEvacuateSplitXY(t *testing.T) {
 	require.Equal(t, [][8]uint8{
 		{0x20, 0x24, 0x26, 0x28, 7, 0x2b, 0x2e, 0x2f},
 		{0xff, 0, 0, 0, 0, 0, 0, 0},
-	}, utTophash(&m.buckets[5]))
-	require.Equal(t, wantX, utChainKeys(&m.buckets[5]))
-	require.Same(t, &m.buckets[16], m.buckets[5].Overflow())
+	}, utTophash(&m.array()[5]))
+	require.Equal(t, wantX, utChainKeys(&m.array()[5]))
+	require.Same(t, &m.array()[16], m.array()[5].Overflow())
 	require.Equal(t, [][8]uint8{
 		{0x21, 0x22, 0x25, 0x27, 0x2a, 0x2d, 0x30, 0},
-	}, utTophash(&m.buckets[13]))
-	require.Equal(t, wantY, utChainKeys(&m.buckets[13]))
+	}, utTophash(&m.array()[13]))
+	require.Equal(t, wantY, utChainKeys(&m.array()[13]))
 	for i := range ys {
 		v, ok := m.Get(key(i))
 		require.Equal(t, i != 3 && i != 12, ok, "key %d", i)
@@ -145,7 +145,7 @@ func TestEvacuateClearsPointerfulOldBucket(t *testing.T) {
 				break
 			}
 		}
-		head = &m.buckets[0]
+		head = &m.array()[0]
 		ovf = head.Overflow()
 		require.NotNil(t, ovf)
 		// The 14th insert, key 9 (old bucket 1), doubles; growWork
@@ -207,7 +207,7 @@ func TestEvacuateNaNs(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			m.Put(nan, i)
 		}
-		require.Equal(t, [8]uint8{0x20, 0x21, 0x22, 0x23}, m.buckets[1].Tophash)
+		require.Equal(t, [8]uint8{0x20, 0x21, 0x22, 0x23}, m.array()[1].Tophash)
 		// 22 keys k%4 != 1 (buckets 0, 2, 3; none in 1): count 26.
 		for k := 0; m.count < 26; k++ {
 			if k%4 != 1 {
@@ -236,19 +236,19 @@ func TestEvacuateNaNs(t *testing.T) {
 	// With an iterator: NaN i to Y iff (0x20+i)&1, with tophash 0x60+i.
 	m, old := build(true)
 	require.Equal(t, [8]uint8{2, 3, 2, 3, 4, 4, 4, 4}, old[1].Tophash)
-	require.Equal(t, [8]uint8{0x60, 0x62}, m.buckets[1].Tophash)
-	require.Equal(t, [8]uint8{0x61, 0x63}, m.buckets[5].Tophash)
-	require.Equal(t, []int{0, 2}, m.buckets[1].Elems[:2])
-	require.Equal(t, []int{1, 3}, m.buckets[5].Elems[:2])
+	require.Equal(t, [8]uint8{0x60, 0x62}, m.array()[1].Tophash)
+	require.Equal(t, [8]uint8{0x61, 0x63}, m.array()[5].Tophash)
+	require.Equal(t, []int{0, 2}, m.array()[1].Elems[:2])
+	require.Equal(t, []int{1, 3}, m.array()[5].Elems[:2])
 	utInv(t, m)
 
 	// Without: by the new hash's bit 4, the opposite; tophash kept.
 	m, old = build(false)
 	require.Equal(t, [8]uint8{3, 2, 3, 2, 4, 4, 4, 4}, old[1].Tophash)
-	require.Equal(t, [8]uint8{0x21, 0x23}, m.buckets[1].Tophash)
-	require.Equal(t, [8]uint8{0x20, 0x22}, m.buckets[5].Tophash)
-	require.Equal(t, []int{1, 3}, m.buckets[1].Elems[:2])
-	require.Equal(t, []int{0, 2}, m.buckets[5].Elems[:2])
+	require.Equal(t, [8]uint8{0x21, 0x23}, m.array()[1].Tophash)
+	require.Equal(t, [8]uint8{0x20, 0x22}, m.array()[5].Tophash)
+	require.Equal(t, []int{1, 3}, m.array()[1].Elems[:2])
+	require.Equal(t, []int{0, 2}, m.array()[5].Elems[:2])
 	require.Equal(t, 27, m.Len())
 	utInv(t, m)
 }

@@ -18,7 +18,7 @@ func (m *Map[K, V]) startGrowth() {
 			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.entries(), Overflow: m.noverflow,
 		}})
 	}
-	m.growth = &growth[K, V]{old: m.buckets, oldOverflow: m.overflow}
+	m.growth = &growth[K, V]{old: m.array(), oldOverflow: m.overflow}
 	m.newArray(m.logB + bigger)
 
 	// Iterators started so far walk what is now the old array. (The

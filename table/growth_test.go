@@ -107,7 +107,7 @@ func TestGrowthFirstFiveGrowths(t *testing.T) {
 		}
 		require.Equal(t, tr.before, utHeaderOf(m), "just before insert %d", tr.n)
 		oldB := m.logB
-		old := m.buckets
+		old := m.array()
 		n++
 		m.Put(n-1, n-1)
 		require.Equal(t, tr.after, utHeaderOf(m), "just after insert %d", tr.n)
@@ -162,9 +162,9 @@ func utCheckSplit(t *testing.T, m *Map[int, int], old []bucket.Bucket[int, int],
 				}
 			}
 		}
-		require.Equal(t, keys, utChainKeys(&m.buckets[j]), "new bucket %d", j)
+		require.Equal(t, keys, utChainKeys(&m.array()[j]), "new bucket %d", j)
 		if keys == nil {
-			require.Equal(t, [8]uint8{}, m.buckets[j].Tophash, "new bucket %d", j)
+			require.Equal(t, [8]uint8{}, m.array()[j].Tophash, "new bucket %d", j)
 		}
 	}
 }
@@ -194,9 +194,9 @@ func TestGrowthSameSize(t *testing.T) {
 	}
 	// count: 3*(9-5) + 9 = 21; 21+1 <= 26, under the load factor.
 	require.Equal(t, utHeader{Count: 21, B: 2, Noverflow: 4}, utHeaderOf(m))
-	require.Equal(t, [][8]uint8{{5, 1, 1, 1, 1, 1, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&m.buckets[0]))
+	require.Equal(t, [][8]uint8{{5, 1, 1, 1, 1, 1, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&m.array()[0]))
 	utInv(t, m)
-	old := m.buckets
+	old := m.array()
 
 	// The next insert of a new key starts a same-size growth: noverflow 4
 	// >= 2^2. Key 36 -> bucket 0: growWork evacuates old 0 (== nevacuate:
@@ -210,10 +210,10 @@ func TestGrowthSameSize(t *testing.T) {
 	require.Equal(t, [][8]uint8{{2, 4, 4, 4, 4, 4, 2, 2}, {2, 4, 4, 4, 4, 4, 4, 4}}, utTophash(&old[1]))
 	require.Equal(t, [][8]uint8{{5, 1, 1, 1, 1, 1, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&old[2]))
 	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 5, 5, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&old[3]))
-	require.Equal(t, []int{0, 24, 28, 32, 36}, utChainKeys(&m.buckets[0]))
-	require.Equal(t, []int{1, 25, 29, 33}, utChainKeys(&m.buckets[1]))
-	require.Nil(t, utChainKeys(&m.buckets[2]))
-	require.Nil(t, utChainKeys(&m.buckets[3]))
+	require.Equal(t, []int{0, 24, 28, 32, 36}, utChainKeys(&m.array()[0]))
+	require.Equal(t, []int{1, 25, 29, 33}, utChainKeys(&m.array()[1]))
+	require.Nil(t, utChainKeys(&m.array()[2]))
+	require.Nil(t, utChainKeys(&m.array()[3]))
 	require.Equal(t, 30, m.At(30), "read from the old bucket 2")
 	utInv(t, m)
 
@@ -224,11 +224,11 @@ func TestGrowthSameSize(t *testing.T) {
 	m.Delete(403)
 	require.Equal(t, utHeader{Count: 22, B: 2, Nevacuate: 4, Noverflow: 1}, utHeaderOf(m))
 	require.Zero(t, m.flags&flagSameSizeGrow)
-	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 5, 0, 0, 0}}, utTophash(&m.buckets[0]))
-	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 0, 0, 0, 0}}, utTophash(&m.buckets[1]))
-	require.Equal(t, []int{2, 26, 30, 34}, utChainKeys(&m.buckets[2]))
-	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 5, 5, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&m.buckets[3]))
-	require.Equal(t, []int{3, 7, 11, 15, 19, 23, 27, 31, 35}, utChainKeys(&m.buckets[3]))
+	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 5, 0, 0, 0}}, utTophash(&m.array()[0]))
+	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 0, 0, 0, 0}}, utTophash(&m.array()[1]))
+	require.Equal(t, []int{2, 26, 30, 34}, utChainKeys(&m.array()[2]))
+	require.Equal(t, [][8]uint8{{5, 5, 5, 5, 5, 5, 5, 5}, {5, 0, 0, 0, 0, 0, 0, 0}}, utTophash(&m.array()[3]))
+	require.Equal(t, []int{3, 7, 11, 15, 19, 23, 27, 31, 35}, utChainKeys(&m.array()[3]))
 	utInv(t, m)
 }
 
@@ -270,7 +270,7 @@ func utSameSizeOverloaded(t *testing.T) *Map[int, int] {
 	}
 	require.Equal(t, utHeader{Count: 105, B: 4, Growing: true, SameSize: true,
 		Nevacuate: 7, NOld: 16, OldLen: 18, Noverflow: 1}, utHeaderOf(m))
-	require.Same(t, &m.buckets[16], m.buckets[0].Overflow())
+	require.Same(t, &m.array()[16], m.array()[0].Overflow())
 	utInv(t, m)
 	return m
 }
@@ -307,7 +307,7 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
 	require.False(t, m.hasPointers())
 	require.Equal(t, uintptr(18), grow.ArrayLen(4, 144, true))
-	require.Len(t, m.buckets, 18)
+	require.Len(t, m.array(), 18)
 	require.Equal(t, uintptr(16), m.nextSpare())
 
 	fill := func(b, from, to int64) { // keys b+16j, j in [from, to)
@@ -317,15 +317,15 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	}
 	// First overflow: bucket 3's ninth key -> spare #0, index 16.
 	fill(3, 0, 9)
-	o1 := m.buckets[3].Overflow()
-	require.Same(t, &m.buckets[16], o1)
+	o1 := m.array()[3].Overflow()
+	require.Same(t, &m.array()[16], o1)
 	require.Equal(t, uintptr(17), m.nextSpare())
 	require.Equal(t, uint16(1), m.noverflow)
 	require.Empty(t, m.overflow.list, "spares live in the array; nothing to keep alive")
 	// Second: bucket 7 -> spare #1, index 17 (order of need, not of bucket).
 	fill(7, 0, 9)
-	o2 := m.buckets[7].Overflow()
-	require.Same(t, &m.buckets[17], o2)
+	o2 := m.array()[7].Overflow()
+	require.Same(t, &m.array()[17], o2)
 	require.Equal(t, uintptr(18), m.nextSpare())
 	require.Equal(t, uint16(2), m.noverflow)
 	// Third: bucket 3 again, its chain's second overflow: spares are used
@@ -333,15 +333,15 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	fill(3, 9, 17) // 7 fill o1's slots 1..7, the 8th needs a new bucket
 	o3 := o1.Overflow()
 	require.NotNil(t, o3)
-	require.False(t, utInside(m.buckets, o3))
+	require.False(t, utInside(m.array(), o3))
 	require.NotNil(t, m.overflow)
 	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, m.overflow.list)
 	require.Equal(t, uintptr(18), m.nextSpare())
 	require.Equal(t, uint16(3), m.noverflow)
 	// Fourth: bucket 11.
 	fill(11, 0, 9)
-	o4 := m.buckets[11].Overflow()
-	require.False(t, utInside(m.buckets, o4))
+	o4 := m.array()[11].Overflow()
+	require.False(t, utInside(m.array(), o4))
 	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, m.overflow.list)
 	require.Equal(t, uint16(4), m.noverflow)
 	require.Equal(t, 9+9+8+9, m.count)
@@ -354,7 +354,7 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	require.Equal(t, uintptr(16), m.nextSpare())
 	require.Empty(t, m.overflow.list, "the array's list, emptied")
 	fill(5, 0, 9)
-	require.Same(t, &m.buckets[16], m.buckets[5].Overflow())
+	require.Same(t, &m.array()[16], m.array()[5].Overflow())
 	require.Equal(t, uint16(1), m.noverflow)
 	utInv(t, m)
 }
@@ -369,7 +369,7 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 	require.Equal(t, wantSize, unsafe.Sizeof(bucket.Bucket[K, V]{}))
 	require.Equal(t, !pointerFree, m.hasPointers())
 	require.Equal(t, wantLen, grow.ArrayLen(wantB, wantSize, pointerFree), "grow.ArrayLen vs hand computation")
-	require.Equal(t, wantLen, uintptr(len(m.buckets)))
+	require.Equal(t, wantLen, uintptr(len(m.array())))
 	spare := int(wantLen - n)
 	var allocated []*bucket.Bucket[K, V]
 	for o := 0; o < spare+2; o++ {
@@ -377,15 +377,15 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 			var v V
 			m.Put(K(uintptr(o)+n*uintptr(j)), v)
 		}
-		ovf := m.buckets[o].Overflow()
+		ovf := m.array()[o].Overflow()
 		require.NotNil(t, ovf)
 		require.Equal(t, uint16(o+1), m.noverflow)
 		if o < spare {
-			require.Same(t, &m.buckets[n+uintptr(o)], ovf, "overflow %d", o)
+			require.Same(t, &m.array()[n+uintptr(o)], ovf, "overflow %d", o)
 			require.Equal(t, n+uintptr(o)+1, m.nextSpare())
 			require.Empty(t, m.overflow.list)
 		} else {
-			require.False(t, utInside(m.buckets, ovf), "overflow %d", o)
+			require.False(t, utInside(m.array(), ovf), "overflow %d", o)
 			allocated = append(allocated, ovf)
 			utSamePtrs(t, allocated, m.overflow.list)
 			require.Equal(t, wantLen, m.nextSpare())
@@ -560,7 +560,7 @@ func TestGrowthCloneDuringDoubling(t *testing.T) {
 				want = append(want, k)
 			}
 		}
-		require.Equal(t, want, utChainKeys(&c.buckets[j]), "bucket %d", j)
+		require.Equal(t, want, utChainKeys(&c.array()[j]), "bucket %d", j)
 	}
 	for k := 0; k < 27; k++ {
 		require.Equal(t, k*3, c.At(k))
@@ -590,9 +590,9 @@ func TestGrowthCloneDuringSameSize(t *testing.T) {
 	// overflow), 1..14 hold b+16j for j=3..8, 15 holds 15+16j for j=0..8
 	// (one overflow). The two overflows take the two spares.
 	require.Equal(t, utHeader{Count: 105, B: 4, Noverflow: 2}, utHeaderOf(c))
-	require.Len(t, c.buckets, 18)
-	require.Same(t, &c.buckets[16], c.buckets[0].Overflow())
-	require.Same(t, &c.buckets[17], c.buckets[15].Overflow())
+	require.Len(t, c.array(), 18)
+	require.Same(t, &c.array()[16], c.array()[0].Overflow())
+	require.Same(t, &c.array()[17], c.array()[15].Overflow())
 	for b := 0; b < 16; b++ {
 		var want []int
 		switch b {
@@ -609,7 +609,7 @@ func TestGrowthCloneDuringSameSize(t *testing.T) {
 				want = append(want, b+16*j)
 			}
 		}
-		require.Equal(t, want, utChainKeys(&c.buckets[b]), "bucket %d", b)
+		require.Equal(t, want, utChainKeys(&c.array()[b]), "bucket %d", b)
 	}
 	utInv(t, c)
 	// The clone is overloaded too: its next new key doubles it.

@@ -63,7 +63,7 @@ again:
 	if m.growing() {
 		m.growWork(idx)
 	}
-	b = bucketAt(m.buckets, idx)
+	b = m.at(idx)
 	for {
 		w := asm.Word(&b.Tophash)
 		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
@@ -121,17 +121,18 @@ done:
 // idx of the current array: the next spare bucket of the array if one is
 // left, a newly allocated one otherwise.
 func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Bucket[K, V] {
+	n := m.arrayLen(m.logB)
 	o := m.overflow
 	if o == nil {
 		// Only a one-bucket array has no account, and it never overflows
 		// (its ninth entry doubles it); but never lose a bucket.
-		o = &arrayOverflow[K, V]{spare: uintptr(len(m.buckets))}
+		o = &arrayOverflow[K, V]{spare: n}
 		m.overflow = o
 	}
 	var ovf *bucket.Bucket[K, V]
-	spare := o.spare < uintptr(len(m.buckets))
+	spare := o.spare < n
 	if spare {
-		ovf = &m.buckets[o.spare]
+		ovf = m.at(o.spare)
 		o.spare++
 		m.events().OverflowFromSpare++
 	} else {
@@ -148,8 +149,8 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Buc
 	b.SetOverflow(ovf)
 	if m.traces(evOverflow) {
 		m.emit(event{kind: evOverflow, ovf: OverflowEvent{
-			Bucket: int(idx), ChainLen: bucket.ChainLen(&m.buckets[idx]), Spare: spare,
-			SparesLeft: len(m.buckets) - int(o.spare), Overflow: m.noverflow,
+			Bucket: int(idx), ChainLen: bucket.ChainLen(m.at(idx)), Spare: spare,
+			SparesLeft: int(n - o.spare), Overflow: m.noverflow,
 		}})
 	}
 	return ovf

@@ -54,7 +54,7 @@ func (m *Map[K, V]) Inspect() View[K, V] {
 	}
 	v := View[K, V]{Stats: m.Stats()}
 	if m.buckets != nil {
-		v.Buckets = viewArray(m.buckets, 1<<m.logB)
+		v.Buckets = viewArray(m.array(), 1<<m.logB)
 	}
 	if m.oldArray() != nil {
 		v.OldBuckets = viewArray(m.oldArray(), int(m.noldbuckets()))
@@ -68,7 +68,7 @@ func (m *Map[K, V]) InspectBucket(i int) Chain[K, V] {
 	if m == nil || m.buckets == nil {
 		return nil
 	}
-	return inspectChain(m.buckets, 1<<m.logB, i)
+	return inspectChain(m.array(), 1<<m.logB, i)
 }
 
 // InspectOldBucket returns a copy of chain i of the old array during a

@@ -43,8 +43,9 @@ func (m *Map[K, V]) checkInvariants() error {
 		return fmt.Errorf("growth thresholds %d entries, %d overflow buckets, for B=%d", m.maxLoad, m.ovfLimit, m.logB)
 	}
 	n := uintptr(1) << m.logB
-	if uintptr(len(m.buckets)) < n || m.nextSpare() < n || m.nextSpare() > uintptr(len(m.buckets)) {
-		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(m.buckets), m.nextSpare(), m.logB)
+	arr := m.array()
+	if uintptr(len(arr)) < n || m.nextSpare() < n || m.nextSpare() > uintptr(len(arr)) {
+		return fmt.Errorf("array of %d buckets, nextSpare %d, for B=%d", len(arr), m.nextSpare(), m.logB)
 	}
 	// (nevacuate keeps its final value after a growth, as in the runtime.)
 	if m.oldArray() == nil && m.sameSizeGrow() {
@@ -80,10 +81,10 @@ func (m *Map[K, V]) checkInvariants() error {
 	for idx := uintptr(0); idx < n; idx++ {
 		rest := false
 		pos := 0
-		for b := &m.buckets[idx]; b != nil; b = b.Overflow() {
+		for b := &arr[idx]; b != nil; b = b.Overflow() {
 			if pos > 0 {
 				overflow++
-				if isSpare(m.buckets, int(n), b) {
+				if isSpare(arr, int(n), b) {
 					spares++
 				}
 			}

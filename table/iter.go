@@ -103,7 +103,7 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	it.seed = m.seed
 	it.m = m
 	it.B = m.logB
-	it.buckets = m.buckets
+	it.buckets = m.array()
 	it.overflow, it.growth = m.overflow, m.growth
 
 	r := uintptr(m.source().Next())
@@ -208,7 +208,7 @@ func (it *iterator[K, V]) next() bool {
 // array, and the bucket to filter for (or noCheck).
 func (it *iterator[K, V]) headFor(idx uintptr) (*bucket.Bucket[K, V], uintptr) {
 	m := it.m
-	if m.growing() && unsafe.SliceData(it.buckets) == unsafe.SliceData(m.buckets) {
+	if m.growing() && unsafe.SliceData(it.buckets) == m.buckets {
 		// The iteration started during this growth: its array is the
 		// growth's new one. (Not told by B: after Shrink, a later growth
 		// can be at the B the iteration started with, on other arrays.)

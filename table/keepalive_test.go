@@ -37,7 +37,7 @@ func TestIteratorKeepsOverflowBucketsAlive(t *testing.T) {
 		first = false
 		put(16) // bucket 0 is full: an overflow bucket is allocated
 		put(18)
-		require.Equal(t, 2, bucket.ChainLen(&m.buckets[0]))
+		require.Equal(t, 2, bucket.ChainLen(&m.array()[0]))
 		// Grow until the array the iteration walks is long gone.
 		for k := uint64(1001); k < 3001; k += 2 {
 			put(k)

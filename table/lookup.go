@@ -57,7 +57,7 @@ func (m *Map[K, V]) lookup(key K) *V {
 	}
 	h := m.hash(&key)
 	mask := m.bucketMask()
-	b := bucketAt(m.buckets, h&mask)
+	b := m.at(h & mask)
 	if g := m.growth; g != nil {
 		// (Iterations set other bits of flags as they start: atomically.)
 		if atomic.LoadUint32(&m.flags)&flagSameSizeGrow == 0 {
@@ -83,7 +83,7 @@ func (m *Map[K, V]) lookup(key K) *V {
 // one bucket long but for a table over its load factor, such as the clone
 // of one, and the runtime's own fast path also follows it.)
 func (m *Map[K, V]) scan(key K) *V {
-	for b := bucketAt(m.buckets, 0); b != nil; b = b.Overflow() {
+	for b := m.at(0); b != nil; b = b.Overflow() {
 		for i := range asm.SlotCount {
 			if b.Keys[i] == key && b.Tophash[i] >= asm.MinTopHash {
 				return &b.Elems[i]
@@ -132,7 +132,7 @@ func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 // if a growth is in progress and that bucket has not been evacuated yet.
 func (m *Map[K, V]) readBucket(hash uintptr, flags uint32) *bucket.Bucket[K, V] {
 	mask := m.bucketMask()
-	b := &m.buckets[hash&mask]
+	b := &m.array()[hash&mask]
 	if old := m.oldArray(); old != nil {
 		if flags&flagSameSizeGrow == 0 {
 			mask >>= 1 // the old array had half as many buckets

@@ -61,11 +61,12 @@ type Map[K comparable, V any] struct {
 	// initialised.
 	hashfn rt.HashFunc
 
-	// buckets holds 2^B regular buckets followed by the spare overflow
-	// buckets the array was allocated with; overflow keeps the account of
-	// its overflow buckets (nil for an array of one bucket, which never
-	// overflows: its ninth entry doubles it).
-	buckets  []bucket.Bucket[K, V]
+	// buckets is the array: 2^B regular buckets followed by the spare
+	// overflow buckets it was allocated with, grow.ArrayLen of them in all
+	// (see array). overflow keeps the account of its overflow buckets (nil
+	// for an array of one bucket, which never overflows: its ninth entry
+	// doubles it).
+	buckets  *bucket.Bucket[K, V]
 	overflow *arrayOverflow[K, V]
 
 	growth *growth[K, V]   // the old array and the evacuation mark, while growing
@@ -310,12 +311,26 @@ func mulNoOverflow(a, b uintptr) (uintptr, bool) {
 // overflow buckets the current one, with the account of its overflow
 // buckets. The caller keeps the previous array if it needs it.
 func (m *Map[K, V]) newArray(B uint8) {
-	n := grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers())
-	m.buckets = make([]bucket.Bucket[K, V], n)
+	m.buckets = unsafe.SliceData(make([]bucket.Bucket[K, V], m.arrayLen(B)))
 	m.overflow = nil
 	if B > 0 {
 		m.overflow = &arrayOverflow[K, V]{spare: uintptr(1) << B}
 	}
+}
+
+// arrayLen returns the length of an array of 2^B regular buckets with its
+// spares, which follows from B and the bucket type: the header keeps
+// neither.
+func (m *Map[K, V]) arrayLen(B uint8) uintptr {
+	return grow.ArrayLen(B, unsafe.Sizeof(bucket.Bucket[K, V]{}), !m.hasPointers())
+}
+
+// array returns the current array, spares included, or nil.
+func (m *Map[K, V]) array() []bucket.Bucket[K, V] {
+	if m.buckets == nil {
+		return nil
+	}
+	return unsafe.Slice(m.buckets, m.arrayLen(m.logB))
 }
 
 // nextSpare returns the index of the current array's next free spare
@@ -324,7 +339,7 @@ func (m *Map[K, V]) nextSpare() uintptr {
 	if o := m.overflow; o != nil {
 		return o.spare
 	}
-	return uintptr(len(m.buckets))
+	return m.arrayLen(m.logB)
 }
 
 // overflowBuckets returns the number of overflow buckets in the current
@@ -445,6 +460,15 @@ func (m *Map[K, V]) reseed(byClear bool) {
 	if m.traces(evReseed) {
 		m.emit(event{kind: evReseed, reseed: ReseedEvent{Old: old, New: m.seed, Clear: byClear}})
 	}
+}
+
+// at returns bucket i of the current array, for the hot paths: without a
+// bounds check (with -tags hmapdebug, with one).
+func (m *Map[K, V]) at(i uintptr) *bucket.Bucket[K, V] {
+	if debugInvariants {
+		return &m.array()[i]
+	}
+	return (*bucket.Bucket[K, V])(unsafe.Add(unsafe.Pointer(m.buckets), i*unsafe.Sizeof(bucket.Bucket[K, V]{})))
 }
 
 // bucketAt returns &arr[i] without the bounds check, for the hot paths.

@@ -44,7 +44,7 @@ func TestMisuseConcurrentWrites(t *testing.T) {
 	for k := 0; k < n; k++ {
 		m.Put(k, k)
 	}
-	require.Len(t, utChainKeys(&m.buckets[0]), n, "one chain")
+	require.Len(t, utChainKeys(&m.array()[0]), n, "one chain")
 	const limit = 2 * time.Second // an upper bound; detection takes far less
 	deadline := time.Now().Add(limit)
 	var (

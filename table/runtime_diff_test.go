@@ -513,7 +513,7 @@ func (d *rtDiff[K, V]) checkHeader() bool {
 	}
 	if d.errs == errs && h.buckets != nil {
 		// The arrays themselves: regular plus spare buckets.
-		if got, want := uintptr(len(d.m.buckets)), d.liveArrayLen(h.B); got != want {
+		if got, want := uintptr(len(d.m.array())), d.liveArrayLen(h.B); got != want {
 			d.fail("bucket array of 2^%d: hmap allocated %d buckets, runtime %d", h.B, got, want)
 		}
 		if free := d.liveFreeSpares(); s.SpareBuckets != free {
@@ -564,7 +564,7 @@ func (d *rtDiff[K, V]) liveChain(old bool, i uintptr) {
 // reading hmap's buckets directly.
 func (d *rtDiff[K, V]) compareChain(old bool, i uintptr) {
 	d.liveChain(old, i)
-	arr, n := d.m.buckets, 1<<d.m.logB
+	arr, n := d.m.array(), 1<<d.m.logB
 	if old {
 		arr, n = d.m.oldArray(), int(d.m.noldbuckets())
 	}

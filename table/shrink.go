@@ -53,7 +53,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 // free slot before its last bucket, so that rebuilding would shorten it.
 func (m *Map[K, V]) chainsHaveHoles() bool {
 	for i := range uintptr(1) << m.logB {
-		for b := &m.buckets[i]; b.Overflow() != nil; b = b.Overflow() {
+		for b := m.at(i); b.Overflow() != nil; b = b.Overflow() {
 			for _, t := range b.Tophash {
 				if bucket.IsEmpty(t) {
 					return true
@@ -68,7 +68,7 @@ func (m *Map[K, V]) chainsHaveHoles() bool {
 // must not be growing. Every key is hashed before anything changes, so a
 // hasher that panics leaves the table as it was.
 func (m *Map[K, V]) rebuild(newB uint8) {
-	old, oldN := m.buckets, uintptr(1)<<m.logB
+	old, oldN := m.array(), uintptr(1)<<m.logB
 	hashes := make([]uintptr, 0, m.entries())
 	for i := range oldN {
 		hashes = m.hashChain(&old[i], hashes)
@@ -94,7 +94,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	}
 	dst := make([]evacDst[K, V], uintptr(1)<<newB)
 	for i := range dst {
-		dst[i].b = &m.buckets[i]
+		dst[i].b = m.at(uintptr(i))
 	}
 	mask := uintptr(1)<<newB - 1
 	j := 0

@@ -37,7 +37,7 @@ func TestShrinkReturnsToFreshSize(t *testing.T) {
 	fs, ms := fresh.Stats(), m.Stats()
 	require.Equal(t, fs.B, ms.B)
 	require.Equal(t, uint8(8), ms.B) // 1000 > 6.5*128, <= 6.5*256
-	require.Equal(t, len(fresh.buckets), len(m.buckets), "same array, spares included")
+	require.Equal(t, len(fresh.array()), len(m.array()), "same array, spares included")
 	require.Equal(t, fs.BytesAllocated, after)
 	require.Equal(t, ms.BytesAllocated, after)
 	require.Greater(t, before, 3*after)
@@ -65,7 +65,7 @@ func TestShrinkEmptyAndZero(t *testing.T) {
 	m.Delete(1)
 	_, after := m.Shrink()
 	require.Zero(t, after, "an empty map needs no bucket")
-	require.Nil(t, m.buckets)
+	require.Nil(t, m.array())
 	m.Put(2, 2) // and is usable again
 	require.Equal(t, 2, m.At(2))
 	require.NoError(t, m.checkInvariants())

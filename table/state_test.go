@@ -111,9 +111,9 @@ func TestStateHintSizing(t *testing.T) {
 		require.Zero(t, m.count)
 		if c.B == 0 {
 			// B = 0: the bucket is allocated by the first write.
-			require.Nil(t, m.buckets, "hint %d", c.hint)
+			require.Nil(t, m.array(), "hint %d", c.hint)
 		} else {
-			require.GreaterOrEqual(t, len(m.buckets), 1<<c.B, "hint %d", c.hint)
+			require.GreaterOrEqual(t, len(m.array()), 1<<c.B, "hint %d", c.hint)
 			require.Equal(t, uintptr(1)<<c.B, m.nextSpare(), "hint %d", c.hint)
 		}
 		require.Nil(t, m.oldArray())
@@ -125,25 +125,25 @@ func TestStateHintSizing(t *testing.T) {
 	// the 2688-byte size class, holds 2688/144 = 18 buckets.
 	m := New[int64, int64](100, WithSeed(1))
 	require.Equal(t, uint8(4), m.logB)
-	require.Len(t, m.buckets, 18)
+	require.Len(t, m.array(), 18)
 	require.Equal(t, uintptr(16), m.nextSpare())
 }
 
 func TestStateLazyFirstBucket(t *testing.T) {
 	m := New[int, int](0, WithHasher[int](hash.Identity[int]{}), WithSeed(1))
-	require.Nil(t, m.buckets)
+	require.Nil(t, m.array())
 	require.Equal(t, uint8(0), m.logB)
 	utInv(t, m)
 	// Reads and deletes on the empty map allocate nothing.
 	_, ok := m.Get(3)
 	require.False(t, ok)
 	m.Delete(3)
-	require.Nil(t, m.buckets)
+	require.Nil(t, m.array())
 
 	m.Put(3, 30)
-	require.Len(t, m.buckets, 1, "mapassign allocates one bucket for B=0")
+	require.Len(t, m.array(), 1, "mapassign allocates one bucket for B=0")
 	require.Equal(t, uintptr(1), m.nextSpare())
-	require.Equal(t, [8]uint8{5, 0, 0, 0, 0, 0, 0, 0}, m.buckets[0].Tophash)
+	require.Equal(t, [8]uint8{5, 0, 0, 0, 0, 0, 0, 0}, m.array()[0].Tophash)
 	require.Equal(t, 1, m.count)
 	utInv(t, m)
 
@@ -158,7 +158,7 @@ func TestStateLazyFirstBucket(t *testing.T) {
 	require.Nil(t, z.hashfn, "a read or delete does not initialise the zero Map")
 	utInv(t, &z)
 	z.Put(1, 10)
-	require.Len(t, z.buckets, 1)
+	require.Len(t, z.array(), 1)
 	require.Equal(t, uint8(0), z.logB)
 	v, ok := z.Get(1)
 	require.True(t, ok)
@@ -177,7 +177,7 @@ func TestStateNegativeAndHugeHint(t *testing.T) {
 	for _, hint := range []int{1 << 50, 1 << 62} {
 		m := New[int64, int64](hint, WithSeed(1))
 		require.Equal(t, uint8(0), m.logB, "hint %d", hint)
-		require.Nil(t, m.buckets)
+		require.Nil(t, m.array())
 		utInv(t, m)
 	}
 }
@@ -193,7 +193,7 @@ func TestStateEmptyRestInOneBucket(t *testing.T) {
 		m.Put(keys[i], i)
 	}
 	require.Equal(t, uint8(0), m.logB)
-	b := &m.buckets[0]
+	b := &m.array()[0]
 	require.Equal(t, [8]uint8{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}, b.Tophash)
 
 	steps := []struct {
@@ -239,7 +239,7 @@ func TestStateEmptyRestAcrossChain(t *testing.T) {
 		keys[i] = utKey(uint8(0x20+i), uint64(i)<<1)
 		m.Put(keys[i], i)
 	}
-	head := &m.buckets[0]
+	head := &m.array()[0]
 	require.Equal(t, [][8]uint8{
 		{0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27},
 		{0x28, 0, 0, 0, 0, 0, 0, 0},
@@ -395,7 +395,7 @@ func TestStateClearResetsGrowth(t *testing.T) {
 	}
 	require.True(t, m.growing())
 	require.Equal(t, uint8(3), m.logB)
-	arr := m.buckets
+	arr := m.array()
 	m.Clear()
 	// mapclear: oldbuckets nil, nevacuate 0, noverflow 0, count 0, same B,
 	// same array reused and zeroed, spares handed out from 2^B again.
@@ -405,15 +405,15 @@ func TestStateClearResetsGrowth(t *testing.T) {
 	require.Zero(t, m.noverflow)
 	require.Zero(t, m.count)
 	require.Equal(t, uintptr(8), m.nextSpare())
-	require.Same(t, &arr[0], &m.buckets[0], "the array is reused")
-	for i := range m.buckets {
-		require.Equal(t, [8]uint8{}, m.buckets[i].Tophash)
-		require.Nil(t, m.buckets[i].Overflow())
+	require.Same(t, &arr[0], &m.array()[0], "the array is reused")
+	for i := range m.array() {
+		require.Equal(t, [8]uint8{}, m.array()[i].Tophash)
+		require.Nil(t, m.array()[i].Overflow())
 	}
 	require.Zero(t, m.flags&flagSameSizeGrow)
 	utInv(t, m)
 	m.Put(9, 9)
-	require.Equal(t, [8]uint8{5}, m.buckets[1].Tophash)
+	require.Equal(t, [8]uint8{5}, m.array()[1].Tophash)
 	utInv(t, m)
 }
 
@@ -507,7 +507,7 @@ func TestStateCloneBasic(t *testing.T) {
 	require.Equal(t, uint8(2), m.logB)
 	require.False(t, m.growing())
 	m.Delete(4) // bucket 0 = [0, emptyOne, 8, 12, 16]
-	require.Equal(t, [8]uint8{5, 1, 5, 5, 5, 0, 0, 0}, m.buckets[0].Tophash)
+	require.Equal(t, [8]uint8{5, 1, 5, 5, 5, 0, 0, 0}, m.array()[0].Tophash)
 
 	c := m.Clone()
 	require.Equal(t, m.seed, c.seed, "same seed, so the same layout")
@@ -518,11 +518,11 @@ func TestStateCloneBasic(t *testing.T) {
 	require.False(t, c.growing())
 	require.Zero(t, c.evacMark())
 	require.Zero(t, c.runtimeFlags())
-	require.Equal(t, [8]uint8{5, 5, 5, 5, 0, 0, 0, 0}, c.buckets[0].Tophash)
-	require.Equal(t, []int{0, 8, 12, 16}, utChainKeys(&c.buckets[0]))
-	require.Equal(t, []int{1, 5, 9, 13, 17}, utChainKeys(&c.buckets[1]))
-	require.Equal(t, []int{2, 6, 10, 14, 18}, utChainKeys(&c.buckets[2]))
-	require.Equal(t, []int{3, 7, 11, 15, 19}, utChainKeys(&c.buckets[3]))
+	require.Equal(t, [8]uint8{5, 5, 5, 5, 0, 0, 0, 0}, c.array()[0].Tophash)
+	require.Equal(t, []int{0, 8, 12, 16}, utChainKeys(&c.array()[0]))
+	require.Equal(t, []int{1, 5, 9, 13, 17}, utChainKeys(&c.array()[1]))
+	require.Equal(t, []int{2, 6, 10, 14, 18}, utChainKeys(&c.array()[2]))
+	require.Equal(t, []int{3, 7, 11, 15, 19}, utChainKeys(&c.array()[3]))
 	for k := 0; k < 20; k++ {
 		v, ok := c.Get(k)
 		require.Equal(t, k != 4, ok, "key %d", k)
@@ -553,9 +553,9 @@ func TestStateCloneSmallerTable(t *testing.T) {
 	// hint 5 -> B = 0: one bucket, filled from source buckets 0..7 in
 	// order, each chain in slot order.
 	require.Equal(t, uint8(0), c.logB)
-	require.Len(t, c.buckets, 1)
-	require.Equal(t, [8]uint8{5, 5, 5, 5, 5, 0, 0, 0}, c.buckets[0].Tophash)
-	require.Equal(t, []int{0, 2, 4, 5, 7}, utChainKeys(&c.buckets[0]))
+	require.Len(t, c.array(), 1)
+	require.Equal(t, [8]uint8{5, 5, 5, 5, 5, 0, 0, 0}, c.array()[0].Tophash)
+	require.Equal(t, []int{0, 2, 4, 5, 7}, utChainKeys(&c.array()[0]))
 	require.Equal(t, m.seed, c.seed)
 	utInv(t, c)
 }
@@ -567,13 +567,13 @@ func TestStateCloneOneBucketCopiedWhole(t *testing.T) {
 	}
 	m.Delete(utKey(0x42, 2))
 	want := [8]uint8{0x40, 0x41, 1, 0x43, 0x44, 0x45, 0, 0}
-	require.Equal(t, want, m.buckets[0].Tophash)
+	require.Equal(t, want, m.array()[0].Tophash)
 	c := m.Clone()
 	// B = 0 source: the runtime copies the bucket as is, holes included.
-	require.Equal(t, want, c.buckets[0].Tophash)
-	require.Equal(t, m.buckets[0].Keys, c.buckets[0].Keys)
+	require.Equal(t, want, c.array()[0].Tophash)
+	require.Equal(t, m.array()[0].Keys, c.array()[0].Keys)
 	require.Equal(t, 5, c.count)
-	require.NotSame(t, &m.buckets[0], &c.buckets[0])
+	require.NotSame(t, &m.array()[0], &c.array()[0])
 	utInv(t, c)
 }
 
@@ -581,7 +581,7 @@ func TestStateCloneEmpty(t *testing.T) {
 	var z Map[int, int]
 	c := z.Clone()
 	require.Zero(t, c.Len())
-	require.Nil(t, c.buckets)
+	require.Nil(t, c.array())
 	c.Put(1, 2)
 	require.Equal(t, 2, c.At(1))
 	require.Zero(t, z.Len())
@@ -594,7 +594,7 @@ func TestStateCloneEmpty(t *testing.T) {
 	require.Equal(t, uint8(8), m.logB)
 	c = m.Clone()
 	require.Equal(t, uint8(0), c.logB)
-	require.Nil(t, c.buckets)
+	require.Nil(t, c.array())
 	require.Equal(t, m.seed, c.seed)
 	c.Put(3, 3)
 	require.Zero(t, m.Len())

@@ -91,7 +91,7 @@ func (m *Map[K, V]) Stats() Stats {
 	s.OldIterator = flags&flagOldIterator != 0
 	if m.buckets != nil {
 		s.Buckets = 1 << m.logB
-		s.SpareBuckets = len(m.buckets) - int(m.nextSpare())
+		s.SpareBuckets = int(m.arrayLen(m.logB) - m.nextSpare())
 		s.LoadFactor = float64(s.Count) / float64(s.Buckets)
 	}
 	if s.Growing {
@@ -111,7 +111,7 @@ func (m *Map[K, V]) bytesAllocated() int {
 	free := !m.hasPointers()
 	n := uintptr(0)
 	if m.buckets != nil {
-		n += grow.RoundUpSize(uintptr(len(m.buckets))*size, free)
+		n += grow.RoundUpSize(m.arrayLen(m.logB)*size, free)
 	}
 	one := grow.RoundUpSize(size, free)
 	if o := m.overflow; o != nil {
@@ -149,7 +149,7 @@ func (m *Map[K, V]) Shape() Shape {
 	}
 	for i := range uintptr(1) << m.logB {
 		n := 0
-		for b := &m.buckets[i]; b != nil; b = b.Overflow() {
+		for b := m.at(i); b != nil; b = b.Overflow() {
 			n++
 			full := 0
 			for _, t := range b.Tophash {
