@@ -135,37 +135,36 @@ func CheckHashable[K comparable](key K) {
 // MayPanicOnHash reports whether hashing a value of type t can fail at run
 // time, which is only possible where an interface hides the dynamic type.
 func MayPanicOnHash(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Interface:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && MayPanicOnHash(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if MayPanicOnHash(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
+	return holds(t, func(k reflect.Kind) bool { return k == reflect.Interface })
 }
 
 // TypeHasPointers reports whether values of type t hold pointers the
 // garbage collector must trace, by reflection: for describing a type
 // (bucket.LayoutOf), not for a map's construction.
 func TypeHasPointers(t reflect.Type) bool {
+	return holds(t, func(k reflect.Kind) bool {
+		switch k {
+		case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Slice,
+			reflect.String, reflect.Interface, reflect.Chan, reflect.Func:
+			return true
+		}
+		return false
+	})
+}
+
+// holds reports whether t, or a type a value of t holds in place (an
+// array's elements, a struct's fields), is of a kind leaf accepts.
+func holds(t reflect.Type, leaf func(reflect.Kind) bool) bool {
 	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Slice,
-		reflect.String, reflect.Interface, reflect.Chan, reflect.Func:
-		return true
 	case reflect.Array:
-		return t.Len() > 0 && TypeHasPointers(t.Elem())
+		return t.Len() > 0 && holds(t.Elem(), leaf)
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if TypeHasPointers(t.Field(i).Type) {
+			if holds(t.Field(i).Type, leaf) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	return leaf(t.Kind())
 }
