@@ -7,6 +7,8 @@
 #   bench/opcount.sh                     Go 1.23 (the classic builtin), 1K entries
 #   GO=go bench/opcount.sh               the installed Go (Swiss builtin)
 #   SIZE=1000000 N=200000 bench/opcount.sh
+#   LL=33554432,16,64 bench/opcount.sh   simulate a 32 MiB last-level cache
+#                                        (valgrind's default copies the host's)
 #
 # Output: one line per cell, tab-separated:
 #   impl key op  instr/op  NOPs/op  D1-misses/op  LL-misses/op
@@ -22,6 +24,8 @@ N=${N:-200000}
 OPS=${OPS:-"get-hit get-miss set-update delete-reinsert iterate"}
 KEYS=${KEYS:-"int64 string"}
 IMPLS=${IMPLS:-"hmap builtin"}
+LLOPT=()
+[ -n "${LL:-}" ] && LLOPT=(--LL="$LL")
 command -v valgrind >/dev/null || { echo "opcount.sh: valgrind is not installed" >&2; exit 1; }
 
 tmp=$(mktemp -d)
@@ -35,7 +39,7 @@ go build -o "$tmp/cgnops" ./bench/internal/cgnops
 counts() {
   local try
   for try in 1 2 3; do
-    if GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --cache-sim=yes --dump-instr=yes \
+    if GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --cache-sim=yes ${LLOPT[@]+"${LLOPT[@]}"} --dump-instr=yes \
       --callgrind-out-file="$tmp/cg.out" "$tmp/opcount" "$@" >/dev/null 2>"$tmp/cg.err"; then
       break
     fi
