@@ -14,6 +14,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,14 +45,17 @@ func run(args []string, out, errOut io.Writer) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			if err := c.run(args[1:], out); err != nil {
-				if err == flag.ErrHelp {
-					return 0
-				}
+			err := c.run(args[1:], out)
+			switch {
+			case err == nil, errors.Is(err, flag.ErrHelp):
+				return 0
+			case isUsage(err):
+				fmt.Fprintf(errOut, "hmaplab %s: %v\nRun 'hmaplab %s -h' for its flags.\n", c.name, err, c.name)
+				return 2
+			default:
 				fmt.Fprintf(errOut, "hmaplab %s: %v\n", c.name, err)
 				return 1
 			}
-			return 0
 		}
 	}
 	fmt.Fprintf(errOut, "hmaplab: unknown command %q\n\n", args[0])

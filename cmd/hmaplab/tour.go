@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"math/bits"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +90,6 @@ type tourOptions struct {
 
 func runTour(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
-	fs.SetOutput(out)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: hmaplab tour [flags]\n\n"+
 			"A guided tour of the classic Go map: buckets, tophash, overflow chains,\n"+
@@ -105,11 +106,8 @@ func runTour(args []string, out io.Writer) error {
 	keys := fs.Int("keys", 26, fmt.Sprintf("entries the main map is sized for and filled with, %d to %d", minTourKeys, maxTourKeys))
 	step := fs.Duration("step", 0, "pause after each step, such as 1s (0: no pause)")
 	colorMode := fs.String("color", "auto", "colour: auto (on a terminal, unless NO_COLOR is set), always or never")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, out); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: the tour takes only flags", fs.Arg(0))
 	}
 	o := tourOptions{seed: *seed, hasherName: *hasherName, keys: *keys, step: *step}
 	for _, h := range tourHashers {
@@ -118,33 +116,34 @@ func runTour(args []string, out io.Writer) error {
 		}
 	}
 	if o.hasher == nil {
-		return fmt.Errorf("-hasher %q unknown: want %s", *hasherName, hasherNames())
+		return usagef("-hasher %q unknown: want %s", *hasherName, hasherNames())
 	}
 	var err error
 	if o.loadNum, o.loadDen, err = parseLoadFactor(*loadFactor); err != nil {
-		return err
+		return usageError{err}
 	}
 	if o.keys < minTourKeys || o.keys > maxTourKeys {
-		return fmt.Errorf("-keys %d out of range: want %d to %d", o.keys, minTourKeys, maxTourKeys)
+		return usagef("-keys %d out of range: want %d to %d", o.keys, minTourKeys, maxTourKeys)
 	}
 	if o.step < 0 {
-		return fmt.Errorf("-step %v out of range: want 0 or more", o.step)
+		return usagef("-step %v out of range: want 0 or more", o.step)
 	}
 	switch *colorMode {
 	case "auto", "always", "never":
 	default:
-		return fmt.Errorf("-color %q unknown: want auto, always or never", *colorMode)
+		return usagef("-color %q unknown: want auto, always or never", *colorMode)
 	}
 	o.color = colorEnabled(*colorMode, isTerminal(out), os.Getenv("NO_COLOR"))
 	if err := o.check(); err != nil {
-		return err
+		return usageError{err}
 	}
 	_, err = playTour(o, out)
 	return err
 }
 
 // parseLoadFactor reads a load factor written num/den (13/2) or as a
-// decimal (6.5, 4) and checks its range as table.WithLoadFactor does.
+// decimal (6.5, 4, 1e-5, 6.5e0), exactly, and checks its range as
+// table.WithLoadFactor does.
 func parseLoadFactor(s string) (num, den int, err error) {
 	bad := fmt.Errorf("-load-factor %q: not a ratio num/den (like 13/2) or a decimal (like 6.5); "+
 		"want a load factor in (0, %d]", s, asm.SlotCount)
@@ -156,33 +155,17 @@ func parseLoadFactor(s string) (num, den int, err error) {
 			return 0, 0, bad
 		}
 	} else {
-		ip, fp, _ := strings.Cut(s, ".")
-		if len(fp) > 4 || (ip == "" && fp == "") {
+		// big.Rat reads a decimal exactly, exponent included; the pattern
+		// keeps out what else it reads (hexadecimal, fractions, "Inf").
+		r, ok := new(big.Rat).SetString(s)
+		if !decimal.MatchString(s) || !ok {
 			return 0, 0, bad
 		}
-		den = 1
-		for range fp {
-			den *= 10
+		if !r.Num().IsInt64() || !r.Denom().IsInt64() {
+			// Far outside any valid range; converting would wrap around.
+			return 0, 0, fmt.Errorf("-load-factor %q: out of range: want a load factor in (0, %d]", s, asm.SlotCount)
 		}
-		if ip == "" {
-			ip = "0"
-		}
-		if fp == "" {
-			fp = "0"
-		}
-		i, err1 := strconv.Atoi(ip)
-		f, err2 := strconv.ParseUint(fp, 10, 32)
-		if err1 != nil || err2 != nil || strings.HasPrefix(fp, "+") {
-			return 0, 0, bad
-		}
-		num = i * den
-		if i < 0 || strings.HasPrefix(ip, "-") {
-			num -= int(f)
-		} else {
-			num += int(f)
-		}
-		g := gcd(num, den)
-		num, den = num/g, den/g
+		num, den = int(r.Num().Int64()), int(r.Denom().Int64())
 	}
 	// Let the table judge the range, so that the limits stay its own.
 	if _, err := table.TryNew[string, int](0, table.WithLoadFactor(num, den)); err != nil {
@@ -191,18 +174,9 @@ func parseLoadFactor(s string) (num, den int, err error) {
 	return num, den, nil
 }
 
-func gcd(a, b int) int {
-	if a < 0 {
-		a = -a
-	}
-	for b != 0 {
-		a, b = b, a%b
-	}
-	if a == 0 {
-		return 1
-	}
-	return a
-}
+// decimal matches a decimal number, with an optional exponent of at most
+// four digits (big.Rat would build 10^exponent).
+var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$`)
 
 // check rejects combinations the tour cannot draw: the main map and the
 // overflow chapter's map must have at most 2^maxTourB buckets.
@@ -824,8 +798,17 @@ func (t *tour) chCollision(m *table.Map[string, int], keys []string) []string {
 	t.say("Now look %s up. The slots whose byte differs cost one comparison of a byte; "+
 		"%s's slot matches too, so its key is compared, in vain, before %s's:", cand, partner, cand)
 	r.Compared, r.LookupFound = t.lookup(m, cand)
-	t.say("Such false positives are why a slot keeps the whole key: the tophash only " +
-		"makes them rare. A miss in a bucket of 6 or 7 entries usually compares no key at all.")
+	if r.Compared <= 2 {
+		t.say("Such false positives are why a slot keeps the whole key: the tophash only " +
+			"makes them rare. A miss in a bucket of 6 or 7 entries usually compares no key at all.")
+	} else {
+		// A hasher whose top byte varies little (constant, masked) makes
+		// every slot a false positive: say what the reader just saw.
+		t.say("That took %d key comparisons: with the %s hasher the keys share their tophash, "+
+			"so the byte filters nothing and every full slot is a false positive. Such false "+
+			"positives are why a slot keeps the whole key; with a good hash they are rare, and a "+
+			"miss in a bucket of 6 or 7 entries usually compares no key at all.", r.Compared, t.o.hasherName)
+	}
 	t.pause()
 	return keys
 }

@@ -296,9 +296,11 @@ func TestTourFlagErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, _, errOut := runTourArgs(t, c.args...)
-			require.NotEqual(t, 0, code)
+			code, out, errOut := runTourArgs(t, c.args...)
+			require.Equal(t, 2, code)
+			require.Empty(t, out)
 			require.True(t, strings.HasPrefix(errOut, "hmaplab tour: "), errOut)
+			require.Equal(t, 1, strings.Count(errOut, "hmaplab tour: "), "the error is printed once: %s", errOut)
 			for _, w := range c.want {
 				require.Contains(t, errOut, w)
 			}
@@ -310,6 +312,7 @@ func TestParseLoadFactor(t *testing.T) {
 	for s, want := range map[string][2]int{
 		"13/2": {13, 2}, "6.5": {13, 2}, "4": {4, 1}, "8": {8, 1}, "0.25": {1, 4},
 		".5": {1, 2}, "1/3": {1, 3}, "26/4": {26, 4}, "7.125": {57, 8},
+		"6.5e0": {13, 2}, "65e-1": {13, 2}, "1e-1": {1, 10}, "+8": {8, 1}, "0.000125e4": {5, 4},
 	} {
 		num, den, err := parseLoadFactor(s)
 		require.NoError(t, err, s)
@@ -318,6 +321,24 @@ func TestParseLoadFactor(t *testing.T) {
 	for _, s := range []string{"", ".", "x", "1/", "/2", "6.55555", "1e3", "0", "0.0", "8.5", "-0.5", "1/-2"} {
 		_, _, err := parseLoadFactor(s)
 		require.Error(t, err, s)
+	}
+	// Decimals that are out of range say so, rather than "not a decimal",
+	// and a huge one does not wrap around into the range.
+	for s, want := range map[string]string{
+		"1844674407370956.0000": "0 < num/den <= 8",
+		"1e-5":                  "0 < num/den <= 8, with 0 < num, den <= 65536",
+		"1e30":                  "out of range: want a load factor in (0, 8]",
+		"1e-30":                 "out of range: want a load factor in (0, 8]",
+		"9223372036854775808":   "out of range: want a load factor in (0, 8]",
+	} {
+		_, _, err := parseLoadFactor(s)
+		require.ErrorContains(t, err, want, s)
+		require.NotContains(t, err.Error(), "not a ratio", s)
+	}
+	// What big.Rat reads beyond decimals is refused.
+	for _, s := range []string{"0x1p-2", "Inf", "1e99999", "6.5e", "e5", "1_0", "0b101"} {
+		_, _, err := parseLoadFactor(s)
+		require.ErrorContains(t, err, "not a ratio num/den", s)
 	}
 }
 
@@ -339,4 +360,23 @@ func TestTourHelp(t *testing.T) {
 	var top bytes.Buffer
 	require.Equal(t, 0, run(nil, &top, io.Discard))
 	require.Contains(t, top.String(), "tour")
+}
+
+// The tour's prose follows what its flags made happen: with the constant
+// hasher every slot of the bucket shares the tophash, and the tour must not
+// claim the byte makes false positives rare.
+func TestTourTextFollowsHasher(t *testing.T) {
+	prose := func(args ...string) string {
+		code, out, errOut := runTourArgs(t, args...)
+		require.Equal(t, 0, code, errOut)
+		return strings.Join(strings.Fields(stripANSI(out)), " ")
+	}
+	good := prose()
+	require.Contains(t, good, "the tophash only makes them rare")
+	require.NotContains(t, good, "filters nothing")
+
+	constant := prose("-hasher", "constant")
+	require.Contains(t, constant, "with the constant hasher the keys share their tophash")
+	require.Contains(t, constant, "filters nothing")
+	require.NotContains(t, constant, "the tophash only makes them rare")
 }
