@@ -136,3 +136,21 @@ func ExampleWithHasher() {
 	fmt.Println(m.Stats().B, len(chain), chain[0].Full(), chain[0].Tophash[0] == asm.Tophash(uintptr(42)))
 	// Output: 0 1 8 true
 }
+
+// Locate tells where a key sits: its hash, bucket, tophash, and the
+// position of its slot in the chain.
+func ExampleMap_Locate() {
+	// An identity hash makes the arithmetic visible: bucket = hash & 7.
+	identity := hash.Func[int64](func(k int64, _ uint64) uint64 { return uint64(k) })
+	m := table.New[int64, string](40, table.WithHasher(identity))
+	for i := range int64(10) {
+		m.Put(8*i, "x") // ten keys of bucket 0: the last two overflow
+	}
+	loc := m.Locate(72)
+	fmt.Printf("hash %d, B %d, bucket %d, tophash %#x, found %v in bucket %d of the chain, slot %d\n",
+		loc.Hash, loc.B, loc.Bucket, loc.Tophash, loc.Found, loc.Chain, loc.Slot)
+	fmt.Println("capacity before the next doubling:", m.Capacity())
+	// Output:
+	// hash 72, B 3, bucket 0, tophash 0x5, found true in bucket 1 of the chain, slot 1
+	// capacity before the next doubling: 52
+}

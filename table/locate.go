@@ -1,0 +1,96 @@
+package table
+
+import (
+	"sync/atomic"
+
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/grow"
+)
+
+// Location is where a map keeps a key, or would look for it: what its hash
+// function made of the key, which chain that chose, and the bucket and slot
+// of the entry if it is present. It describes the table as Locate found it;
+// any write may move the entry.
+type Location struct {
+	// Hash is the key's hash under the map's seed, and Tophash the byte a
+	// slot holding the key stores: the hash's top byte, raised to at
+	// least asm.MinTopHash.
+	Hash    uintptr
+	Tophash uint8
+	// B is the log2 of the current array's size, and Bucket the chain the
+	// key belongs to there: Hash's low B bits.
+	B      uint8
+	Bucket int
+	// Old reports that a growth is in progress and the key's chain in the
+	// old array, OldBucket, has not been evacuated yet: the key is looked
+	// for there, and InspectOldBucket(OldBucket) shows it. OldBucket is the
+	// chain Hash chooses in the old array whenever a growth is in
+	// progress, and -1 otherwise.
+	Old       bool
+	OldBucket int
+	// Found reports whether the key is present. If it is, its entry is in
+	// slot Slot of the bucket at position Chain of the chain it was looked
+	// for in (0 for the regular bucket, 1 for the first overflow bucket,
+	// and so on); otherwise both are -1.
+	Found       bool
+	Chain, Slot int
+}
+
+// Locate reports where the map keeps key, or would look for it, without
+// changing the table. It hashes key even where a lookup would not (a table
+// of one bucket with small keys compares them directly). A nil *Map, and a
+// zero Map before its first write, have no seed yet: their Location has
+// Bucket, OldBucket, Chain and Slot -1 and nothing else set. Like a read,
+// Locate panics if a write is in progress, or if key is not hashable.
+func (m *Map[K, V]) Locate(key K) Location {
+	loc := Location{Bucket: -1, OldBucket: -1, Chain: -1, Slot: -1}
+	if m == nil || m.count <= 0 {
+		m.readSlow(key) // nil, empty, or being written: panics as Get would
+	}
+	if m == nil || m.self == nil || m.count < 0 {
+		return loc
+	}
+	flags := atomic.LoadUint32(&m.flags)
+	h := m.hash(&key)
+	loc.Hash, loc.Tophash, loc.B = h, asm.Tophash(h), m.logB
+	loc.Bucket = int(h & m.bucketMask())
+	if m.buckets == nil {
+		return loc // no array yet: nothing stored
+	}
+	head := m.at(uintptr(loc.Bucket))
+	if old := m.oldArray(); old != nil {
+		mask := m.bucketMask()
+		if flags&flagSameSizeGrow == 0 {
+			mask >>= 1
+		}
+		loc.OldBucket = int(h & mask)
+		if ob := &old[loc.OldBucket]; !ob.Evacuated() {
+			loc.Old, head = true, ob
+		}
+	}
+	for j, b := 0, head; b != nil; j, b = j+1, b.Overflow() {
+		for s, top := range &b.Tophash {
+			if top == loc.Tophash && b.Keys[s] == key {
+				loc.Found, loc.Chain, loc.Slot = true, j, s
+				return loc
+			}
+		}
+	}
+	return loc
+}
+
+// Capacity returns how many entries the table holds before an insert
+// starts a doubling: the load-factor limit of its current size, 2^B * 6.5
+// by default, and at least 8. A same-size growth, started by overflow
+// buckets, can come sooner; an insert made while a growth is in progress
+// starts no other. A nil *Map holds nothing and reports 0.
+func (m *Map[K, V]) Capacity() int {
+	if m == nil {
+		return 0
+	}
+	if m.self == nil {
+		p := grow.Default() // a zero Map, before its first write
+		return p.MaxCount(0)
+	}
+	return m.maxLoad
+}
