@@ -164,3 +164,33 @@ func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok 
 	}
 	return value, false
 }
+
+// Sub returns the events counted since prev, an earlier reading of the
+// same map's Events: a study reads Stats before and after what it measures
+// and takes the difference.
+func (e Events) Sub(prev Events) Events {
+	return Events{
+		Growths:          e.Growths - prev.Growths,
+		BucketsEvacuated: e.BucketsEvacuated - prev.BucketsEvacuated,
+		Clears:           e.Clears - prev.Clears,
+		Snapshots:        e.Snapshots - prev.Snapshots,
+		BucketCopies:     e.BucketCopies - prev.BucketCopies,
+		LockContention:   e.LockContention - prev.LockContention,
+	}
+}
+
+// Sub returns the counts since prev, an earlier reading of the same map's
+// Probes; Enabled and Every are p's.
+func (p Probes) Sub(prev Probes) Probes {
+	return Probes{
+		Enabled:          p.Enabled,
+		Every:            p.Every,
+		Lookups:          p.Lookups - prev.Lookups,
+		Hits:             p.Hits - prev.Hits,
+		Misses:           p.Misses - prev.Misses,
+		KeysComparedHit:  p.KeysComparedHit - prev.KeysComparedHit,
+		KeysComparedMiss: p.KeysComparedMiss - prev.KeysComparedMiss,
+		FalsePositives:   p.FalsePositives - prev.FalsePositives,
+		BucketsVisited:   p.BucketsVisited - prev.BucketsVisited,
+	}
+}

@@ -20,3 +20,21 @@ type Probes struct {
 	// paced ones (at the evacuation mark).
 	TouchEvacuations, PacedEvacuations int
 }
+
+// Sub returns the counts since prev, an earlier reading of the same map's
+// Probes; Enabled is p's.
+func (p Probes) Sub(prev Probes) Probes {
+	return Probes{
+		Enabled:          p.Enabled,
+		Lookups:          p.Lookups - prev.Lookups,
+		Hits:             p.Hits - prev.Hits,
+		Misses:           p.Misses - prev.Misses,
+		KeysComparedHit:  p.KeysComparedHit - prev.KeysComparedHit,
+		KeysComparedMiss: p.KeysComparedMiss - prev.KeysComparedMiss,
+		FalsePositives:   p.FalsePositives - prev.FalsePositives,
+		BucketsVisited:   p.BucketsVisited - prev.BucketsVisited,
+		OldArrayReads:    p.OldArrayReads - prev.OldArrayReads,
+		TouchEvacuations: p.TouchEvacuations - prev.TouchEvacuations,
+		PacedEvacuations: p.PacedEvacuations - prev.PacedEvacuations,
+	}
+}

@@ -169,3 +169,21 @@ func (m *Map[K, V]) Shape() Shape {
 	}
 	return s
 }
+
+// Sub returns the events counted since prev, an earlier reading of the
+// same map's Events: a study reads Stats before and after what it measures
+// and takes the difference. Reading Stats changes nothing in the map.
+func (e Events) Sub(prev Events) Events {
+	return Events{
+		Growths:           e.Growths - prev.Growths,
+		SameSizeGrowths:   e.SameSizeGrowths - prev.SameSizeGrowths,
+		BucketsEvacuated:  e.BucketsEvacuated - prev.BucketsEvacuated,
+		MovedX:            e.MovedX - prev.MovedX,
+		MovedY:            e.MovedY - prev.MovedY,
+		OverflowFromSpare: e.OverflowFromSpare - prev.OverflowFromSpare,
+		OverflowAllocated: e.OverflowAllocated - prev.OverflowAllocated,
+		Reseeds:           e.Reseeds - prev.Reseeds,
+		Clears:            e.Clears - prev.Clears,
+		Shrinks:           e.Shrinks - prev.Shrinks,
+	}
+}
