@@ -58,7 +58,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		if oldIdx == g.nevacuate {
 			m.advanceEvacuationMark(newbit)
 			if m.traces(evGrowDone) && !m.growing() {
-				m.emitGrowDone(newbit)
+				m.emitGrowDone(newbit, g)
 			}
 		}
 		return
@@ -142,7 +142,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		}})
 	}
 	if m.traces(evGrowDone) && !m.growing() {
-		m.emitGrowDone(newbit)
+		m.emitGrowDone(newbit, g)
 	}
 }
 
@@ -170,14 +170,15 @@ func (m *Map[K, V]) hashChain(b *bucket.Bucket[K, V], hashes []uintptr) []uintpt
 	return hashes
 }
 
-// emitGrowDone queues the end of the growth from an array of oldN buckets.
-func (m *Map[K, V]) emitGrowDone(oldN uintptr) {
+// emitGrowDone queues the end of growth g, from an array of oldN buckets.
+func (m *Map[K, V]) emitGrowDone(oldN uintptr, g *growth[K, V]) {
 	oldB := uint8(0)
 	for uintptr(1)<<oldB < oldN {
 		oldB++
 	}
 	m.emit(event{kind: evGrowDone, grow: GrowEvent{
 		OldB: oldB, NewB: m.logB, SameSize: oldB == m.logB, Count: m.entries(),
+		BytesReleased: m.arrayBytes(g.old, g.oldOverflow), BytesHeld: m.bytesAllocated(),
 	}})
 }
 

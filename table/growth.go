@@ -13,11 +13,7 @@ func (m *Map[K, V]) startGrowth() {
 	} else {
 		m.events().Growths++
 	}
-	if m.traces(evGrowStart) {
-		m.emit(event{kind: evGrowStart, grow: GrowEvent{
-			OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.entries(), Overflow: m.noverflow,
-		}})
-	}
+	start := GrowEvent{OldB: m.logB, NewB: m.logB + bigger, SameSize: bigger == 0, Count: m.entries(), Overflow: m.noverflow}
 	m.growth = &growth[K, V]{old: m.array(), oldOverflow: m.overflow}
 	m.newArray(m.logB + bigger)
 
@@ -30,6 +26,11 @@ func (m *Map[K, V]) startGrowth() {
 	}
 	m.setB(m.logB + bigger)
 	m.noverflow = 0
+	if m.traces(evGrowStart) {
+		start.BytesAllocated = m.arrayBytes(m.array(), nil)
+		start.BytesHeld = m.bytesAllocated()
+		m.emit(event{kind: evGrowStart, grow: start})
+	}
 
 	if m.policy().Pace == 0 {
 		for m.growing() {

@@ -107,21 +107,24 @@ func (m *Map[K, V]) Stats() Stats {
 
 // bytesAllocated is the memory held by the arrays and overflow buckets.
 func (m *Map[K, V]) bytesAllocated() int {
-	size := unsafe.Sizeof(bucket.Bucket[K, V]{})
-	free := !m.hasPointers()
-	n := uintptr(0)
+	n := 0
 	if m.buckets != nil {
-		n += grow.RoundUpSize(m.arrayLen(m.logB)*size, free)
-	}
-	one := grow.RoundUpSize(size, free)
-	if o := m.overflow; o != nil {
-		n += uintptr(len(o.list)) * one
+		n += m.arrayBytes(m.array(), m.overflow)
 	}
 	if g := m.growth; g != nil {
-		n += grow.RoundUpSize(uintptr(len(g.old))*size, free)
-		if o := g.oldOverflow; o != nil {
-			n += uintptr(len(o.list)) * one
-		}
+		n += m.arrayBytes(g.old, g.oldOverflow)
+	}
+	return n
+}
+
+// arrayBytes is the memory an array and the overflow buckets allocated
+// for its chains hold, as the allocator rounds it.
+func (m *Map[K, V]) arrayBytes(arr []bucket.Bucket[K, V], o *arrayOverflow[K, V]) int {
+	size := unsafe.Sizeof(bucket.Bucket[K, V]{})
+	free := !m.hasPointers()
+	n := grow.RoundUpSize(uintptr(len(arr))*size, free)
+	if o != nil {
+		n += uintptr(len(o.list)) * grow.RoundUpSize(size, free)
 	}
 	return int(n)
 }

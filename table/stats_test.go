@@ -51,19 +51,19 @@ func TestStatsFirstGrowths(t *testing.T) {
 	require.Empty(t, rec.log)
 	m.Put(8, 8)
 	require.Equal(t, []string{
-		"start {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0}",
+		"start {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0 BytesAllocated:288 BytesReleased:0 BytesHeld:432}",
 		"evac {OldBucket:0 X:0 Y:1 ToX:4 ToY:4 Paced:false Nevacuate:1}",
-		"done {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0}",
+		"done {OldB:0 NewB:1 SameSize:false Count:8 Overflow:0 BytesAllocated:0 BytesReleased:144 BytesHeld:288}",
 	}, rec.log)
 	rec.log = nil
 	for k := uint64(9); k < 14; k++ {
 		m.Put(k, k)
 	}
 	require.Equal(t, []string{
-		"start {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0}",
+		"start {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0 BytesAllocated:576 BytesReleased:0 BytesHeld:864}",
 		"evac {OldBucket:1 X:1 Y:3 ToX:3 ToY:3 Paced:false Nevacuate:0}",
 		"evac {OldBucket:0 X:0 Y:2 ToX:4 ToY:3 Paced:true Nevacuate:2}",
-		"done {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0}",
+		"done {OldB:1 NewB:2 SameSize:false Count:13 Overflow:0 BytesAllocated:0 BytesReleased:288 BytesHeld:576}",
 	}, rec.log)
 
 	s = m.Stats()
@@ -139,7 +139,7 @@ func TestStatsSameSizeGrowth(t *testing.T) {
 	rec.log = nil
 	m.Put(33*16, 33)
 	require.Equal(t, []string{
-		"start {OldB:4 NewB:4 SameSize:true Count:33 Overflow:4}",
+		"start {OldB:4 NewB:4 SameSize:true Count:33 Overflow:4 BytesAllocated:2688 BytesReleased:0 BytesHeld:5664}",
 		"ovf {Bucket:0 ChainLen:2 Spare:true SparesLeft:1 Overflow:1}",
 		"ovf {Bucket:0 ChainLen:3 Spare:true SparesLeft:0 Overflow:2}",
 		"ovf {Bucket:0 ChainLen:4 Spare:false SparesLeft:0 Overflow:3}",
@@ -184,7 +184,7 @@ func TestStatsSameSizeGrowth(t *testing.T) {
 		if strings.HasPrefix(l, "done {OldB:4 NewB:4 SameSize:true Count:47") {
 			done = i
 		}
-		if strings.HasPrefix(l, "start {OldB:4 NewB:4 SameSize:true Count:47 Overflow:4}") {
+		if strings.HasPrefix(l, "start {OldB:4 NewB:4 SameSize:true Count:47 Overflow:4 ") {
 			restart = i
 		}
 	}

@@ -38,6 +38,14 @@ type GrowEvent struct {
 	// Overflow is noverflow when the growth started: for a same-size
 	// growth, the count that reached the threshold.
 	Overflow uint16
+	// BytesAllocated is what the new array took (GrowStart), and
+	// BytesReleased what the map let go of when the last old bucket moved:
+	// the old array and the overflow buckets of its chains (GrowDone). An
+	// iteration still walking the old array keeps it until it ends.
+	BytesAllocated, BytesReleased int
+	// BytesHeld is Stats().BytesAllocated just after the event: at
+	// GrowStart the peak, old and new arrays together.
+	BytesHeld int
 }
 
 // EvacuateEvent describes the evacuation of one old bucket.
