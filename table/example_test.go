@@ -154,3 +154,22 @@ func ExampleMap_Locate() {
 	// hash 72, B 3, bucket 0, tophash 0x5, found true in bucket 1 of the chain, slot 1
 	// capacity before the next doubling: 52
 }
+
+// ExplainLookup shows the work of one lookup, slot by slot.
+func ExampleMap_ExplainLookup() {
+	identity := hash.Func[int64](func(k int64, _ uint64) uint64 { return uint64(k) })
+	m := table.New[int64, string](40, table.WithHasher(identity))
+	m.Put(0, "a")
+	m.Put(8, "b")        // bucket 0, the same tophash as key 0
+	m.Put(1<<56|16, "c") // bucket 0, another tophash
+	l := m.ExplainLookup(1<<56 | 16)
+	for _, p := range l.Probes {
+		fmt.Printf("slot %d, tophash %#02x (%v): %v\n", p.Slot, p.Tophash, p.State, p.Outcome)
+	}
+	fmt.Println("keys compared:", l.KeysCompared, "false positives:", l.FalsePositives)
+	// Output:
+	// slot 0, tophash 0x05 (full): tophash differs, skipped
+	// slot 1, tophash 0x05 (full): tophash differs, skipped
+	// slot 2, tophash 0x06 (full): key compared, found
+	// keys compared: 1 false positives: 0
+}

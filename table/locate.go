@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 )
 
@@ -93,4 +94,99 @@ func (m *Map[K, V]) Capacity() int {
 		return p.MaxCount(0)
 	}
 	return m.maxLoad
+}
+
+// A Probe is one slot a lookup read, and what it made of the slot.
+type Probe struct {
+	Chain, Slot int // the bucket's position in the chain, and the slot
+	// Tophash is the slot's byte, and State the state it encodes.
+	Tophash uint8
+	State   bucket.SlotState
+	// Outcome is what the lookup did with the slot.
+	Outcome ProbeOutcome
+}
+
+// ProbeOutcome is what a lookup did with one slot.
+type ProbeOutcome uint8
+
+// The outcomes of a probe.
+const (
+	SkippedEmpty   ProbeOutcome = iota // an empty slot: no byte to match
+	SkippedTophash                     // a full slot whose tophash differs: no key compared
+	KeyDiffers                         // tophash matched (or the table compares keys directly), the key did not
+	KeyFound                           // the key compared equal: the lookup ends here
+)
+
+var outcomeNames = [...]string{"empty, skipped", "tophash differs, skipped", "key compared, differs", "key compared, found"}
+
+func (o ProbeOutcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "ProbeOutcome(?)"
+}
+
+// Lookup explains one lookup: where it went (Location) and every slot it
+// read, in order.
+type Lookup struct {
+	Location
+	// Scan reports that the table compares the key with every full slot's
+	// instead of hashing it: a table of one bucket with small keys, as the
+	// runtime's fast paths do. Location's hash is then computed for the
+	// explanation only.
+	Scan bool
+	// Probes are the slots the lookup read, bucket by bucket along the
+	// chain. It reads a bucket's eight tophash bytes at once, compares the
+	// keys of the slots whose byte matches, and stops at the key, at the
+	// end of the chain, or after a bucket with an EmptyRest slot.
+	Probes []Probe
+	// KeysCompared counts the probes that compared a key; FalsePositives
+	// those whose tophash matched but whose key differed.
+	KeysCompared, FalsePositives int
+}
+
+// ExplainLookup looks key up as Get does and reports every slot it read
+// and why it went on, without changing the table. Its panics are Locate's.
+func (m *Map[K, V]) ExplainLookup(key K) Lookup {
+	l := Lookup{Location: m.Locate(key)}
+	if l.Bucket < 0 || m.buckets == nil || m.count <= 0 {
+		return l // nil, zero, empty: Get reads nothing
+	}
+	l.Scan = atomic.LoadUint32(&m.flags)&flagScan != 0
+	head := m.at(uintptr(l.Bucket))
+	if l.Old {
+		head = &m.oldArray()[l.OldBucket]
+	}
+	for j, b := 0, head; b != nil; j, b = j+1, b.Overflow() {
+		rest := false
+		for s, top := range &b.Tophash {
+			p := Probe{Chain: j, Slot: s, Tophash: top, State: bucket.StateOf(top)}
+			switch {
+			case p.State != bucket.StateFull:
+				p.Outcome = SkippedEmpty
+				rest = rest || p.State == bucket.StateEmptyRest
+			case !l.Scan && top != l.Tophash:
+				p.Outcome = SkippedTophash
+			case b.Keys[s] == key:
+				p.Outcome = KeyFound
+			default:
+				p.Outcome = KeyDiffers
+			}
+			l.Probes = append(l.Probes, p)
+			switch p.Outcome {
+			case KeyFound:
+				l.KeysCompared++
+				return l
+			case KeyDiffers:
+				l.KeysCompared++
+				if !l.Scan {
+					l.FalsePositives++
+				}
+			}
+		}
+		if rest && !l.Scan {
+			break // the chain holds nothing more
+		}
+	}
+	return l
 }

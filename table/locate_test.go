@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/table"
 )
@@ -134,4 +135,108 @@ func TestCapacityIsTheGrowthPoint(t *testing.T) {
 		}
 	}
 	require.Equal(t, 13<<11/2, m.Capacity(), "2^11 buckets * 6.5")
+}
+
+func outcomes(l table.Lookup) []table.ProbeOutcome {
+	var o []table.ProbeOutcome
+	for _, p := range l.Probes {
+		o = append(o, p.Outcome)
+	}
+	return o
+}
+
+func repeat(o table.ProbeOutcome, n int) []table.ProbeOutcome {
+	s := make([]table.ProbeOutcome, n)
+	for i := range s {
+		s[i] = o
+	}
+	return s
+}
+
+func TestExplainLookupExact(t *testing.T) {
+	m := table.New[int64, int](64, table.WithHasher(identity))
+	for i := range int64(10) {
+		m.Put(16*i, int(i)) // bucket 0: eight in the head, two in an overflow bucket
+	}
+
+	// Every key of bucket 0 has tophash MinTopHash: each full slot before
+	// the key is a false positive.
+	l := m.ExplainLookup(16 * 9)
+	require.True(t, l.Found)
+	require.False(t, l.Scan)
+	require.Equal(t, append(repeat(table.KeyDiffers, 9), table.KeyFound), outcomes(l))
+	require.Equal(t, 10, l.KeysCompared)
+	require.Equal(t, 9, l.FalsePositives)
+	last := l.Probes[len(l.Probes)-1]
+	require.Equal(t, [2]int{1, 1}, [2]int{last.Chain, last.Slot})
+	require.Equal(t, bucket.StateFull, last.State)
+
+	// A miss whose tophash (0x7f) matches nothing reads both buckets'
+	// bytes, compares no key, and stops at the overflow bucket's EmptyRest.
+	l = m.ExplainLookup(0x7f00_0000_0000_0000)
+	require.False(t, l.Found)
+	want := append(repeat(table.SkippedTophash, 10), repeat(table.SkippedEmpty, 6)...)
+	require.Equal(t, want, outcomes(l))
+	require.Zero(t, l.KeysCompared)
+	require.Equal(t, bucket.StateEmptyRest, l.Probes[15].State)
+
+	// An empty bucket: eight EmptyRest slots, and the lookup is over.
+	l = m.ExplainLookup(5)
+	require.Equal(t, repeat(table.SkippedEmpty, 8), outcomes(l))
+
+	// A deleted slot reads EmptyOne, and the chain goes on past it.
+	m.Delete(0)
+	l = m.ExplainLookup(16)
+	require.Equal(t, []table.ProbeOutcome{table.SkippedEmpty, table.KeyFound}, outcomes(l))
+	require.Equal(t, bucket.StateEmptyOne, l.Probes[0].State)
+}
+
+// A table of one bucket with small keys compares keys without hashing:
+// every full slot before the key is compared, and none is a false
+// positive.
+func TestExplainLookupScan(t *testing.T) {
+	m := table.New[int64, int](0, table.WithSeed(1))
+	for i := range int64(6) {
+		m.Put(i, 0)
+	}
+	require.Zero(t, m.Stats().B)
+	l := m.ExplainLookup(3)
+	require.True(t, l.Scan)
+	require.True(t, l.Found)
+	require.Equal(t, 3, l.Slot)
+	require.Equal(t, append(repeat(table.KeyDiffers, 3), table.KeyFound), outcomes(l))
+	require.Zero(t, l.FalsePositives)
+	l = m.ExplainLookup(99)
+	require.Equal(t, append(repeat(table.KeyDiffers, 6), table.SkippedEmpty, table.SkippedEmpty), outcomes(l))
+}
+
+// Through a growth, the explanation agrees with the lookup and with Locate.
+func TestExplainLookupAgrees(t *testing.T) {
+	m := table.New[int64, int64](0, table.WithSeed(3), table.WithEvacuationPace(1))
+	for n := int64(0); n < 1500; n++ {
+		m.Put(n, n)
+		if n%11 != 0 {
+			continue
+		}
+		for _, k := range []int64{n / 2, n, n + 1, -n} {
+			l := m.ExplainLookup(k)
+			require.Equal(t, m.Has(k), l.Found, "key %d", k)
+			require.Equal(t, m.Locate(k), l.Location)
+			compared := 0
+			for _, p := range l.Probes {
+				if p.Outcome >= table.KeyDiffers {
+					compared++
+				}
+				require.Equal(t, p.Outcome == table.SkippedEmpty, p.State != bucket.StateFull)
+			}
+			require.Equal(t, compared, l.KeysCompared)
+			if l.Found {
+				last := l.Probes[len(l.Probes)-1]
+				require.Equal(t, table.KeyFound, last.Outcome)
+				require.Equal(t, [2]int{l.Chain, l.Slot}, [2]int{last.Chain, last.Slot})
+			}
+		}
+	}
+	var nilMap *table.Map[int64, int]
+	require.Empty(t, nilMap.ExplainLookup(1).Probes)
 }
