@@ -492,18 +492,6 @@ func (t *tour) flush() {
 	t.pending = t.pending[:0]
 }
 
-// locate returns where key sits in m's current array, or ok false.
-func locate(m *table.Map[string, int], idx int, key string) (slotRef, bool) {
-	for j, b := range m.InspectBucket(idx) {
-		for s := range b.Tophash {
-			if b.State(s) == bucket.StateFull && b.Keys[s] == key {
-				return slotRef{j, s}, true
-			}
-		}
-	}
-	return slotRef{}, false
-}
-
 // put inserts key and prints where it went: its hash, tophash, bucket and
 // slot, then the tracer's events.
 func (t *tour) put(m *table.Map[string, int], key string, elem int, show bool) {
@@ -515,23 +503,20 @@ func (t *tour) put(m *table.Map[string, int], key string, elem int, show bool) {
 }
 
 func (t *tour) keyLine(m *table.Map[string, int], key string) string {
-	h := hashOf(t.o.hasher, m, key)
-	s := m.Stats()
-	idx := int(h & (uintptr(1)<<s.B - 1))
-	top := asm.Tophash(h)
-	topStr := fmt.Sprintf("%02x", top)
-	if raw := uint8(h >> (bits.UintSize - 8)); raw != top {
+	l := m.Locate(key)
+	topStr := fmt.Sprintf("%02x", l.Tophash)
+	if raw := uint8(l.Hash >> (bits.UintSize - 8)); raw != l.Tophash {
 		topStr += " (+5)" // bumped above the reserved values
 	}
 	low := ""
-	if s.B > 0 {
-		low = fmt.Sprintf(" (%0*b)", s.B, idx)
+	if l.B > 0 {
+		low = fmt.Sprintf(" (%0*b)", l.B, l.Bucket)
 	}
 	where := "?"
-	if r, ok := locate(m, idx, key); ok {
-		where = r.String()
+	if l.Found && !l.Old {
+		where = slotRef{l.Chain, l.Slot}.String()
 	}
-	return fmt.Sprintf("  %-4s  hash %016x  tophash %s  bucket %d%s  %s", key, uint64(h), topStr, idx, low, where)
+	return fmt.Sprintf("  %-4s  hash %016x  tophash %s  bucket %d%s  %s", key, uint64(l.Hash), topStr, l.Bucket, low, where)
 }
 
 // lookup narrates a lookup of key in m, which must not be growing, step by
@@ -788,11 +773,9 @@ func (t *tour) chCollision(m *table.Map[string, int], keys []string) []string {
 	t.put(m, cand, len(keys), true)
 	keys = append(keys, cand)
 	t.res.Fill.Count = m.Len()
-	if ra, ok := locate(m, idx, partner); ok {
-		if rb, ok := locate(m, idx, cand); ok {
-			c := m.InspectBucket(idx)
-			r.SameBucketTop = c[ra.J].Tophash[ra.S] == c[rb.J].Tophash[rb.S]
-		}
+	if la, lb := m.Locate(partner), m.Locate(cand); la.Found && lb.Found && !la.Old && !lb.Old && la.Bucket == idx && lb.Bucket == idx {
+		c := m.InspectBucket(idx)
+		r.SameBucketTop = c[la.Chain].Tophash[la.Slot] == c[lb.Chain].Tophash[lb.Slot]
 	}
 	t.draw(m, true, false)
 	t.say("Now look %s up. The slots whose byte differs cost one comparison of a byte; "+
