@@ -44,40 +44,41 @@ type Location struct {
 // Bucket, OldBucket, Chain and Slot -1 and nothing else set. Like a read,
 // Locate panics if a write is in progress, or if key is not hashable.
 func (m *Map[K, V]) Locate(key K) Location {
+	loc, _ := m.locate(key)
+	return loc
+}
+
+// locate is Locate, which also returns the head of the chain the key is
+// looked for in (nil where Location has no Bucket or the table no array).
+func (m *Map[K, V]) locate(key K) (Location, *bucket.Bucket[K, V]) {
 	loc := Location{Bucket: -1, OldBucket: -1, Chain: -1, Slot: -1}
 	if m == nil || m.count <= 0 {
 		m.readSlow(key) // nil, empty, or being written: panics as Get would
 	}
 	if m == nil || m.self == nil || m.count < 0 {
-		return loc
+		return loc, nil
 	}
 	flags := atomic.LoadUint32(&m.flags)
 	h := m.hash(&key)
 	loc.Hash, loc.Tophash, loc.B = h, asm.Tophash(h), m.logB
 	loc.Bucket = int(h & m.bucketMask())
 	if m.buckets == nil {
-		return loc // no array yet: nothing stored
+		return loc, nil // no array yet: nothing stored
 	}
-	head := m.at(uintptr(loc.Bucket))
-	if old := m.oldArray(); old != nil {
-		mask := m.bucketMask()
-		if flags&flagSameSizeGrow == 0 {
-			mask >>= 1
-		}
-		loc.OldBucket = int(h & mask)
-		if ob := &old[loc.OldBucket]; !ob.Evacuated() {
-			loc.Old, head = true, ob
-		}
+	head := m.readBucket(h, flags)
+	if m.growing() {
+		loc.OldBucket = int(m.oldIndex(h, flags))
+		loc.Old = head != m.at(uintptr(loc.Bucket))
 	}
 	for j, b := 0, head; b != nil; j, b = j+1, b.Overflow() {
 		for s, top := range &b.Tophash {
 			if top == loc.Tophash && b.Keys[s] == key {
 				loc.Found, loc.Chain, loc.Slot = true, j, s
-				return loc
+				return loc, head
 			}
 		}
 	}
-	return loc
+	return loc, head
 }
 
 // Capacity returns how many entries the table holds before an insert
@@ -148,15 +149,12 @@ type Lookup struct {
 // ExplainLookup looks key up as Get does and reports every slot it read
 // and why it went on, without changing the table. Its panics are Locate's.
 func (m *Map[K, V]) ExplainLookup(key K) Lookup {
-	l := Lookup{Location: m.Locate(key)}
-	if l.Bucket < 0 || m.buckets == nil || m.count <= 0 {
+	loc, head := m.locate(key)
+	l := Lookup{Location: loc}
+	if head == nil || m.count <= 0 {
 		return l // nil, zero, empty: Get reads nothing
 	}
 	l.Scan = atomic.LoadUint32(&m.flags)&flagScan != 0
-	head := m.at(uintptr(l.Bucket))
-	if l.Old {
-		head = &m.oldArray()[l.OldBucket]
-	}
 	for j, b := 0, head; b != nil; j, b = j+1, b.Overflow() {
 		rest := false
 		for s, top := range &b.Tophash {

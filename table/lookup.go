@@ -137,15 +137,21 @@ func (m *Map[K, V]) search(key K, flags uint32) (*K, *V) {
 // readBucket returns the head of the chain that holds hash: in the old array
 // if a growth is in progress and that bucket has not been evacuated yet.
 func (m *Map[K, V]) readBucket(hash uintptr, flags uint32) *bucket.Bucket[K, V] {
-	mask := m.bucketMask()
-	b := &m.array()[hash&mask]
+	b := &m.array()[hash&m.bucketMask()]
 	if old := m.oldArray(); old != nil {
-		if flags&flagSameSizeGrow == 0 {
-			mask >>= 1 // the old array had half as many buckets
-		}
-		if ob := &old[hash&mask]; !ob.Evacuated() {
+		if ob := &old[m.oldIndex(hash, flags)]; !ob.Evacuated() {
 			b = ob
 		}
 	}
 	return b
+}
+
+// oldIndex returns the chain of the old array that holds hash during a
+// growth; flags is m.flags, read by the caller.
+func (m *Map[K, V]) oldIndex(hash uintptr, flags uint32) uintptr {
+	mask := m.bucketMask()
+	if flags&flagSameSizeGrow == 0 {
+		mask >>= 1 // the old array had half as many buckets
+	}
+	return hash & mask
 }
