@@ -4,7 +4,7 @@
 // A [Hasher] maps a key and a seed to a 64-bit hash. The table package uses
 // the low B bits of that hash to pick a bucket and the top 8 bits as the
 // slot's tophash, so a hasher decides everything about how keys spread.
-// Three families are provided:
+// Four families are provided:
 //
 //   - [Runtime]: the builtin map's own hash function for K, taken from the
 //     running toolchain. For the same key and seed it returns exactly what the
@@ -13,6 +13,12 @@
 //   - [XXH3]: a portable hash for string-like keys whose output, for a given
 //     seed, is the same in every process and on every platform. Use it when a
 //     run must replay exactly.
+//   - [Seeded]: a portable hash for every comparable key type, reproducible
+//     like XXH3: it hashes a key's values (integers by value, ±0 alike,
+//     strings by XXH3, interfaces by dynamic type name and value), never its
+//     memory, so padding, byte order and word size cannot change it. NaNs
+//     draw from a fixed sequence, and keys holding pointers hash by address,
+//     which only one process can replay.
 //   - Weak hashers for collision studies: [Constant] (every key collides),
 //     [Identity] (integers hash to themselves), [Masked] (keeps only some
 //     bits of another hasher) and [Func] (any plain function).
