@@ -7,10 +7,25 @@
 //
 // Commands:
 //
-//	tour     a guided tour of a map's life: buckets, tophash, overflow,
-//	         growth, evacuation, deletes, same-size growth
-//	memory   bytes per entry and GC-scannable heap, hmap against the builtin map
-//	help     list the commands
+//	tour        a guided tour of a map's life: buckets, tophash, overflow,
+//	            growth, evacuation, deletes, same-size growth
+//	memory      bytes per entry and GC-scannable heap, hmap against the builtin map
+//
+// The experiments, each answering one question with data (run
+// 'hmaplab <name> -h' for the question and the flags):
+//
+//	loadfactor  Go's load-factor table rebuilt with real tables
+//	overflow    overflow buckets and chain lengths, up to 10^9 keys
+//	hashers     how evenly each hasher spreads keys
+//	hint        what a size hint changes for the garbage collector
+//	residue     memory left after deletes
+//	hashdos     adversarial keys against weak and seeded hashers
+//	pace        insert latency during growth against the evacuation pace
+//	tradeoff    choosing a load factor: memory against probes
+//
+// Every experiment takes -seed (the same seed gives the same counts),
+// -format text|csv|json and -svg FILE (a plot), and sets the claims it
+// tests beside its measurements with a verdict. docs/lab.md collects them.
 package main
 
 import (
@@ -31,6 +46,14 @@ func commands() []command {
 	return []command{
 		{"tour", "a guided tour of a map's life, from empty to grown, drawn step by step", runTour},
 		{"memory", "bytes per entry and GC-scannable heap, hmap against the builtin map", runMemory},
+		{"loadfactor", "Go's load-factor table rebuilt: overflow, bytes/entry and probes, 4.0 to 8.0", runLoadFactor},
+		{"overflow", "overflow buckets and chain lengths against load factor, up to 10^9 keys", runOverflow},
+		{"hashers", "how evenly each hasher spreads keys: chi-square against Poisson, many seeds", runHashers},
+		{"hint", "New(0) against New(n), and make both ways: allocations, GC cycles and pauses", runHint},
+		{"residue", "memory left after deleting entries, with and without Shrink, against the builtin", runResidue},
+		{"hashdos", "adversarial keys against weak and seeded hashers: chains, probes, time", runHashDoS},
+		{"pace", "insert latency during growth against the evacuation pace", runPace},
+		{"tradeoff", "memory against probe length across load factors: which one to choose", runTradeoff},
 	}
 }
 
@@ -66,7 +89,7 @@ func run(args []string, out, errOut io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "hmaplab: experiments with the classic Go map\n\nUsage: hmaplab <command> [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "  help     list the commands\n\nRun 'hmaplab <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "  help        list the commands\n\nRun 'hmaplab <command> -h' for a command's flags.")
 }
