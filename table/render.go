@@ -35,6 +35,13 @@ const Width = 80
 const legend = `cells: a3 full (tophash 0xa3)  .. emptyRest  __ emptyOne
        X> Y> evacuated to the X / Y half  -. evacuatedEmpty
 links: > overflow bucket  >* preallocated spare   <- nevacuate: next to evacuate
+head:  spare: preallocated overflow buckets not yet used
+       noverflow: overflow buckets counted toward a same-size growth
+`
+
+// keysLegend explains the key listing drawn under a chain with Keys set.
+const keysLegend = `keys:  [j] s:key=elem  bucket j of the chain ([0] the regular one),
+       slot s, and the key and elem it holds
 `
 
 // StyleCursor is the state RenderOptions.Style receives for the
@@ -90,6 +97,9 @@ func (v View[K, V]) Render(w io.Writer, o RenderOptions) error {
 	}
 	if o.Legend {
 		r.printf("%s", legend)
+		if o.Keys {
+			r.printf("%s", keysLegend)
+		}
 	}
 	_, err := io.WriteString(w, r.sb.String())
 	return err

@@ -177,6 +177,10 @@ func TestTourChaptersVary(t *testing.T) {
 			require.True(t, res.Collision.Found)
 			require.True(t, res.Collision.SameBucketTop)
 			require.GreaterOrEqual(t, res.Collision.Compared, 2)
+			if !(v[0] == "-hasher" && v[1] == "constant") {
+				// Chapter 4 introduces overflow buckets: chapter 3 takes none.
+				require.Zero(t, res.Collision.NewOverflow, "the colliding key took an overflow bucket")
+			}
 			require.True(t, res.Collision.LookupFound)
 			require.GreaterOrEqual(t, res.Overflow.ChainLen, 2)
 			require.True(t, res.Overflow.LookupFound)
@@ -379,4 +383,19 @@ func TestTourTextFollowsHasher(t *testing.T) {
 	require.Contains(t, constant, "with the constant hasher the keys share their tophash")
 	require.Contains(t, constant, "filters nothing")
 	require.NotContains(t, constant, "the tophash only makes them rare")
+}
+
+// TestTourLegend: the first drawing's legend explains every notation the
+// tour draws: the cells, the links, the header's spare and noverflow, and
+// the key listings ("[0] 0:k05=5").
+func TestTourLegend(t *testing.T) {
+	_, out := tourWith(t)
+	first := out[:strings.Index(out, "[2/9]")]
+	for _, want := range []string{
+		"cells: a3 full", "links: > overflow bucket", "spare: preallocated overflow buckets not yet used",
+		"noverflow: overflow buckets counted", "keys:  [j] s:key=elem  bucket j of the chain ([0] the regular one)",
+	} {
+		require.Contains(t, first, want)
+	}
+	require.Contains(t, out, "[0] 0:k05=5", "the notation the legend explains is drawn")
 }
