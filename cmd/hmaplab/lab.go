@@ -21,7 +21,8 @@ import (
 //
 //	-seed N      the seed of every random choice it makes (keys, maps'
 //	             seeds, hasher seeds): the same seed gives the same counts
-//	-format F    text (a readable report), csv (its table) or json (all of it)
+//	-format F    text (a readable report), csv (its table), json (all of
+//	             it) or markdown (the report as a section of docs/lab.md)
 //	-svg FILE    also draw its plot into FILE
 //
 // and ends its report with the claims it tests, each beside the measured
@@ -37,17 +38,17 @@ type labFlags struct {
 // register adds the shared flags to fs.
 func (l *labFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&l.seed, "seed", 1, "seed of every random choice; the same seed gives the same counts")
-	fs.StringVar(&l.format, "format", "text", "output: text (a report), csv (the table) or json (everything)")
+	fs.StringVar(&l.format, "format", "text", "output: text (a report), csv (the table), json (everything) or markdown (a section of docs/lab.md)")
 	fs.StringVar(&l.svg, "svg", "", "also draw the plot into this SVG file")
 }
 
 // check validates the shared flags.
 func (l *labFlags) check() error {
 	switch l.format {
-	case "text", "csv", "json":
+	case "text", "csv", "json", "markdown":
 		return nil
 	}
-	return usagef("-format %q unknown: want text, csv or json", l.format)
+	return usagef("-format %q unknown: want text, csv, json or markdown", l.format)
 }
 
 // newExperimentFlags returns a flag set for experiment name whose -h
@@ -197,6 +198,8 @@ func (r *result) emit(l *labFlags, out io.Writer) error {
 		}
 	}
 	switch l.format {
+	case "markdown":
+		return r.writeMarkdown(out, l.svg)
 	case "csv":
 		return r.Table.writeCSV(out)
 	case "json":
@@ -294,4 +297,49 @@ func verdict(ok bool) string {
 		return holds
 	}
 	return refuted
+}
+
+// writeMarkdown writes r as a section of docs/lab.md: the question, the
+// command that reproduces every number, the plot (svg, the path -svg was
+// given, relative to the page), the table and the claims with verdicts.
+func (r *result) writeMarkdown(out io.Writer, svg string) error {
+	fmt.Fprintf(out, "## %s\n\n%s\n\n", r.Experiment, r.Question)
+	fmt.Fprintf(out, "```sh\ngo run ./cmd/hmaplab %s\n```\n\n", strings.TrimPrefix(r.Command, "hmaplab "))
+	for _, s := range r.Setup {
+		fmt.Fprintf(out, "%s\n\n", s)
+	}
+	if svg != "" {
+		fmt.Fprintf(out, "![%s](%s)\n\n", r.Experiment, svg)
+	}
+	t := r.Table
+	row := func(cells []string) { fmt.Fprintf(out, "| %s |\n", strings.Join(cells, " | ")) }
+	head, rule := make([]string, len(t.Columns)), make([]string, len(t.Columns))
+	for j, c := range t.Columns {
+		head[j], rule[j] = c.Name, "---:"
+	}
+	row(head)
+	row(rule)
+	for _, r := range t.Rows {
+		cells := make([]string, len(r))
+		for j, x := range r {
+			f := t.Columns[j].Format
+			if f == "" {
+				f = "%v"
+			}
+			cells[j] = strings.ReplaceAll(fmt.Sprintf(f, x), "|", "\\|")
+		}
+		row(cells)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(out, "\n%s\n", n)
+	}
+	if len(r.Claims) > 0 {
+		fmt.Fprintf(out, "\n| claim | source | measured | verdict |\n|---|---|---|---|\n")
+		for _, c := range r.Claims {
+			esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+			fmt.Fprintf(out, "| %s | %s | %s | **%s** |\n", esc(c.Claim), esc(c.Source), esc(c.Measured), c.Verdict)
+		}
+	}
+	fmt.Fprintln(out)
+	return nil
 }

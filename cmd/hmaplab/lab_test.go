@@ -43,8 +43,10 @@ func checkOutputs(t *testing.T, name string, args ...string) jsonResult {
 	require.True(t, strings.HasPrefix(res.Command, "hmaplab "+name), "command %q", res.Command)
 	for _, c := range res.Claims {
 		require.Contains(t, []string{holds, refuted, partly}, c.Verdict, "claim %q", c.Claim)
-		require.Contains(t, text, c.Verdict)
 	}
+	// A verdict resting on a timing may differ between the two runs: the
+	// text is checked for as many verdicts, not the same ones.
+	require.Equal(t, len(res.Claims), strings.Count(text, "\n    verdict:  "), "verdicts in the text report")
 
 	recs, err := csv.NewReader(strings.NewReader(runLab(t, append([]string{name, "-format", "csv"}, args...)...))).ReadAll()
 	require.NoError(t, err, "CSV output of %s", name)
@@ -106,7 +108,7 @@ func TestLabFlagErrors(t *testing.T) {
 			args []string
 			want string
 		}{
-			{[]string{"-format", "xml"}, `-format "xml" unknown: want text, csv or json`},
+			{[]string{"-format", "xml"}, `-format "xml" unknown: want text, csv, json or markdown`},
 			{[]string{"-seed", "-1"}, `invalid value "-1" for flag -seed`},
 			{[]string{"stray"}, `unexpected argument "stray"`},
 		} {

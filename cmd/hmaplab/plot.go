@@ -16,6 +16,9 @@ import (
 type chart struct {
 	title, x, y string
 	logX, logY  bool
+	// The legend goes in the top left corner unless these move it where
+	// the curves leave room.
+	legendRight, legendBottom bool
 	series      []series
 }
 
@@ -49,8 +52,8 @@ func (c *chart) save(path string) error {
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.Top = !c.legendBottom
+	p.Legend.Left = !c.legendRight
 	for i, s := range c.series {
 		pts, err := s.points(c.logX, c.logY)
 		if err != nil {
