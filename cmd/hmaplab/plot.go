@@ -19,7 +19,7 @@ type chart struct {
 	// The legend goes in the top left corner unless these move it where
 	// the curves leave room.
 	legendRight, legendBottom bool
-	series      []series
+	series                    []series
 }
 
 // series is one line of a chart. A reference series (a published table, a
