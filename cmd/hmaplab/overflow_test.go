@@ -121,8 +121,8 @@ func TestOverflowFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-keys", "7"}, "-keys 7 out of range: want 8 to 1000000000"},
-		{[]string{"-keys", "1000000001"}, "-keys 1000000001 out of range: want 8 to 1000000000"},
+		{[]string{"-keys", "7"}, "-keys 7 out of range: want 8 to 1073741824"},
+		{[]string{"-keys", "1073741825"}, "-keys 1073741825 out of range: want 8 to 1073741824"},
 		{[]string{"-keys", "x"}, `invalid value "x" for flag -keys`},
 	} {
 		var out, errOut bytes.Buffer
