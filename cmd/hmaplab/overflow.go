@@ -34,7 +34,7 @@ const overflowQuestion = "What share of buckets overflows, and how long are the 
 // Limits of the overflow flags.
 const (
 	minOverflowKeys = asm.SlotCount // one bucket at load factor 8
-	maxOverflowKeys = 1 << 30 // 1,073,741,824: 2^27 buckets at load factor 8
+	maxOverflowKeys = 1 << 30       // 1,073,741,824: 2^27 buckets at load factor 8
 	// defaultOverflowKeys reaches load factor 8.0 exactly in 2^24 buckets
 	// (16 MiB of counters, more than the caches hold): a few seconds, and
 	// a standard error of 0.01 points on %overflow.
