@@ -559,16 +559,26 @@ func hashersClaims(c hashersConfig, rows, sweep []hashersRow, seeds []uint64) ([
 	cov := hashersLoad * poissonPMF(hashersLoad, 8)
 	chanceSD := 100 * math.Sqrt((q*(1-q)-cov*cov/hashersLoad)/float64(m))
 	// The claim is refuted if the seed moves keys to other buckets (about
-	// 1/m keep theirs) while every good pair's p-values stay uniform.
+	// 1/m keep theirs) while the p-values of the reproducible good hashers
+	// stay uniform. The runtime's rows are left out: its hash differs from
+	// one process and one architecture to the next (on arm64 its AES hash
+	// spreads sequential keys more evenly than chance), which says nothing
+	// about what the seed does.
 	moved := float64(same) < 4*float64(n)/float64(m)+10
+	reproducibleUniform := true
+	for _, r := range rows {
+		if (r.hasher == "seeded" || r.hasher == "xxh3") && !r.passes() && !r.marginal() {
+			reproducibleUniform = false
+		}
+	}
 	claims = append(claims, claim{
 		Source: "hmap's question",
 		Claim:  "the seed changes collision statistics",
 		Measured: fmt.Sprintf("it changes which keys collide: from one seed to the next %d of %d seq int64 keys keep their bucket under seeded (%.1f expected by chance); "+
-			"not how many: per-seed p-values are uniform (the claim above %s), and seeded/seq int64's %%overflow is %.2f ± %.2f across seeds, "+
+			"not how many: per-seed p-values of seeded and xxh3 are uniform (%v), and seeded/seq int64's %%overflow is %.2f ± %.2f across seeds, "+
 			"as chance gives (Poisson counts summing to n: %.2f ± %.2f)",
-			same, n, float64(n)/float64(m), goodVerdict, seq.overflowPct, seq.overflowSD, 100*q, chanceSD),
-		Verdict: verdict(!(moved && goodVerdict == holds)),
+			same, n, float64(n)/float64(m), reproducibleUniform, seq.overflowPct, seq.overflowSD, 100*q, chanceSD),
+		Verdict: verdict(!(moved && reproducibleUniform)),
 	})
 
 	// (3) Identity on integers.

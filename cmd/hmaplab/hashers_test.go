@@ -97,7 +97,18 @@ func TestHashersGoodSpreadLikeChance(t *testing.T) {
 		case "seeded", "xxh3":
 			require.True(t, r.passes(), "%s/%s: KS p %.3g, %.0f%% of seeds below 0.01", r.hasher, r.family, r.ksP, 100*r.reject)
 		case "runtime":
-			require.True(t, r.passes() || r.marginal(), "%s/%s: KS p %.3g, %.0f%% of seeds below 0.01", r.hasher, r.family, r.ksP, 100*r.reject)
+			// The runtime's hash depends on the process and the
+			// architecture: on arm64 its AES hash of sequential int64
+			// keys is more even than chance (the chi-square p-values are
+			// near 0 for being too regular), which is no defect in a map.
+			// It must never clump.
+			require.LessOrEqual(t, r.dispPerDF, 1.05, "%s/%s dispersion", r.hasher, r.family)
+			require.LessOrEqual(t, r.maxKeys, r.expectedMax+3, "%s/%s fullest bucket", r.hasher, r.family)
+			if !r.passes() && !r.marginal() {
+				require.Less(t, r.dispPerDF, 0.9, "%s/%s fails the test without being too regular: KS p %.3g", r.hasher, r.family, r.ksP)
+				t.Logf("%s/%s is more even than chance here: dispersion %.3f", r.hasher, r.family, r.dispPerDF)
+			}
+			continue
 		default:
 			continue
 		}
