@@ -205,12 +205,11 @@ func (t *tour) chOverflow() {
 	}
 	s := o.Stats()
 	B := s.B
-	mask := uintptr(1)<<B - 1
-	target := int(hashOf(t.o.hasher, o, "o00") & mask)
+	target := o.Locate("o00").Bucket
 	var keys []string
 	for i := 0; i < searchLimit && len(keys) < overflowKeys; i++ {
 		k := fmt.Sprintf("o%02d", i)
-		if int(hashOf(t.o.hasher, o, k)&mask) == target {
+		if o.Locate(k).Bucket == target {
 			keys = append(keys, k)
 		}
 	}

@@ -69,7 +69,7 @@ func (t *tour) chGrow(m *table.Map[string, int], keys []string) []string {
 			"evacuated it, before placing %s: the growth is already over.", r.Key)
 		return keys
 	}
-	touched := int(hashOf(t.o.hasher, m, r.Key) & uintptr(s.OldBuckets-1))
+	touched := m.Locate(r.Key).OldBucket
 	t.say("M now has two arrays. The old one (%d buckets) keeps what has not moved, "+
 		"and lookups of those keys still read it. Before placing %s, the insert did its "+
 		"share of the moving: old bucket %d, where %s belongs [touched], then the first "+

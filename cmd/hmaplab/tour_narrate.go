@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hmaplab/hmap/bucket"
-	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/table"
 )
 
@@ -112,11 +111,6 @@ func (t *tour) newMap(hint int, name string) (*table.Map[string, int], bool) {
 		return nil, false
 	}
 	return m, true
-}
-
-// hashOf returns key's hash in m, as m computes it.
-func hashOf(h hash.Hasher[string], m *table.Map[string, int], key string) uintptr {
-	return uintptr(h.Hash(key, uint64(m.Stats().Seed)))
 }
 
 func (t *tour) tracer() *table.Tracer {
