@@ -98,19 +98,12 @@ func TestHashDoSOutputs(t *testing.T) {
 }
 
 func TestHashDoSFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-n", "15"}, "-n 15 out of range: want 16 to 4096"},
-		{[]string{"-n", "4097"}, "-n 4097 out of range: want 16 to 4096"},
-		{[]string{"-budget", "65535"}, "-budget 65535 out of range: want 65536 to 68719476736"},
-		{[]string{"-budget", "68719476737"}, "-budget 68719476737 out of range: want 65536 to 68719476736"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"hashdos"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "hashdos",
+		usageCase{[]string{"-n", "15"}, "-n 15 out of range: want 16 to 4096"},
+		usageCase{[]string{"-n", "4097"}, "-n 4097 out of range: want 16 to 4096"},
+		usageCase{[]string{"-budget", "65535"}, "-budget 65535 out of range: want 65536 to 68719476736"},
+		usageCase{[]string{"-budget", "68719476737"}, "-budget 68719476737 out of range: want 65536 to 68719476736"},
+	)
 	// A budget too small to find 8 colliding keys is a failure, not a
 	// usage error: 2^18 hashes a key against a budget of 2^16.
 	var out, errOut bytes.Buffer

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -213,18 +212,11 @@ func TestHashersOutputs(t *testing.T) {
 }
 
 func TestHashersFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-B", "7"}, "-B 7 out of range: want 8 to 16"},
-		{[]string{"-B", "17"}, "-B 17 out of range: want 8 to 16"},
-		{[]string{"-seeds", "4"}, "-seeds 4 out of range: want 5 to 1000"},
-		{[]string{"-seeds", "1001"}, "-seeds 1001 out of range: want 5 to 1000"},
-		{[]string{"-mask", "0xfg"}, `invalid value "0xfg" for flag -mask`},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"hashers"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "hashers",
+		usageCase{[]string{"-B", "7"}, "-B 7 out of range: want 8 to 16"},
+		usageCase{[]string{"-B", "17"}, "-B 17 out of range: want 8 to 16"},
+		usageCase{[]string{"-seeds", "4"}, "-seeds 4 out of range: want 5 to 1000"},
+		usageCase{[]string{"-seeds", "1001"}, "-seeds 1001 out of range: want 5 to 1000"},
+		usageCase{[]string{"-mask", "0xfg"}, `invalid value "0xfg" for flag -mask`},
+	)
 }

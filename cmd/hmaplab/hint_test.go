@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"runtime/debug"
 	"testing"
@@ -110,21 +109,14 @@ func TestHintOutputs(t *testing.T) {
 }
 
 func TestHintFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-n", "0"}, "-n 0 out of range: want 1 to 10000000"},
-		{[]string{"-n", "100,10000001"}, "-n 10000001 out of range: want 1 to 10000000"},
-		{[]string{"-n", "1e3"}, `-n "1e3": want comma-separated integers, each 1 to 10000000`},
-		{[]string{"-gogc", "0"}, "-gogc 0 out of range: want 1 to 10000"},
-		{[]string{"-gogc", "10,10001"}, "-gogc 10001 out of range: want 1 to 10000"},
-		{[]string{"-gogc", ""}, `-gogc "": want comma-separated integers, each 1 to 10000`},
-		{[]string{"-measured", "999"}, "-measured 999 out of range: want 1000 to 16777216"},
-		{[]string{"-measured", "16777217"}, "-measured 16777217 out of range: want 1000 to 16777216"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"hint"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "hint",
+		usageCase{[]string{"-n", "0"}, "-n 0 out of range: want 1 to 10000000"},
+		usageCase{[]string{"-n", "100,10000001"}, "-n 10000001 out of range: want 1 to 10000000"},
+		usageCase{[]string{"-n", "1e3"}, `-n "1e3": want comma-separated integers, each 1 to 10000000`},
+		usageCase{[]string{"-gogc", "0"}, "-gogc 0 out of range: want 1 to 10000"},
+		usageCase{[]string{"-gogc", "10,10001"}, "-gogc 10001 out of range: want 1 to 10000"},
+		usageCase{[]string{"-gogc", ""}, `-gogc "": want comma-separated integers, each 1 to 10000`},
+		usageCase{[]string{"-measured", "999"}, "-measured 999 out of range: want 1000 to 16777216"},
+		usageCase{[]string{"-measured", "16777217"}, "-measured 16777217 out of range: want 1000 to 16777216"},
+	)
 }

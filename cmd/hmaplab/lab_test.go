@@ -125,3 +125,25 @@ func TestLabFlagErrors(t *testing.T) {
 		require.Contains(t, out.String(), "-seed", c.name)
 	}
 }
+
+// usageCase is a command line an experiment must refuse, and what its
+// error must say.
+type usageCase struct {
+	args []string
+	want string
+}
+
+// requireUsageErrors runs experiment name with each case's args and
+// checks that it exits with status 2, printing nothing on standard output
+// and the error, which names the flag and its range, once on standard
+// error.
+func requireUsageErrors(t *testing.T, name string, cases ...usageCase) {
+	t.Helper()
+	for _, tc := range cases {
+		var out, errOut bytes.Buffer
+		require.Equal(t, 2, run(append([]string{name}, tc.args...), &out, &errOut), "%s %v", name, tc.args)
+		require.Empty(t, out.String(), "%s %v", name, tc.args)
+		require.Contains(t, errOut.String(), tc.want, "%s %v", name, tc.args)
+		require.Equal(t, 1, strings.Count(errOut.String(), "hmaplab "+name+": "), "printed once: %s", errOut.String())
+	}
+}

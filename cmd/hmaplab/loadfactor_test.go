@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -67,16 +66,9 @@ func TestLoadFactorOutputs(t *testing.T) {
 }
 
 func TestLoadFactorFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-B", "3"}, "-B 3 out of range: want 4 to 20"},
-		{[]string{"-B", "21"}, "-B 21 out of range: want 4 to 20"},
-		{[]string{"-tables", "0"}, "-tables 0 out of range: want 1 to 1000"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"loadfactor"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "loadfactor",
+		usageCase{[]string{"-B", "3"}, "-B 3 out of range: want 4 to 20"},
+		usageCase{[]string{"-B", "21"}, "-B 21 out of range: want 4 to 20"},
+		usageCase{[]string{"-tables", "0"}, "-tables 0 out of range: want 1 to 1000"},
+	)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"testing"
 
@@ -117,16 +116,9 @@ func TestOverflowOutputs(t *testing.T) {
 }
 
 func TestOverflowFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-keys", "7"}, "-keys 7 out of range: want 8 to 1073741824"},
-		{[]string{"-keys", "1073741825"}, "-keys 1073741825 out of range: want 8 to 1073741824"},
-		{[]string{"-keys", "x"}, `invalid value "x" for flag -keys`},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"overflow"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "overflow",
+		usageCase{[]string{"-keys", "7"}, "-keys 7 out of range: want 8 to 1073741824"},
+		usageCase{[]string{"-keys", "1073741825"}, "-keys 1073741825 out of range: want 8 to 1073741824"},
+		usageCase{[]string{"-keys", "x"}, `invalid value "x" for flag -keys`},
+	)
 }

@@ -145,23 +145,16 @@ func TestPaceOutputs(t *testing.T) {
 }
 
 func TestPaceFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-reps", "0"}, "-reps 0 out of range: want 1 to 20"},
-		{[]string{"-reps", "21"}, "-reps 21 out of range: want 1 to 20"},
-		{[]string{"-n", "63"}, "-n 63 out of range: want 64 to 16777216"},
-		{[]string{"-n", "16777217"}, "-n 16777217 out of range: want 64 to 16777216"},
-		{[]string{"-paces", "1,x"}, `-paces "1,x": "x" is not an integer`},
-		{[]string{"-paces", ""}, `-paces "": "" is not an integer`},
-		{[]string{"-paces", "0,-1"}, `-paces "0,-1": pace -1 out of range: want 0 to 65536`},
-		{[]string{"-paces", "65537"}, `-paces "65537": pace 65537 out of range: want 0 to 65536`},
-		{[]string{"-paces", "1,2,1"}, `-paces "1,2,1": pace 1 given twice`},
-		{[]string{"-paces", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"}, "17 paces: want 1 to 16"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"pace"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "pace",
+		usageCase{[]string{"-reps", "0"}, "-reps 0 out of range: want 1 to 20"},
+		usageCase{[]string{"-reps", "21"}, "-reps 21 out of range: want 1 to 20"},
+		usageCase{[]string{"-n", "63"}, "-n 63 out of range: want 64 to 16777216"},
+		usageCase{[]string{"-n", "16777217"}, "-n 16777217 out of range: want 64 to 16777216"},
+		usageCase{[]string{"-paces", "1,x"}, `-paces "1,x": "x" is not an integer`},
+		usageCase{[]string{"-paces", ""}, `-paces "": "" is not an integer`},
+		usageCase{[]string{"-paces", "0,-1"}, `-paces "0,-1": pace -1 out of range: want 0 to 65536`},
+		usageCase{[]string{"-paces", "65537"}, `-paces "65537": pace 65537 out of range: want 0 to 65536`},
+		usageCase{[]string{"-paces", "1,2,1"}, `-paces "1,2,1": pace 1 given twice`},
+		usageCase{[]string{"-paces", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"}, "17 paces: want 1 to 16"},
+	)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"testing"
 
@@ -89,18 +88,11 @@ func TestResidueOutputs(t *testing.T) {
 }
 
 func TestResidueFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-n", "999"}, "-n 999 out of range: want 1000 to 20000000"},
-		{[]string{"-n", "20000001"}, "-n 20000001 out of range: want 1000 to 20000000"},
-		{[]string{"-step", "0"}, "-step 0 out of range: want 1 to 100, a divisor of 100"},
-		{[]string{"-step", "101"}, "-step 101 out of range: want 1 to 100, a divisor of 100"},
-		{[]string{"-step", "30"}, "-step 30 out of range: want 1 to 100, a divisor of 100"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"residue"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "residue",
+		usageCase{[]string{"-n", "999"}, "-n 999 out of range: want 1000 to 20000000"},
+		usageCase{[]string{"-n", "20000001"}, "-n 20000001 out of range: want 1000 to 20000000"},
+		usageCase{[]string{"-step", "0"}, "-step 0 out of range: want 1 to 100, a divisor of 100"},
+		usageCase{[]string{"-step", "101"}, "-step 101 out of range: want 1 to 100, a divisor of 100"},
+		usageCase{[]string{"-step", "30"}, "-step 30 out of range: want 1 to 100, a divisor of 100"},
+	)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -209,19 +208,12 @@ func TestTradeoffOutputs(t *testing.T) {
 }
 
 func TestTradeoffFlagErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-B", "3"}, "-B 3 out of range: want 4 to 16"},
-		{[]string{"-B", "17"}, "-B 17 out of range: want 4 to 16"},
-		{[]string{"-tables", "0"}, "-tables 0 out of range: want 1 to 100"},
-		{[]string{"-tables", "101"}, "-tables 101 out of range: want 1 to 100"},
-		{[]string{"-lookups", "-1"}, "-lookups -1 out of range: want 0 to 100000000"},
-		{[]string{"-lookups", "100000001"}, "-lookups 100000001 out of range: want 0 to 100000000"},
-	} {
-		var out, errOut bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"tradeoff"}, tc.args...), &out, &errOut), "%v", tc.args)
-		require.Contains(t, errOut.String(), tc.want)
-	}
+	requireUsageErrors(t, "tradeoff",
+		usageCase{[]string{"-B", "3"}, "-B 3 out of range: want 4 to 16"},
+		usageCase{[]string{"-B", "17"}, "-B 17 out of range: want 4 to 16"},
+		usageCase{[]string{"-tables", "0"}, "-tables 0 out of range: want 1 to 100"},
+		usageCase{[]string{"-tables", "101"}, "-tables 101 out of range: want 1 to 100"},
+		usageCase{[]string{"-lookups", "-1"}, "-lookups -1 out of range: want 0 to 100000000"},
+		usageCase{[]string{"-lookups", "100000001"}, "-lookups 100000001 out of range: want 0 to 100000000"},
+	)
 }
