@@ -19,6 +19,7 @@ func (m *Map[K, V]) Clear() {
 		panic(errWrites)
 	}
 	m.beginWrite()
+	defer endRegion(traceRegion("hmap.clear"))
 	// Mark everything empty, overflow buckets included, so that
 	// iterators still walking any of these buckets see nothing more.
 	arr := m.array()

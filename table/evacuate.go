@@ -198,5 +198,6 @@ func (m *Map[K, V]) advanceEvacuationMark(newbit uintptr) {
 		m.x().nevacuate = g.nevacuate
 		m.growth = nil
 		m.flags &^= flagSameSizeGrow
+		traceGrowDone(m.logB, m.entries())
 	}
 }

@@ -26,6 +26,7 @@ func (m *Map[K, V]) startGrowth() {
 	}
 	m.setB(m.logB + bigger)
 	m.noverflow = 0
+	traceGrowStart(start.OldB, start.NewB, start.Count)
 	if m.traces(evGrowStart) {
 		start.BytesAllocated = m.arrayBytes(m.array(), nil)
 		start.BytesHeld = m.bytesAllocated()
@@ -33,9 +34,11 @@ func (m *Map[K, V]) startGrowth() {
 	}
 
 	if m.policy().Pace == 0 {
+		r := traceRegion("hmap.evacuate")
 		for m.growing() {
 			m.evacuate(m.growth.nevacuate, true)
 		}
+		endRegion(r)
 	}
 }
 
@@ -43,8 +46,10 @@ func (m *Map[K, V]) startGrowth() {
 // about to touch, so the write sees all of its chain in the new array, then
 // Pace more in order.
 func (m *Map[K, V]) growWork(idx uintptr) {
+	r := traceRegion("hmap.evacuate")
 	m.evacuate(idx&m.oldbucketMask(), false)
 	for n := m.policy().Pace; n > 0 && m.growing(); n-- {
 		m.evacuate(m.growth.nevacuate, true)
 	}
+	endRegion(r)
 }

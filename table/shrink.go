@@ -35,6 +35,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 		panic(errWrites)
 	}
 	m.beginWrite()
+	defer endRegion(traceRegion("hmap.shrink"))
 	for m.growing() {
 		m.evacuate(m.evacMark(), true)
 	}
