@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"sync/atomic"
 
@@ -223,6 +224,10 @@ func (m *Map[K, V]) All() iter.Seq2[K, V] {
 		}
 		s := m.Snapshot()
 		defer s.Close()
+		if trace.IsEnabled() {
+			traceRange(s, yield)
+			return
+		}
 		s.All()(yield)
 	}
 }
