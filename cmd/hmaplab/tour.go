@@ -343,15 +343,8 @@ func plural(n int, one, many string) string {
 // capacity is the most entries 2^B buckets hold before the next insert
 // grows them.
 func (t *tour) capacity(B uint8) int {
-	return capacityOf(t.o.policy(), B)
-}
-
-func capacityOf(p grow.Policy, B uint8) int {
-	c := asm.SlotCount
-	for !p.OverLoad(c+1, B) {
-		c++
-	}
-	return c
+	p := t.o.policy()
+	return p.MaxCount(B)
 }
 
 func keyName(i int) string { return fmt.Sprintf("k%02d", i) }

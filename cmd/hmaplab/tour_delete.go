@@ -196,7 +196,8 @@ func (t *tour) chSameSize() {
 	s = w.Stats()
 	r.Happened = s.Events.SameSizeGrowths > 0
 	if !r.Happened {
-		limit := capacityOf(grow.Default(), s.B)
+		p := grow.Default()
+		limit := p.MaxCount(s.B)
 		if used == 1 {
 			t.say("After %d pairs there is still no same-size growth, and there never "+
 				"will be: with this hasher every key is in one chain, and the %d entries W "+
