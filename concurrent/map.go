@@ -13,6 +13,7 @@ import (
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/registry"
 	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
 )
@@ -52,6 +53,11 @@ type Map[K comparable, V any] struct {
 	evacTotal atomic.Uint64
 	clears    atomic.Uint64
 	snapshots atomic.Uint64
+
+	// A watched map's registry entry (see WithName): what it reads, and
+	// the Owner whose collection, with the Map's, removes it.
+	watched    *watched[K, V]
+	watchOwner *registry.Owner
 }
 
 // noCopy lets go vet's copylocks check flag copies of a Map.
@@ -203,6 +209,12 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 		hint = 0
 	}
 	m.root.Store(m.newTable(policy.BForHint(hint), m.newLineage()))
+	if cfg.Name != "" {
+		m.watch(cfg.Name)
+	} else if registry.Sample() {
+		m.watch("")
+	}
+	m.mirror()
 	m.initDone.Store(true)
 	return nil
 }

@@ -369,8 +369,12 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	// and must land in a version stamped stamp, as it would in the half
 	// that has entries. In a nil chain it would land in its own epoch's
 	// parity, counted by a snapshot that reads the old chain without it.
-	t.buckets[oi].body.Store(x.finish(stamp, live))
-	t.buckets[oi+n].body.Store(y.finish(stamp, live))
+	xc, yc := x.finish(stamp, live), y.finish(stamp, live)
+	t.buckets[oi].body.Store(xc)
+	t.buckets[oi+n].body.Store(yc)
+	if m.watched != nil {
+		m.recordMoved(t, xc, yc)
+	}
 	mark := m.marker
 	if live {
 		mark = &body[K, V]{stamp: stamp | markBit}
@@ -404,6 +408,7 @@ func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
 	nt.old.Store(t)
 	m.root.Store(nt)
 	m.growths.Add(1)
+	m.mirror()
 }
 
 // finishGrow drops the old array of t once every bucket has moved.
@@ -413,6 +418,7 @@ func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
 	if t.old.Load() == o && t.evacuated.Load() == o.mask+1 {
 		t.old.Store(nil)
 		m.evacTotal.Add(uint64(o.mask + 1))
+		m.mirror()
 	}
 }
 
@@ -543,4 +549,5 @@ func (m *Map[K, V]) Clear() {
 	t := m.root.Load()
 	m.root.Store(m.newTable(t.B, m.newLineage()))
 	m.clears.Add(1)
+	m.mirror()
 }

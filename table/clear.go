@@ -16,7 +16,7 @@ func (m *Map[K, V]) Clear() {
 		copied()
 	}
 	if m.count < 0 {
-		panic(errWrites)
+		panic(m.misuse(errWrites))
 	}
 	m.beginWrite()
 	defer endRegion(traceRegion("hmap.clear"))
@@ -42,8 +42,8 @@ func (m *Map[K, V]) Clear() {
 		o.spare, o.n, o.list = uintptr(1)<<m.logB, 0, o.list[:0]
 	}
 	m.endWrite()
-	if m.flags&flagPending != 0 {
-		m.deliver()
+	if m.flags&flagAfterWrite != 0 {
+		m.afterWrite(nil)
 	}
 }
 

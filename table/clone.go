@@ -40,7 +40,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		return dst // the runtime does not check the write mark then either
 	}
 	if m.count < 0 {
-		panic(errCloneWrite)
+		panic(m.misuse(errCloneWrite))
 	}
 	if m.logB == 0 && !m.growing() && m.buckets.Overflow() == nil {
 		// One bucket: copy it whole.

@@ -35,8 +35,8 @@ func (m *Map[K, V]) Delete(key K) {
 	}
 done:
 	m.endWrite()
-	if m.flags&flagPending != 0 {
-		m.deliver()
+	if m.flags&flagAfterWrite != 0 {
+		m.afterWrite(nil)
 	}
 }
 
@@ -47,7 +47,7 @@ done:
 //go:noinline
 func (m *Map[K, V]) deleteSlow(key K) {
 	if m != nil && m.count != writing && m.count < 0 {
-		panic(errWrites)
+		panic(m.misuse(errWrites))
 	}
 	rt.CheckHashable(key)
 }

@@ -41,7 +41,7 @@ func (m *Map[K, V]) assign(key K, elem *V) *V {
 		m.firstWrite() // a zero Map, or a copy
 	}
 	if m.count < 0 {
-		panic(errWrites)
+		panic(m.misuse(errWrites))
 	}
 	h := m.hash(&key)
 	m.beginWrite()
@@ -111,8 +111,8 @@ done:
 		*e = *elem
 	}
 	m.endWrite()
-	if m.flags&flagPending != 0 {
-		m.deliver()
+	if m.flags&flagAfterWrite != 0 {
+		m.afterWrite(&key)
 	}
 	return e
 }

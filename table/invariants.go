@@ -180,7 +180,7 @@ func (m *Map[K, V]) listed(o *arrayOverflow[K, V]) int {
 // mustCheckInvariants panics with the first violated invariant.
 func (m *Map[K, V]) mustCheckInvariants() {
 	if err := m.checkInvariants(); err != nil {
-		panic("hmap: broken invariant: " + err.Error())
+		panic(m.misuse("hmap: broken invariant: " + err.Error()))
 	}
 }
 

@@ -132,7 +132,7 @@ func (it *iterator[K, V]) next() bool {
 		return false
 	}
 	if m.count < 0 {
-		panic(errIterWrite)
+		panic(m.misuse(errIterWrite))
 	}
 	if m.seed != it.seed {
 		// The map was emptied, by Clear or by deletes, and drew a new

@@ -118,7 +118,7 @@ func (m *Map[K, V]) find(key K) (*K, *V) {
 //go:noinline
 func (m *Map[K, V]) readSlow(key K) {
 	if m != nil && m.count != writing && m.count < 0 {
-		panic(errReadWrite)
+		panic(m.misuse(errReadWrite))
 	}
 	rt.CheckHashable(key)
 }

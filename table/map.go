@@ -8,6 +8,7 @@ import (
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/registry"
 	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
 )
@@ -111,6 +112,9 @@ type mapExtra[K comparable, V any] struct {
 	pending []event // events of the current write, for tracer
 
 	probes probeCounters // per-lookup counts, with -tags hmapprobe
+
+	watch     *registry.Owner // the map's registry entry (flagWatched), or nil
+	published published       // what the map last published to it
 }
 
 // Bits of Map.flags. The iterator bits, and the count of iterations in
@@ -132,6 +136,12 @@ const (
 	// keys of K can differ (±0, a string's storage); for other keys it
 	// would only dirty the key's cache line. The runtime's needkeyupdate.
 	flagKeyUpdate = 256
+	// flagWatched: the map is in package watch's registry and publishes
+	// its figures at the end of each write. It shares the test of
+	// flagPending (see afterWrite), so an unwatched map pays nothing.
+	flagWatched = 512
+	// flagAfterWrite: the bits that send a write through afterWrite.
+	flagAfterWrite = flagPending | flagWatched
 
 	// The runtime cannot know when an iteration ends and keeps only the
 	// iterator flags, which a second growth during one iteration clears;
@@ -213,6 +223,14 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 			x := m.x()
 			x.policy, x.source = cfg.policy, cfg.Source
 			m.setTracer(cfg.tracer)
+		}
+		if cfg.Name != "" {
+			m.watch(cfg.Name)
+		}
+	}
+	if m.extra == nil || m.extra.watch == nil {
+		if registry.Sample() {
+			m.watch("")
 		}
 	}
 	if probesEnabled {
@@ -440,7 +458,7 @@ func (m *Map[K, V]) beginWrite() {
 // endWrite clears the mark, checking that no other write cleared it first.
 func (m *Map[K, V]) endWrite() {
 	if m.count >= 0 {
-		panic(errWrites)
+		panic(m.misuse(errWrites))
 	}
 	m.count &^= writing
 	if debugInvariants {

@@ -32,7 +32,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 		copied()
 	}
 	if m.count < 0 {
-		panic(errWrites)
+		panic(m.misuse(errWrites))
 	}
 	m.beginWrite()
 	defer endRegion(traceRegion("hmap.shrink"))
@@ -44,8 +44,8 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 		m.rebuild(newB)
 	}
 	m.endWrite()
-	if m.flags&flagPending != 0 {
-		m.deliver()
+	if m.flags&flagAfterWrite != 0 {
+		m.afterWrite(nil)
 	}
 	return before, m.bytesAllocated()
 }

@@ -23,6 +23,8 @@ type Tracer struct {
 	// Reseed: the map drew a new hash seed (it became empty, or was
 	// cleared).
 	Reseed func(ReseedEvent)
+
+	log *EventLog // the log this tracer records into, for a misuse dump
 }
 
 // WithTracer makes the map report its events to t. A nil t is ignored.

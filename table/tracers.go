@@ -76,6 +76,7 @@ func (l *EventLog) Tracer(mapName string) *Tracer {
 		l.record(e)
 	}
 	return &Tracer{
+		log:               l,
 		GrowStart:         func(e GrowEvent) { rec(LoggedEvent{Kind: kindGrowStart, Grow: e}) },
 		BucketEvacuated:   func(e EvacuateEvent) { rec(LoggedEvent{Kind: kindEvacuated, Evacuate: e}) },
 		GrowDone:          func(e GrowEvent) { rec(LoggedEvent{Kind: kindGrowDone, Grow: e}) },
@@ -169,6 +170,9 @@ func Tracers(ts ...*Tracer) *Tracer {
 	for _, t := range ts {
 		if t == nil {
 			continue
+		}
+		if all.log == nil {
+			all.log = t.log
 		}
 		all.GrowStart = chain(all.GrowStart, t.GrowStart)
 		all.BucketEvacuated = chain(all.BucketEvacuated, t.BucketEvacuated)

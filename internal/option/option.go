@@ -10,6 +10,8 @@ package option
 import (
 	"fmt"
 	"reflect"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/hash"
@@ -24,6 +26,8 @@ type Config struct {
 	Hasher any
 	// Source is where the map's random values come from.
 	Source rng.Source
+	// Name registers the map with package watch under this name.
+	Name string
 
 	pkg string // the package whose options these are, for messages
 	err error
@@ -49,6 +53,26 @@ func (c *Config) Failf(format string, args ...any) {
 	if c.err == nil {
 		c.err = fmt.Errorf(c.pkg+": "+format, args...)
 	}
+}
+
+// SetName is WithName: a name must be 1 to 128 bytes of printable
+// UTF-8, so that it reads well as a label in any exporter.
+func SetName(c *Config, name string) {
+	if len(name) == 0 || len(name) > 128 {
+		c.Failf("WithName(%q): %d bytes: want 1 to 128", name, len(name))
+		return
+	}
+	if !utf8.ValidString(name) {
+		c.Failf("WithName(%q): not valid UTF-8", name)
+		return
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			c.Failf("WithName(%q): holds %U, which does not print: want printable characters", name, r)
+			return
+		}
+	}
+	c.Name = name
 }
 
 // SetHasher is WithHasher.

@@ -1,0 +1,110 @@
+package concurrent
+
+import (
+	"reflect"
+	"sync/atomic"
+
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/registry"
+)
+
+// WithName registers the map with package watch under name, as package
+// table's WithName does, so that its figures appear wherever watch's
+// registry is exported. A watched Map's operations cost what they cost
+// unwatched: reading the registry reads the map's shared counters, and
+// hashes and probe lengths are recorded when growths move entries. name
+// must be 1 to 128 bytes of printable UTF-8.
+func WithName(name string) Option {
+	return func(c *config) { option.SetName(&c.Config, name) }
+}
+
+// watched is what a watched Map shares with its registry entry: copies
+// of the root and of the Map's own counters, updated where they change
+// (under m.mu), so that the entry reads them without a pointer to the Map
+// itself, which would keep it alive. For the same reason it holds the
+// entry, not its Owner, which the Map alone holds (see registry.Owner).
+type watched[K comparable, V any] struct {
+	entry     *registry.Handle
+	root      atomic.Pointer[table[K, V]]
+	growths   atomic.Uint64
+	evacuated atomic.Uint64
+	clears    atomic.Uint64
+}
+
+// ownFrames are hmap's frames of a watched map's creation stack.
+var ownFrames = []string{
+	"github.com/hmaplab/hmap/concurrent.New[",
+	"github.com/hmaplab/hmap/concurrent.TryNew[",
+	"github.com/hmaplab/hmap/concurrent.(*Map[",
+	"github.com/hmaplab/hmap/internal/registry.",
+}
+
+// watch registers the map, named name ("" if sampled). m.mu is held.
+func (m *Map[K, V]) watch(name string) {
+	w := &watched[K, V]{}
+	m.watchOwner = registry.Register("concurrent", name,
+		reflect.TypeFor[K]().String(), reflect.TypeFor[V]().String(), w.read, ownFrames...)
+	w.entry = m.watchOwner.Handle()
+	m.watched = w
+}
+
+// mirror copies what the registry reads after the root or a counter
+// changed. m.mu is held.
+func (m *Map[K, V]) mirror() {
+	if w := m.watched; w != nil {
+		w.root.Store(m.root.Load())
+		w.growths.Store(m.growths.Load())
+		w.evacuated.Store(m.evacTotal.Load())
+		w.clears.Store(m.clears.Load())
+	}
+}
+
+// read fills in info's figures from the copies, as Stats would.
+func (w *watched[K, V]) read(info *registry.Info) bool {
+	t := w.root.Load()
+	if t == nil {
+		return true
+	}
+	s := &info.Stats
+	s.B, s.Buckets = t.B, len(t.buckets)
+	var n, ovf int64
+	for i := range t.lin.stripes {
+		st := &t.lin.stripes[i]
+		n += st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
+		ovf += st.overflow.Load()
+	}
+	s.Count, s.OverflowBuckets = int(max(n, 0)), int(max(ovf, 0))
+	s.LoadFactor = float64(s.Count) / float64(s.Buckets)
+	if o := t.old.Load(); o != nil {
+		s.Growing, s.OldBuckets, s.Evacuated = true, len(o.buckets), int(t.evacuated.Load())
+	}
+	s.Growths = int(w.growths.Load())
+	s.BucketsEvacuated = int(w.evacuated.Load())
+	s.Clears = int(w.clears.Load())
+	return true
+}
+
+// recordMoved records, for a watched map, the hashes and probe lengths of
+// the entries of chain p, newly built by an evacuation in table t.
+func (m *Map[K, V]) recordMoved(t *table[K, V], chains ...*body[K, V]) {
+	var (
+		hb    registry.HashBits
+		probe registry.Probe
+	)
+	for _, p := range chains {
+		depth := 0
+		for q := p; q != nil; q = q.overflow.Load() {
+			depth++
+			for i := range asm.SlotCount {
+				if en := q.slots[i].Load(); en != nil && en.key == en.key {
+					hb.Add(uint64(m.hash(&en.key, t.lin.seed)))
+					probe.Entries++
+					probe.Sum += depth
+					probe.Max = max(probe.Max, depth)
+				}
+			}
+		}
+	}
+	m.watched.entry.Merge(hb, probe)
+}

@@ -1,0 +1,126 @@
+package concurrent
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/registry"
+)
+
+func watchedInfo(t *testing.T, name string) registry.Info {
+	t.Helper()
+	var found []registry.Info
+	for _, info := range registry.Maps() {
+		if info.Name == name {
+			found = append(found, info)
+		}
+	}
+	require.Len(t, found, 1, "maps named %q", name)
+	return found[0]
+}
+
+// The registry reads a concurrent map's own counters: what Stats says.
+func TestWatchNamed(t *testing.T) {
+	m := New[int, int](0, WithName("concurrent-named"), WithHasher(hash.NewSeeded[int]()))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := g; k < 4000; k += 4 {
+				m.Store(k, k)
+			}
+		}()
+	}
+	wg.Wait()
+	// Finish the growth in progress, if any, with writes that move it on.
+	for k := 0; m.Stats().Growing; k++ {
+		m.Store(k, k)
+	}
+	info := watchedInfo(t, "concurrent-named")
+	s := m.Stats()
+	require.Equal(t, registry.Stats{
+		Count: 4000, B: s.B, Buckets: s.Buckets, OverflowBuckets: s.OverflowBuckets,
+		LoadFactor: float64(4000) / float64(s.Buckets),
+		Growths:    s.Events.Growths, BucketsEvacuated: s.Events.BucketsEvacuated,
+	}, info.Stats)
+	require.Equal(t, 10, s.Events.Growths) // 4000 entries need B = 10 (4000/1024 < 6.5), from B = 0
+	require.Equal(t, "concurrent", info.Kind)
+	require.Equal(t, "github.com/hmaplab/hmap/concurrent", info.Package)
+	f, _ := runtime.CallersFrames(info.Stack).Next()
+	require.Equal(t, "github.com/hmaplab/hmap/concurrent.TestWatchNamed", f.Function)
+
+	// Growths record every entry they move.
+	require.Equal(t, s.Events.BucketsEvacuated > 0, info.Hashes.Seen > 0)
+	require.Equal(t, info.Hashes.Seen, info.Probe.Entries)
+	require.Zero(t, info.Hashes.Stuck())
+	require.GreaterOrEqual(t, info.Probe.Max, 1)
+
+	m.Clear()
+	info = watchedInfo(t, "concurrent-named")
+	require.Equal(t, 0, info.Stats.Count)
+	require.Equal(t, 1, info.Stats.Clears)
+	runtime.KeepAlive(m)
+}
+
+func TestWatchStuckBits(t *testing.T) {
+	m := New[int, int](0, WithName("concurrent-low-byte"),
+		WithHasher(hash.Masked[int]{Inner: hash.NewSeeded[int](), Mask: ^uint64(0xff)}))
+	for k := range 2000 {
+		m.Store(k, k)
+	}
+	info := watchedInfo(t, "concurrent-low-byte")
+	require.Positive(t, info.Hashes.Seen)
+	require.Equal(t, 8, info.Hashes.Stuck())
+	runtime.KeepAlive(m)
+}
+
+func TestWatchSampling(t *testing.T) {
+	old := registry.Rate()
+	defer registry.SetRate(old)
+	registry.SetRate(0)
+	m := New[int, int](0)
+	require.Nil(t, m.watched)
+	registry.SetRate(1)
+	s := New[int, int](0)
+	var z Map[int, int]
+	z.Store(1, 1)
+	require.NotNil(t, s.watched)
+	require.NotNil(t, z.watched)
+	runtime.KeepAlive(&z)
+}
+
+type leaf struct{ _ [16]byte }
+
+func makeSampled(t *testing.T, freed chan<- struct{}) uint64 {
+	k := new(leaf)
+	runtime.SetFinalizer(k, func(*leaf) { close(freed) })
+	m := New[*leaf, int](0)
+	m.Store(k, 1)
+	require.NotNil(t, m.watched)
+	return m.watched.entry.ID()
+}
+
+func TestCollectedMapLeaves(t *testing.T) {
+	old := registry.Rate()
+	defer registry.SetRate(old)
+	registry.SetRate(1)
+	freed := make(chan struct{})
+	id := makeSampled(t, freed)
+	registry.SetRate(0)
+	require.True(t, registry.Listed(id))
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		select {
+		case <-freed:
+			return !registry.Listed(id)
+		default:
+			return false
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the map, its keys and its entry must all go")
+}

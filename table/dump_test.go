@@ -1,0 +1,113 @@
+package table
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/internal/registry"
+)
+
+// utDump sends misuse dumps to d for one test.
+func utDump(t *testing.T, d registry.DumpDest) {
+	registry.SetDump(d)
+	t.Cleanup(func() { registry.SetDump(registry.DumpDest{}) })
+}
+
+// Each misuse panic, provoked as in TestMisuseWriteFlag, carries the dump
+// into its message and to the writer: which map, its Stats, its table,
+// its last events.
+func TestMisuseDump(t *testing.T) {
+	var w bytes.Buffer
+	utDump(t, registry.DumpDest{InPanic: true, Writer: &w})
+	log := NewEventLog(64)
+	m := New[int, int](0, WithName("dumped"), WithTracer(log.Tracer("dumped")), WithSeed(1))
+	for k := range 20 {
+		m.Put(k, k)
+	}
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Put", func() { m.Put(100, 1) }, errWrites},
+		{"Delete", func() { m.Delete(3) }, errWrites},
+		{"Clear", func() { m.Clear() }, errWrites},
+		{"Shrink", func() { m.Shrink() }, errWrites},
+		{"Get", func() { m.Get(1) }, errReadWrite},
+		{"Clone", func() { m.Clone() }, errCloneWrite},
+		{"All", func() {
+			for range m.All() {
+			}
+		}, errIterWrite},
+	}
+	for _, c := range cases {
+		w.Reset()
+		m.count |= writing
+		r := utRecover(c.f)
+		m.count &^= writing
+		m.flags &^= flagIterator | flagOldIterator
+		msg, ok := r.(string)
+		require.True(t, ok, "%s: panic value %T, want a string", c.name, r)
+		head, dump, found := strings.Cut(msg, "\n\n")
+		require.True(t, found, "%s: %q", c.name, msg)
+		require.Equal(t, c.want, head, c.name)
+		require.Equal(t, dump, w.String(), "%s: the same dump in the panic and to the writer", c.name)
+		for _, part := range []string{
+			"hmap: " + c.want + "\n",
+			`map: table.Map[int, int] "dumped", created by github.com/hmaplab/hmap/table.TestMisuseDump at `,
+			"\nstats: {Count:20 B:2 ",
+			"\ntable:\ncount=20 B=2 buckets=4 ",
+			"last events (",
+			"grow start",
+		} {
+			require.Contains(t, dump, part, c.name)
+		}
+		utInv(t, m)
+	}
+}
+
+// Without a destination the panic is the runtime's, word for word.
+func TestMisuseNoDump(t *testing.T) {
+	m := New[int, int](0, WithName("not-dumped"))
+	m.Put(1, 1)
+	m.count |= writing
+	require.PanicsWithValue(t, errWrites, func() { m.Put(2, 2) })
+	m.count &^= writing
+}
+
+// To a file, appended; the panic message stays the runtime's.
+func TestMisuseDumpToFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dump.txt")
+	utDump(t, registry.DumpDest{Path: path})
+	m := New[string, int](0) // unnamed and not sampled: still dumped
+	m.Put("a", 1)
+	for range 2 {
+		m.count |= writing
+		require.PanicsWithValue(t, errReadWrite, func() { m.Get("a") })
+		m.count &^= writing
+	}
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, 2, strings.Count(string(b), "hmap: "+errReadWrite+"\nmap: table.Map[string, int]\nstats: {Count:1 "))
+}
+
+// A broken invariant dumps the broken state.
+func TestInvariantDump(t *testing.T) {
+	var w bytes.Buffer
+	utDump(t, registry.DumpDest{Writer: &w})
+	m := New[int, int](0, WithName("broken"))
+	for k := range 10 {
+		m.Put(k, k)
+	}
+	m.count++ // one more entry than the table holds
+	r := utRecover(m.mustCheckInvariants)
+	m.count--
+	require.Contains(t, r, "hmap: broken invariant: ")
+	require.Contains(t, w.String(), `map: table.Map[int, int] "broken"`)
+	require.Contains(t, w.String(), "stats: {Count:11 ")
+}

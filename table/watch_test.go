@@ -1,0 +1,199 @@
+package table
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/registry"
+)
+
+// utWatched returns the registry's entry for the map registered under
+// name, failing if there is not exactly one.
+func utWatched(t *testing.T, name string) registry.Info {
+	t.Helper()
+	var found []registry.Info
+	for _, info := range registry.Maps() {
+		if info.Name == name {
+			found = append(found, info)
+		}
+	}
+	require.Len(t, found, 1, "maps named %q", name)
+	return found[0]
+}
+
+// utSampleRate sets the sampling rate for one test.
+func utSampleRate(t *testing.T, n int) {
+	old := registry.Rate()
+	registry.SetRate(n)
+	t.Cleanup(func() { registry.SetRate(old) })
+}
+
+func TestWatchNamed(t *testing.T) {
+	m := New[int, int](0, WithName("table-named"), WithHasher(hash.NewSeeded[int]()), WithSeed(3))
+	require.NotZero(t, m.flags&flagWatched)
+	for k := range 1000 {
+		m.Put(k, k)
+	}
+	for k := range 10 {
+		m.Delete(k)
+	}
+	m.Put(5, 5)  // an insert again
+	m.Put(20, 0) // an update: no hash or probe recorded
+
+	info := utWatched(t, "table-named")
+	s := m.Stats()
+	require.Equal(t, registry.Stats{
+		Count: 991, B: s.B, Buckets: s.Buckets, OverflowBuckets: s.OverflowBuckets,
+		LoadFactor: s.LoadFactor, BytesAllocated: s.BytesAllocated,
+		Growing: s.Growing, SameSizeGrowing: s.SameSizeGrow, OldBuckets: s.OldBuckets, Evacuated: s.Nevacuate,
+		Growths: s.Events.Growths, SameSizeGrowths: s.Events.SameSizeGrowths,
+		BucketsEvacuated: s.Events.BucketsEvacuated, Clears: 0,
+		Inserts: 1001, Deletes: 10,
+	}, info.Stats)
+	require.Equal(t, 8, s.Events.Growths) // 1000 entries need B = 8 (1000/256 < 6.5 < 1000/128)
+	require.False(t, info.Sampled)
+	require.Equal(t, "table", info.Kind)
+	require.Equal(t, "int", info.Key)
+	require.Equal(t, "int", info.Elem)
+	require.Equal(t, "github.com/hmaplab/hmap/table", info.Package)
+	f, _ := runtime.CallersFrames(info.Stack).Next()
+	require.Equal(t, "github.com/hmaplab/hmap/table.TestWatchNamed", f.Function, "the creating call first")
+	require.WithinDuration(t, time.Now(), info.Created, time.Minute)
+
+	require.Equal(t, 1001, info.Hashes.Seen)
+	require.Zero(t, info.Hashes.Stuck(), "or %#x and %#x", info.Hashes.Or, info.Hashes.And)
+	require.Equal(t, 1001, info.Probe.Entries)
+	require.GreaterOrEqual(t, info.Probe.Max, 1)
+
+	m.Clear()
+	info = utWatched(t, "table-named")
+	require.Equal(t, 0, info.Stats.Count)
+	require.Equal(t, 1, info.Stats.Clears)
+	require.Equal(t, 1001, info.Stats.Deletes)
+	runtime.KeepAlive(m)
+}
+
+// With every hash the same, every key lands in one chain, and the probe
+// lengths are known exactly: eight keys per bucket of the chain.
+func TestWatchProbeAndStuckBits(t *testing.T) {
+	m := New[int, int](64, WithName("table-one-chain"), WithHasher(hash.Masked[int]{Inner: hash.NewSeeded[int](), Mask: 0}))
+	for k := range 20 {
+		m.Put(k, k)
+	}
+	require.Equal(t, 2, m.Stats().OverflowBuckets)
+	info := utWatched(t, "table-one-chain")
+	require.Equal(t, registry.Probe{Entries: 20, Max: 3, Sum: 8*1 + 8*2 + 4*3}, info.Probe)
+	require.InDelta(t, 1.8, info.Probe.Mean(), 1e-12)
+	require.Equal(t, 20, info.Hashes.Seen)
+	require.Equal(t, 64, info.Hashes.Stuck()) // every bit
+
+	// A hasher that zeroes the low byte: eight stuck bits, whatever else.
+	w := New[int, int](0, WithName("table-low-byte"), WithHasher(hash.Masked[int]{Inner: hash.NewSeeded[int](), Mask: ^uint64(0xff)}))
+	for k := range 500 {
+		w.Put(k, k)
+	}
+	require.Equal(t, 8, utWatched(t, "table-low-byte").Hashes.Stuck())
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(w)
+}
+
+func TestWatchSampling(t *testing.T) {
+	before := len(registry.Maps())
+	utSampleRate(t, 0)
+	m := New[string, int](0)
+	var z Map[string, int]
+	z.Put("a", 1) // a zero Map is set up, and decided on, by its first write
+	require.Nil(t, m.extra, "no extra for an unwatched map")
+	require.Zero(t, m.flags&flagWatched)
+	require.Zero(t, z.flags&flagWatched)
+	require.Len(t, registry.Maps(), before)
+
+	registry.SetRate(1)
+	s := New[string, int](0)
+	var zs Map[string, int]
+	zs.Put("a", 1)
+	require.NotZero(t, s.flags&flagWatched)
+	require.NotZero(t, zs.flags&flagWatched)
+	var ours []registry.Info
+	for _, info := range registry.Maps() {
+		if info.Key == "string" && info.Elem == "int" && info.Sampled && strings.HasPrefix(info.Package, "github.com/hmaplab/hmap/table") {
+			ours = append(ours, info)
+		}
+	}
+	require.Len(t, ours, 2)
+	require.Equal(t, "", ours[0].Name)
+	require.Equal(t, 1, ours[1].Stats.Count)
+	f, _ := runtime.CallersFrames(ours[1].Stack).Next()
+	require.Equal(t, "github.com/hmaplab/hmap/table.TestWatchSampling", f.Function, "Put's frames are left out")
+
+	// A named map is not sampled a second time.
+	n := New[int, int](0, WithName("table-named-sampled"))
+	require.False(t, utWatched(t, "table-named-sampled").Sampled)
+	runtime.KeepAlive(s)
+	runtime.KeepAlive(n)
+	runtime.KeepAlive(&zs)
+}
+
+// utLeaf is a key whose collection shows that the map that held it was
+// collected too.
+type utLeaf struct{ _ [16]byte }
+
+// utMakeSampled makes a sampled map holding a key with a finalizer, and
+// returns the map's registry ID.
+func utMakeSampled(t *testing.T, freed chan<- struct{}) uint64 {
+	k := new(utLeaf)
+	runtime.SetFinalizer(k, func(*utLeaf) { close(freed) })
+	m := New[*utLeaf, int](0)
+	m.Put(k, 1)
+	require.NotNil(t, m.extra.watch)
+	return m.extra.watch.Handle().ID()
+}
+
+func TestCollectedMapLeaves(t *testing.T) {
+	utSampleRate(t, 1)
+	freed := make(chan struct{})
+	id := utMakeSampled(t, freed)
+	require.True(t, registry.Listed(id))
+	registry.SetRate(0)
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		select {
+		case <-freed:
+			return !registry.Listed(id)
+		default:
+			return false
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the map, its keys and its entry must all go")
+}
+
+func TestWatchNameErrors(t *testing.T) {
+	for name, want := range map[string]string{
+		"":                       `table: WithName(""): 0 bytes: want 1 to 128`,
+		strings.Repeat("x", 129): `bytes: want 1 to 128`,
+		"a\x00b":                 `holds U+0000, which does not print`,
+		"\xff":                   `not valid UTF-8`,
+	} {
+		_, err := TryNew[int, int](0, WithName(name))
+		require.ErrorContains(t, err, want, "%q", name)
+	}
+	_, err := TryNew[int, int](0, WithName("sessions (eu-west) ✓"))
+	require.NoError(t, err)
+}
+
+// A tracer that panics leaves the registry up to date: the write's
+// figures are published before its events are delivered.
+func TestWatchPublishesBeforeTracer(t *testing.T) {
+	m := New[int, int](0, WithName("table-tracer-panics"),
+		WithTracer(&Tracer{GrowStart: func(GrowEvent) { panic("tracer") }}))
+	for k := range 8 {
+		m.Put(k, k)
+	}
+	require.PanicsWithValue(t, "tracer", func() { m.Put(8, 8) })
+	require.Equal(t, 9, utWatched(t, "table-tracer-panics").Stats.Count)
+	runtime.KeepAlive(m)
+}
