@@ -44,12 +44,21 @@ func (m *Map[K, V]) watch(name string) {
 // of unwatched maps a register. Publishing comes first, so that a tracer
 // that panics leaves the registry up to date.
 func (m *Map[K, V]) afterWrite(key *K) {
-	if m.flags&flagWatched != 0 {
+	if m.flags&flagWatched != 0 && !m.unchanged(key) {
 		m.publish(key)
 	}
 	if m.flags&flagPending != 0 {
 		m.deliver()
 	}
+}
+
+// unchanged reports whether the write that stored key (nil for other
+// writes) was an update, which changes none of the published figures:
+// only an insert links overflow buckets or starts a growth, and only a
+// write to a growing map moves the growth on.
+func (m *Map[K, V]) unchanged(key *K) bool {
+	p := &m.extra.published
+	return key != nil && m.entries() == p.count && m.growth == nil && !p.growing && m.logB == p.logB
 }
 
 // published is what a watched map last published, kept by its writer so

@@ -3,8 +3,10 @@ package watch
 import (
 	"expvar"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -84,6 +86,20 @@ func Var() expvar.Var {
 
 var publishOnce sync.Once
 
+// profilePattern is the pattern the profile is served under. Since Go
+// 1.22, net/http/pprof registers "GET /debug/pprof/", and a pattern with no
+// method would conflict with it (it matches more methods, the other more
+// paths), so the profile is registered for GET too, as net/http/pprof
+// does, unless GODEBUG asks for the old mux, which knows no methods.
+func profilePattern() string {
+	for _, kv := range strings.Split(os.Getenv("GODEBUG"), ",") {
+		if strings.TrimSpace(kv) == "httpmuxgo121=1" {
+			return "/debug/pprof/hmap"
+		}
+	}
+	return "GET /debug/pprof/hmap"
+}
+
 // Publish exports the registry on http.DefaultServeMux, where expvar and
 // net/http/pprof already serve: as "hmap" in /debug/vars, and as the pprof
 // profile /debug/pprof/hmap (see WriteProfile). Calling it again does
@@ -91,6 +107,6 @@ var publishOnce sync.Once
 func Publish() {
 	publishOnce.Do(func() {
 		expvar.Publish("hmap", Var())
-		http.Handle("/debug/pprof/hmap", ProfileHandler())
+		http.Handle(profilePattern(), ProfileHandler())
 	})
 }

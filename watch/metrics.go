@@ -94,7 +94,7 @@ var metrics = []metric{
 	{name: "hmap_probe_length_max", help: "Most buckets a lookup of a recorded entry reads (1: its home bucket).", value: func(m *Info) float64 { return float64(m.Probe.Max) }},
 	{name: "hmap_probe_length_mean", help: "Mean buckets a lookup of a recorded entry reads.", value: func(m *Info) float64 { return m.Probe.Mean() }},
 	{name: "hmap_hashes_recorded_total", help: "Hashes recorded for the stuck-bit check.", counter: true, value: func(m *Info) float64 { return float64(m.Hashes.Seen) }},
-	{name: "hmap_hash_stuck_bits", help: "Hash bits that were the same in every hash recorded: a good hasher has none after a few dozen.", value: func(m *Info) float64 {
+	{name: "hmap_hash_stuck_bit_positions", help: "Hash bits that were the same in every hash recorded: a good hasher has none after a few dozen.", value: func(m *Info) float64 {
 		return float64(m.Hashes.Stuck())
 	}},
 }
