@@ -101,7 +101,7 @@ func checkSVG(t *testing.T, path string) {
 // standard error with status 2.
 func TestLabFlagErrors(t *testing.T) {
 	for _, c := range commands() {
-		if c.name == "tour" || c.name == "memory" {
+		if c.name == "tour" || c.name == "memory" || c.name == "serve" {
 			continue
 		}
 		for _, tc := range []struct {

@@ -15,7 +15,7 @@ import (
 func experimentNames() []string {
 	var names []string
 	for _, c := range commands() {
-		if c.name != "tour" && c.name != "memory" {
+		if c.name != "tour" && c.name != "memory" && c.name != "serve" {
 			names = append(names, c.name)
 		}
 	}

@@ -10,6 +10,7 @@
 //	tour        a guided tour of a map's life: buckets, tophash, overflow,
 //	            growth, evacuation, deletes, same-size growth
 //	memory      bytes per entry and GC-scannable heap, hmap against the builtin map
+//	serve       a workload of watched maps, served for Prometheus, expvar and pprof
 //
 // The experiments, each answering one question with data (run
 // 'hmaplab <name> -h' for the question and the flags):
@@ -54,6 +55,7 @@ func commands() []command {
 		{"hashdos", "adversarial keys against weak and seeded hashers: chains, probes, time", runHashDoS},
 		{"pace", "insert latency during growth against the evacuation pace", runPace},
 		{"tradeoff", "memory against probe length across load factors: which one to choose", runTradeoff},
+		{"serve", "a workload of watched maps, served on /metrics, /debug/vars and /debug/pprof/", runServe},
 	}
 }
 
