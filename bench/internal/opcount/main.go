@@ -7,7 +7,12 @@
 // is compiled in its caller's package, so where the caller stands decides
 // what the compiler inlines.
 //
-//	opcount -impl hmap|builtin -key int64|string -op OP -size 1000 -n 1000000
+//	opcount -impl IMPL -key int64|string -op OP -size 1000 -n 1000000
+//
+// IMPL is builtin, hmap, or hmap watched as package watch watches maps:
+// hmap-named (WithName), hmap-sampled (picked by sampling at rate 1) or
+// hmap-traced (an EventLog tracer); all four hmap cells run the same
+// compiled loops, so they differ only in what the map does at run time.
 //
 // OP is get-hit, get-miss, set-update, delete-reinsert (a delete and the
 // insert that restores the key), iterate (-n full iterations; divide by
@@ -23,10 +28,11 @@ import (
 	"strconv"
 
 	"github.com/hmaplab/hmap/table"
+	"github.com/hmaplab/hmap/watch"
 )
 
 func main() {
-	impl := flag.String("impl", "hmap", "hmap or builtin")
+	impl := flag.String("impl", "hmap", "hmap, hmap-named, hmap-sampled, hmap-traced or builtin")
 	key := flag.String("key", "int64", "int64, string or struct16")
 	op := flag.String("op", "get-hit", "get-hit, get-miss, set-update, delete-reinsert, iterate or new-fill")
 	size := flag.Int("size", 1000, "entries in the map")
@@ -69,23 +75,32 @@ func main() {
 type struct16 struct{ a, b int64 }
 
 func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
+	var opts []table.Option
 	switch impl {
 	case "hmap":
-		m := table.New[K, int64](0, table.WithSeed(1))
-		for i, k := range hits {
-			m.Put(k, int64(i))
+	case "hmap-named":
+		opts = append(opts, table.WithName("opcount"))
+	case "hmap-sampled":
+		if err := watch.SetSampleRate(1); err != nil {
+			panic(err)
 		}
-		return hmapOps(m, op, hits, misses, n)
+	case "hmap-traced":
+		opts = append(opts, table.WithTracer(table.NewEventLog(1024).Tracer("opcount")))
 	case "builtin":
 		m := make(map[K]int64)
 		for i, k := range hits {
 			m[k] = int64(i)
 		}
 		return builtinOps(m, op, hits, misses, n)
+	default:
+		fmt.Fprintf(os.Stderr, "opcount: -impl %q: want hmap, hmap-named, hmap-sampled, hmap-traced or builtin\n", impl)
+		os.Exit(2)
 	}
-	fmt.Fprintf(os.Stderr, "opcount: -impl %q: want hmap or builtin\n", impl)
-	os.Exit(2)
-	return 0
+	m := table.New[K, int64](0, append(opts, table.WithSeed(1))...)
+	for i, k := range hits {
+		m.Put(k, int64(i))
+	}
+	return hmapOps(m, op, hits, misses, n, opts)
 }
 
 // hmapOps and builtinOps are the same loops over the two maps. The index
@@ -93,7 +108,7 @@ func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 // a few instructions per operation, the same for both.
 
 //go:noinline
-func hmapOps[K comparable](m *table.Map[K, int64], op string, hits, misses []K, n int) int64 {
+func hmapOps[K comparable](m *table.Map[K, int64], op string, hits, misses []K, n int, opts []table.Option) int64 {
 	var sink int64
 	j := 0
 	next := func() int {
@@ -133,7 +148,7 @@ func hmapOps[K comparable](m *table.Map[K, int64], op string, hits, misses []K, 
 		}
 	case "new-fill":
 		for range n {
-			f := table.New[K, int64](0)
+			f := table.New[K, int64](0, opts...)
 			for i, k := range hits {
 				f.Put(k, int64(i))
 			}
