@@ -8,7 +8,9 @@
 # lookup, the write, the delete and the iteration step. Every call must be
 # on the allowlist: the hash function (an indirect call), string compares,
 # the runtime's stack growth, panics and write barriers, and the named slow
-# paths. Deterministic: no timing is involved.
+# paths, misuse included (it builds a misuse panic's message, and
+# convTstring boxes it for the panic). Deterministic: no timing is
+# involved.
 #
 #   bench/hotcalls.sh              with Go 1.23 and the installed Go
 set -euo pipefail
@@ -23,9 +25,9 @@ trap 'rm -rf "$tmp"' EXIT
 common='^(AX|BX|CX|DX|SI|DI|R[0-9]+)$|^runtime\.(morestack|morestack_noctxt|gopanic|panicIndex|panicIndexU|panicBounds|gcWriteBarrier[0-9]|memequal|typedmemmove|memmove|wbMove|wbZero|memclrNoHeapPointers|memclrHasPointers)(\.abi0)?$'
 declare -A allowed=(
   [lookup]='\.(readSlow|findProbed)$'
-  [assign]='\.(firstWrite|growWork|startGrowth|newArray|newOverflow|deliver)$'
-  [Delete]='\.(deleteSlow|growWork|clearSlot|deliver)$|^github.com/hmaplab/hmap/table\.copied$'
-  [next]='\.(headFor|find)$'
+  [assign]='\.(firstWrite|growWork|startGrowth|newArray|newOverflow|afterWrite|misuse)$|^runtime\.convTstring$'
+  [Delete]='\.(deleteSlow|growWork|clearSlot|afterWrite|misuse)$|^github.com/hmaplab/hmap/table\.copied$|^runtime\.convTstring$'
+  [next]='\.(headFor|find|misuse)$|^runtime\.convTstring$'
 )
 
 status=0

@@ -15,7 +15,8 @@
 // require, so they are generic functions with V comparable:
 // concurrent.CompareAndSwap(m, k, old, new). The zero Map is ready to use;
 // New takes a size hint and options (WithHasher, WithSeed, as in package
-// table, and WithProbeCounting).
+// table, and WithProbeCounting; WithName registers the map with package
+// watch).
 //
 // Every operation on a key is linearizable: it takes effect at one instant
 // between its call and its return. Clear and Snapshot are too, for the

@@ -211,7 +211,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	m.root.Store(m.newTable(policy.BForHint(hint), m.newLineage()))
 	if cfg.Name != "" {
 		m.watch(cfg.Name)
-	} else if registry.Sample() {
+	} else if atomic.LoadInt64(&registry.Rate) != 0 && registry.Sample() {
 		m.watch("")
 	}
 	m.mirror()

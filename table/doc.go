@@ -122,6 +122,18 @@
 // functions run after the write, on a consistent table. So after any
 // recovered panic the map is usable and holds what it held.
 //
+// # Watching in production
+//
+// A map named with WithName, or picked by package watch's sampling when it
+// is made, joins watch's registry, which exports it to Prometheus, expvar
+// and pprof. Such a map has flagWatched, which shares the test every write
+// already makes for pending tracer events: a write that changed the
+// map's figures then publishes them to the registry's entry, under that
+// entry's lock, so that readers of the registry never read the map. A map
+// that is not watched pays for none of it. A misuse panic can carry a dump
+// of the map's state (watch.SetMisuseDump); building it costs nothing
+// until the panic.
+//
 // # Using a Map as a builtin map
 //
 // A *Map stands where a map[K]V stood (see the README's translation

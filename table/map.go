@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/bucket"
@@ -211,26 +212,9 @@ func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
 func (m *Map[K, V]) init(hint int, opts []Option) error {
 	fn := rt.RuntimeHash[K]()
 	if len(opts) > 0 {
-		cfg := config{policy: grow.Default()}
-		if err := option.Apply(&cfg, &cfg.Config, "table", opts); err != nil {
-			return err
-		}
 		var err error
-		if _, fn, err = option.Hasher[K](&cfg.Config); err != nil {
+		if fn, err = m.applyOptions(opts); err != nil {
 			return err
-		}
-		if cfg.policy != grow.Default() || cfg.Source.Deterministic() || cfg.tracer != nil {
-			x := m.x()
-			x.policy, x.source = cfg.policy, cfg.Source
-			m.setTracer(cfg.tracer)
-		}
-		if cfg.Name != "" {
-			m.watch(cfg.Name)
-		}
-	}
-	if m.extra == nil || m.extra.watch == nil {
-		if registry.Sample() {
-			m.watch("")
 		}
 	}
 	if probesEnabled {
@@ -257,7 +241,38 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	if m.logB != 0 {
 		m.newArray(m.logB)
 	}
+	// With sampling off, a test and a load are all an unnamed map pays
+	// for package watch.
+	if m.flags&flagWatched != 0 || atomic.LoadInt64(&registry.Rate) != 0 {
+		m.watchNew()
+	}
 	return nil
+}
+
+// applyOptions applies opts to a map being set up, registers it with
+// package watch if it is named, and returns its hash function. It is out
+// of line so that a map made without options does not pay for the room
+// its locals take.
+//
+//go:noinline
+func (m *Map[K, V]) applyOptions(opts []Option) (rt.HashFunc, error) {
+	cfg := config{policy: grow.Default()}
+	if err := option.Apply(&cfg, &cfg.Config, "table", opts); err != nil {
+		return nil, err
+	}
+	_, fn, err := option.Hasher[K](&cfg.Config)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.policy != grow.Default() || cfg.Source.Deterministic() || cfg.tracer != nil {
+		x := m.x()
+		x.policy, x.source = cfg.policy, cfg.Source
+		m.setTracer(cfg.tracer)
+	}
+	if cfg.Name != "" {
+		m.watch(cfg.Name)
+	}
+	return fn, nil
 }
 
 // firstWrite is the slow path of a write's first check, m.self != m: a

@@ -34,6 +34,20 @@ func (m *Map[K, V]) watch(name string) {
 	x.watch = registry.Register("table", name,
 		reflect.TypeFor[K]().String(), reflect.TypeFor[V]().String(), nil, ownFrames...)
 	m.flags |= flagWatched
+}
+
+// watchNew ends the set-up of a map that is named, or may be sampled: an
+// unnamed map joins the registry if sampling picks it, and a watched map
+// publishes its first figures.
+//
+//go:noinline
+func (m *Map[K, V]) watchNew() {
+	if m.flags&flagWatched == 0 {
+		if !registry.Sample() {
+			return
+		}
+		m.watch("")
+	}
 	m.publish(nil)
 }
 

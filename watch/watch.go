@@ -37,7 +37,7 @@ func SetSampleRate(n int) error {
 
 // SampleRate returns the current sampling rate: 1 in SampleRate maps, or
 // none if 0.
-func SampleRate() int { return registry.Rate() }
+func SampleRate() int { return registry.CurrentRate() }
 
 // Maps returns every watched map that is still alive, in the order they
 // were created.

@@ -131,8 +131,14 @@ type Owner struct {
 // Handle returns the entry o keeps registered.
 func (o *Owner) Handle() *Handle { return o.h }
 
+// Rate is the sampling rate: one map in Rate joins the registry; 0:
+// none. It is a plain variable, read with atomic.LoadInt64, so that a
+// map's constructor tests it without a call: the constructors are
+// generic, compiled in the user's package, where a function of this one
+// is not inlined (see DESIGN.md on hot-path helpers).
+var Rate int64
+
 var (
-	rate    atomic.Int64 // sample one map in rate; 0: none
 	mu      sync.Mutex
 	entries = map[uint64]*Handle{}
 	lastID  uint64
@@ -141,20 +147,16 @@ var (
 
 // SetRate makes one in n maps created from now on (at random) join the
 // registry; 0 stops sampling.
-func SetRate(n int) { rate.Store(int64(n)) }
+func SetRate(n int) { atomic.StoreInt64(&Rate, int64(n)) }
 
-// Rate returns the sampling rate.
-func Rate() int { return int(rate.Load()) }
+// CurrentRate returns the sampling rate.
+func CurrentRate() int { return int(atomic.LoadInt64(&Rate)) }
 
-// Sample decides whether a map being created is sampled. With sampling
-// off it is one load and one branch, which the caller inlines.
+// Sample decides whether a map being created is sampled, when Rate is
+// not 0: a map's constructor calls it only then.
 func Sample() bool {
-	r := rate.Load()
-	return r != 0 && sampleSlow(r)
-}
-
-func sampleSlow(r int64) bool {
-	return r == 1 || rand.Int64N(r) == 0
+	r := atomic.LoadInt64(&Rate)
+	return r == 1 || r > 1 && rand.Int64N(r) == 0
 }
 
 // Register adds a map to the registry and returns the Owner the map must
