@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"sync/atomic"
 
-	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/internal/option"
 	"github.com/hmaplab/hmap/internal/registry"
 )
@@ -85,26 +84,19 @@ func (w *watched[K, V]) read(info *registry.Info) bool {
 	return true
 }
 
-// recordMoved records, for a watched map, the hashes and probe lengths of
-// the entries of chain p, newly built by an evacuation in table t.
-func (m *Map[K, V]) recordMoved(t *table[K, V], chains ...*body[K, V]) {
-	var (
-		hb    registry.HashBits
-		probe registry.Probe
-	)
-	for _, p := range chains {
-		depth := 0
-		for q := p; q != nil; q = q.overflow.Load() {
-			depth++
-			for i := range asm.SlotCount {
-				if en := q.slots[i].Load(); en != nil && en.key == en.key {
-					hb.Add(uint64(m.hash(&en.key, t.lin.seed)))
-					probe.Entries++
-					probe.Sum += depth
-					probe.Max = max(probe.Max, depth)
-				}
-			}
-		}
-	}
-	m.watched.entry.Merge(hb, probe)
+// moved is what an evacuation of a watched map records of the entries it
+// moves: their hashes, computed to split the chain anyway, and their
+// positions in the new chains. It is merged into the registry's entry
+// once the evacuation is complete, so that nothing it does can leave an
+// evacuation half done.
+type moved struct {
+	hashes registry.HashBits
+	probe  registry.Probe
+}
+
+func (w *moved) add(h uintptr, depth int) {
+	w.hashes.Add(uint64(h))
+	w.probe.Entries++
+	w.probe.Sum += depth
+	w.probe.Max = max(w.probe.Max, depth)
 }

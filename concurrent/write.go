@@ -69,7 +69,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 		e := m.enter(st)
 		var finish *table[K, V]
 		if o := t.old.Load(); o != nil {
-			if m.helpGrow(t, o, h, e, st) {
+			if m.helpGrowGuarded(t, o, h, e, st) {
 				finish = o
 			}
 		}
@@ -151,7 +151,7 @@ decided:
 		if cur != nil {
 			old = cur.value
 		}
-		v, op := fn(old, cur != nil)
+		v, op := m.compute(fn, old, cur != nil, b, e, st)
 		switch op {
 		case UpdateOp:
 			put = &entry[K, V]{key, v}
@@ -270,6 +270,18 @@ func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
 	c.n++
 }
 
+// nextDepth returns the position in the chain, from 1, of the body the
+// next entry added goes into.
+func (c *chainBuilder[K, V]) nextDepth() int {
+	switch {
+	case c.tail == nil:
+		return 1
+	case c.n == asm.SlotCount:
+		return c.ovf + 2
+	}
+	return c.ovf + 1
+}
+
 // finish returns the chain with stamp, nil if it has no entry and empty
 // is false.
 func (c *chainBuilder[K, V]) finish(stamp uint64, empty bool) *body[K, V] {
@@ -312,6 +324,49 @@ func copyChain[K comparable, V any](p *body[K, V], cur, put *entry[K, V], top ui
 	return c.finish(e, true), c.ovf
 }
 
+// A write may panic in two places: in a Compute function (or the
+// comparison of CompareAndSwap), and in the hasher, when a growth rehashes
+// the keys it moves. Both happen before the write changes anything, but
+// with the write's epoch section open and, for Compute, its bucket
+// locked. compute and helpGrowGuarded release those if a panic goes
+// through them, so that the map stays usable; the common path, a Store
+// to a map that is not growing, pays nothing for it (a deferred call in
+// mutate's loop could not be open-coded).
+
+// compute calls f for a Compute on bucket b, which the caller has locked
+// inside an epoch section e of stripe st; if f panics, it unlocks b and
+// leaves the section before the panic goes on.
+func (m *Map[K, V]) compute(f func(V, bool) (V, ComputeOp), old V, loaded bool,
+	b *slot[K, V], e uint64, st *stripe) (V, ComputeOp) {
+	returned := false
+	defer func() {
+		if !returned {
+			b.mu.Unlock()
+			exit(st, e)
+		}
+	}()
+	v, op := f(old, loaded)
+	returned = true
+	return v, op
+}
+
+// helpGrowGuarded is helpGrow for a write inside epoch section e of
+// stripe st: if the hasher panics while a bucket is moved, it leaves the
+// section before the panic goes on. (evacuate unlocks the bucket itself.)
+// The growth is left as it was: the bucket that failed is moved by the
+// next write to one of its keys.
+func (m *Map[K, V]) helpGrowGuarded(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
+	returned := false
+	defer func() {
+		if !returned {
+			exit(st, e)
+		}
+	}()
+	done := m.helpGrow(t, o, h, e, st)
+	returned = true
+	return done
+}
+
 // helpGrow evacuates the old bucket of hash h, then the next bucket not yet
 // claimed. It reports whether the growth has no bucket left to evacuate.
 func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
@@ -328,9 +383,9 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe) {
 	ob := &o.buckets[oi]
 	lock(ob, st)
+	defer ob.mu.Unlock() // a hasher may panic below: see attempt
 	p := ob.body.Load()
 	if p.isMarker() {
-		ob.mu.Unlock()
 		return
 	}
 	live := m.snapLive.Load() > 0
@@ -340,6 +395,10 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	}
 	n := o.mask + 1
 	var x, y chainBuilder[K, V]
+	var watched *moved // what a watched map records of the entries it moves
+	if m.watched != nil {
+		watched = new(moved)
+	}
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
 		for i := range asm.SlotCount {
@@ -354,7 +413,15 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 				// as the runtime does.
 				toY = top&1 != 0
 			} else {
-				toY = m.hash(&en.key, t.lin.seed)&n != 0
+				h := m.hash(&en.key, t.lin.seed)
+				toY = h&n != 0
+				if watched != nil {
+					cb := &x
+					if toY {
+						cb = &y
+					}
+					watched.add(h, cb.nextDepth())
+				}
 			}
 			if toY {
 				y.add(en, top)
@@ -372,9 +439,6 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	xc, yc := x.finish(stamp, live), y.finish(stamp, live)
 	t.buckets[oi].body.Store(xc)
 	t.buckets[oi+n].body.Store(yc)
-	if m.watched != nil {
-		m.recordMoved(t, xc, yc)
-	}
 	mark := m.marker
 	if live {
 		mark = &body[K, V]{stamp: stamp | markBit}
@@ -383,9 +447,11 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		}
 	}
 	ob.body.Store(mark)
-	ob.mu.Unlock()
 	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p)))
 	t.evacuated.Add(1)
+	if watched != nil {
+		m.watched.entry.Merge(watched.hashes, watched.probe)
+	}
 }
 
 // maybeGrow starts a growth of t if it holds too many entries. A cheap

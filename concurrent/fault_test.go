@@ -1,0 +1,189 @@
+package concurrent
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+)
+
+// finishes runs f on another goroutine and fails the test if it has not
+// returned within a generous deadline: a wedged map never returns.
+func finishes(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s: still blocked: the map is wedged", what)
+	}
+}
+
+// usable checks that every kind of operation still completes on m, and
+// that key still holds want.
+func usable(t *testing.T, m *Map[int, any], key int, want any) {
+	t.Helper()
+	finishes(t, "Store to every bucket", func() {
+		for k := 1000; k < 2000; k++ {
+			m.Store(k, k)
+		}
+	})
+	finishes(t, "Snapshot", func() { m.Snapshot().Close() })
+	finishes(t, "Range", func() { m.Range(func(int, any) bool { return true }) })
+	v, ok := m.Load(key)
+	require.True(t, ok)
+	require.Equal(t, want, v)
+	finishes(t, "Clear", m.Clear)
+	require.Zero(t, m.Len())
+}
+
+func TestComputePanicReleases(t *testing.T) {
+	m := New[int, any](0)
+	m.Store(1, "one")
+	require.PanicsWithValue(t, "callback", func() {
+		m.Compute(1, func(any, bool) (any, ComputeOp) { panic("callback") })
+	})
+	usable(t, m, 1, "one")
+}
+
+// The library's own comparison panics for a V holding a slice, as
+// sync.Map's CompareAndSwap does; the map stays usable, as sync.Map does.
+func TestCompareAndSwapIncomparable(t *testing.T) {
+	m := New[int, any](0)
+	m.Store(1, []int{1})
+	require.PanicsWithError(t, "runtime error: comparing uncomparable type []int", func() {
+		CompareAndSwap(m, 1, any([]int{1}), any(2))
+	})
+	require.Panics(t, func() { CompareAndDelete(m, 1, any([]int{1})) })
+	usable(t, m, 1, []int{1})
+}
+
+// panicky is a hasher that, armed, panics on the keys 0 to 199 and no
+// other: a write of another key then gets past its own hash and panics
+// inside the write, when a growth rehashes the stored keys it moves.
+type panicky struct {
+	armed *atomic.Bool
+	inner hash.Seeded[int]
+}
+
+func (p panicky) Hash(k int, seed uint64) uint64 {
+	if p.armed.Load() && k >= 0 && k < 200 {
+		panic(fmt.Sprintf("hasher: %d", k))
+	}
+	return p.inner.Hash(k, seed)
+}
+
+func TestHasherPanicDuringGrowth(t *testing.T) {
+	armed := new(atomic.Bool)
+	m := New[int, any](0, WithHasher[int](panicky{armed: armed, inner: hash.NewSeeded[int]()}))
+	for k := range 200 {
+		m.Store(k, k)
+	}
+	// Find a write that starts a growth, then arm the hasher so that the
+	// next write, which must move old buckets, panics inside the move.
+	k := 200
+	for ; !m.Stats().Growing; k++ {
+		m.Store(k, k)
+	}
+	armed.Store(true)
+	r := func() (r any) {
+		defer func() { r = recover() }()
+		for k := -1; ; k-- { // until a write moves an old bucket holding a key below 200
+			m.Store(k, k)
+		}
+	}()
+	require.Contains(t, fmt.Sprint(r), "hasher: ")
+	armed.Store(false)
+	for i := range k {
+		v, ok := m.Load(i)
+		require.True(t, ok, "key %d", i)
+		require.Equal(t, i, v)
+	}
+	usable(t, m, 0, 0)
+}
+
+// TestFaultInjection: eight goroutines write their own keys, and a tenth
+// of their Computes panic; whatever panicked changed nothing, and the map
+// ends holding exactly what each goroutine's model says.
+func TestFaultInjection(t *testing.T) {
+	const workers, ops, keys = 8, 4000, 64
+	m := New[int, any](0)
+	models := make([]map[int]any, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		models[w] = map[int]any{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 1))
+			model := models[w]
+			for i := range ops {
+				k := w*keys + r.IntN(keys)
+				switch r.IntN(5) {
+				case 0:
+					m.Store(k, i)
+					model[k] = i
+				case 1:
+					m.Delete(k)
+					delete(model, k)
+				case 2:
+					func() {
+						defer func() { _ = recover() }()
+						m.Compute(k, func(old any, loaded bool) (any, ComputeOp) {
+							if r.IntN(10) == 0 {
+								panic("injected")
+							}
+							model[k] = i
+							return i, UpdateOp
+						})
+					}()
+				case 3:
+					func() {
+						defer func() { _ = recover() }()
+						// V = any holding a slice: the comparison panics.
+						CompareAndSwap(m, k, any([]int{i}), any(i))
+					}()
+					if v, ok := model[k]; ok {
+						if _, isSlice := v.([]int); isSlice {
+							break
+						}
+					}
+				case 4:
+					if r.IntN(2) == 0 {
+						m.Store(k, []int{i})
+						model[k] = []int{i}
+					} else {
+						_, _ = m.LoadOrStore(k, i)
+						if _, ok := model[k]; !ok {
+							model[k] = i
+						}
+					}
+				}
+			}
+		}()
+	}
+	finishes(t, "the workers", wg.Wait)
+	want := map[int]any{}
+	for _, model := range models {
+		for k, v := range model {
+			want[k] = v
+		}
+	}
+	got := map[int]any{}
+	m.Range(func(k int, v any) bool {
+		got[k] = v
+		return true
+	})
+	require.Equal(t, want, got)
+	require.Equal(t, len(want), m.Len())
+}
