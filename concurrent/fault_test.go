@@ -150,14 +150,11 @@ func TestFaultInjection(t *testing.T) {
 				case 3:
 					func() {
 						defer func() { _ = recover() }()
-						// V = any holding a slice: the comparison panics.
+						// V = any: against a slice the comparison panics;
+						// against an int it is false. Either way nothing
+						// is swapped, and the model stays as it is.
 						CompareAndSwap(m, k, any([]int{i}), any(i))
 					}()
-					if v, ok := model[k]; ok {
-						if _, isSlice := v.([]int); isSlice {
-							break
-						}
-					}
 				case 4:
 					if r.IntN(2) == 0 {
 						m.Store(k, []int{i})

@@ -120,7 +120,10 @@ type table[K comparable, V any] struct {
 	lin       *lineage
 	old       atomic.Pointer[table[K, V]]
 	nevacuate atomic.Uintptr
-	evacuated atomic.Uintptr
+	// evacuated is allocated on its own, so that a watched map's registry
+	// entry can read a growth's progress without holding the table, and
+	// through it the entries (see watched).
+	evacuated *atomic.Uintptr
 }
 
 // lineage is what a table shares with the tables it grows into, and what
@@ -238,7 +241,7 @@ func (m *Map[K, V]) newLineage() *lineage {
 
 func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
 	n := uintptr(1) << B
-	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin}
+	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, evacuated: new(atomic.Uintptr)}
 }
 
 // table returns the current table, setting up a zero Map first.

@@ -124,3 +124,37 @@ func TestCollectedMapLeaves(t *testing.T) {
 		}
 	}, 10*time.Second, 10*time.Millisecond, "the map, its keys and its entry must all go")
 }
+
+// selfRef is a value that points back to the map holding it, as a value
+// holding its container, or a closure capturing it, does.
+type selfRef struct {
+	m    *Map[int, *selfRef]
+	leaf *leaf
+}
+
+func makeSelfRef(t *testing.T, freed chan<- struct{}) uint64 {
+	l := new(leaf)
+	runtime.SetFinalizer(l, func(*leaf) { close(freed) })
+	m := New[int, *selfRef](0, WithName("self-ref"))
+	for k := range 100 { // through a growth: the registry reads the map's growth state too
+		m.Store(k, &selfRef{m: m, leaf: l})
+	}
+	return m.watched.entry.ID()
+}
+
+// The registry reads a watched map's counters, never its entries: a map
+// whose values point back to it is collected, and leaves the registry.
+func TestCollectedSelfReferencingMapLeaves(t *testing.T) {
+	freed := make(chan struct{})
+	id := makeSelfRef(t, freed)
+	require.True(t, registry.Listed(id))
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		select {
+		case <-freed:
+			return !registry.Listed(id)
+		default:
+			return false
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the map, its values and its entry must all go")
+}

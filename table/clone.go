@@ -9,7 +9,8 @@ import (
 // (so the same layout of keys, sized for its count), as maps.Clone does.
 // A deterministic map's clone is deterministic too, with a sequence of its
 // own drawn from m's. The clone of a nil *Map is nil, as maps.Clone of a
-// nil map is. The clone has no tracer and counts its events from zero.
+// nil map is. The clone has no tracer, counts its events from zero, and is
+// not watched by package watch, whether m is or not.
 func (m *Map[K, V]) Clone() *Map[K, V] {
 	if m == nil {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -61,7 +62,8 @@ func TestMisuseDump(t *testing.T) {
 			"hmap: " + c.want + "\n",
 			`map: table.Map[int, int] "dumped", created by github.com/hmaplab/hmap/table.TestMisuseDump at `,
 			"\nstats: {Count:20 B:2 ",
-			"\ntable:\ncount=20 B=2 buckets=4 ",
+			"\ntable: count=20 B=2 buckets=4 ",
+			"(chains not drawn: another write is in progress)\n",
 			"last events (",
 			"grow start",
 		} {
@@ -96,18 +98,43 @@ func TestMisuseDumpToFile(t *testing.T) {
 	require.Equal(t, 2, strings.Count(string(b), "hmap: "+errReadWrite+"\nmap: table.Map[string, int]\nstats: {Count:1 "))
 }
 
-// A broken invariant dumps the broken state.
-func TestInvariantDump(t *testing.T) {
-	var w bytes.Buffer
-	utDump(t, registry.DumpDest{Writer: &w})
-	m := New[int, int](0, WithName("broken"))
-	for k := range 10 {
+// A dump writer that panics does not replace the misuse panic.
+func TestMisuseDumpWriterPanics(t *testing.T) {
+	utDump(t, registry.DumpDest{Writer: panicWriter{}})
+	m := New[int, int](0)
+	m.Put(1, 1)
+	m.count |= writing
+	require.PanicsWithValue(t, errWrites, func() { m.Put(2, 2) })
+	m.count &^= writing
+}
+
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("log sink down") }
+
+// Dumping a big map draws a few chains: it does not copy the table (2.4
+// MB of buckets here), as Inspect would.
+func TestMisuseDumpIsBounded(t *testing.T) {
+	m := New[int, int](0, WithName("big"))
+	for k := range 1 << 16 {
 		m.Put(k, k)
 	}
-	m.count++ // one more entry than the table holds
-	r := utRecover(m.mustCheckInvariants)
-	m.count--
-	require.Contains(t, r, "hmap: broken invariant: ")
-	require.Contains(t, w.String(), `map: table.Map[int, int] "broken"`)
-	require.Contains(t, w.String(), "stats: {Count:11 ")
+	allocated := func() uint64 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.TotalAlloc
+	}
+	broken := func() uint64 {
+		m.count++ // an invariant broken: one entry more than the table holds
+		defer func() { m.count-- }()
+		before := allocated()
+		require.NotNil(t, utRecover(m.mustCheckInvariants))
+		return allocated() - before
+	}
+	without := broken()
+	var w bytes.Buffer
+	utDump(t, registry.DumpDest{Writer: &w})
+	with := broken()
+	require.Less(t, with-without, uint64(64<<10), "the dump allocated %d bytes", with-without)
+	require.Contains(t, w.String(), "(16376 more chains)")
 }

@@ -21,11 +21,15 @@ func WithName(name string) Option {
 
 // The frames of a watched map's creation stack that are hmap's own: the
 // constructors, and the methods that set up a zero Map on first write.
+// encoding/json's are left out too: a map it fills, through
+// UnmarshalJSON, was created by the code that called json.Unmarshal.
 var ownFrames = []string{
 	"github.com/hmaplab/hmap/table.New[",
 	"github.com/hmaplab/hmap/table.TryNew[",
 	"github.com/hmaplab/hmap/table.(*Map[",
+	"github.com/hmaplab/hmap/table.Collect[",
 	"github.com/hmaplab/hmap/internal/registry.",
+	"encoding/json.",
 }
 
 // watch registers the map, named name ("" if sampled).
@@ -108,14 +112,14 @@ func (m *Map[K, V]) publish(key *K) {
 		now.bytes = m.bytesAllocated()
 	}
 	probe, h := 0, uintptr(0)
-	if key != nil && n > p.count {
+	if key != nil && n > p.count && *key == *key { // (a NaN's hash is random: not recorded)
 		h = m.hash(key)
 		probe = m.probeLength(key, h)
 	}
 	*p = now
 	s := registry.Stats{
 		Count: n, B: m.logB, OverflowBuckets: now.overflow, BytesAllocated: now.bytes,
-		Growing: now.growing, Evacuated: int(now.nevacuate),
+		Growing: now.growing,
 		Growths: x.events.Growths, SameSizeGrowths: x.events.SameSizeGrowths,
 		BucketsEvacuated: x.events.BucketsEvacuated, Clears: x.events.Clears,
 	}
@@ -126,6 +130,7 @@ func (m *Map[K, V]) publish(key *K) {
 	if now.growing {
 		s.SameSizeGrowing = m.sameSizeGrow()
 		s.OldBuckets = int(m.noldbuckets())
+		s.Evacuated = int(now.nevacuate)
 	}
 	x.watch.Handle().Publish(s, uint64(h), probe)
 }

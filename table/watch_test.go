@@ -1,6 +1,8 @@
 package table
 
 import (
+	"encoding/json"
+	"maps"
 	"runtime"
 	"strings"
 	"testing"
@@ -48,10 +50,14 @@ func TestWatchNamed(t *testing.T) {
 
 	info := utWatched(t, "table-named")
 	s := m.Stats()
+	evacuated := 0 // the mark is listed only while a growth is in progress
+	if s.Growing {
+		evacuated = s.Nevacuate
+	}
 	require.Equal(t, registry.Stats{
 		Count: 991, B: s.B, Buckets: s.Buckets, OverflowBuckets: s.OverflowBuckets,
 		LoadFactor: s.LoadFactor, BytesAllocated: s.BytesAllocated,
-		Growing: s.Growing, SameSizeGrowing: s.SameSizeGrow, OldBuckets: s.OldBuckets, Evacuated: s.Nevacuate,
+		Growing: s.Growing, SameSizeGrowing: s.SameSizeGrow, OldBuckets: s.OldBuckets, Evacuated: evacuated,
 		Growths: s.Events.Growths, SameSizeGrowths: s.Events.SameSizeGrowths,
 		BucketsEvacuated: s.Events.BucketsEvacuated, Clears: 0,
 		Inserts: 1001, Deletes: 10,
@@ -207,4 +213,59 @@ func TestWatchPublishesBeforeTracer(t *testing.T) {
 	require.PanicsWithValue(t, "tracer", func() { m.Put(8, 8) })
 	require.Equal(t, 9, utWatched(t, "table-tracer-panics").Stats.Count)
 	runtime.KeepAlive(m)
+}
+
+type utSelfRef struct {
+	m    *Map[int, *utSelfRef]
+	leaf *utLeaf
+}
+
+func utMakeSelfRef(t *testing.T, freed chan<- struct{}) uint64 {
+	l := new(utLeaf)
+	runtime.SetFinalizer(l, func(*utLeaf) { close(freed) })
+	m := New[int, *utSelfRef](0, WithName("table-self-ref"))
+	for k := range 100 {
+		m.Put(k, &utSelfRef{m: m, leaf: l})
+	}
+	return m.extra.watch.Handle().ID()
+}
+
+// A map whose values point back to it is collected, and leaves the
+// registry: the registry holds its figures, never the map.
+func TestCollectedSelfReferencingMapLeaves(t *testing.T) {
+	freed := make(chan struct{})
+	id := utMakeSelfRef(t, freed)
+	require.True(t, registry.Listed(id))
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		select {
+		case <-freed:
+			return !registry.Listed(id)
+		default:
+			return false
+		}
+	}, 10*time.Second, 10*time.Millisecond, "the map, its values and its entry must all go")
+}
+
+// A map that json.Unmarshal or Collect sets up was created by their
+// caller: hmap's and encoding/json's frames are left out of the stack.
+func TestWatchCreationSite(t *testing.T) {
+	utSampleRate(t, 1)
+	var m Map[string, int]
+	require.NoError(t, json.Unmarshal([]byte(`{"a": 1}`), &m))
+	c := Collect(maps.All(map[string]int{"a": 1}))
+	registry.SetRate(0)
+	for _, id := range []uint64{m.extra.watch.Handle().ID(), c.extra.watch.Handle().ID()} {
+		var info registry.Info
+		for _, i := range registry.Maps() {
+			if i.ID == id {
+				info = i
+			}
+		}
+		require.Equal(t, "github.com/hmaplab/hmap/table", info.Package)
+		f, _ := runtime.CallersFrames(info.Stack).Next()
+		require.Equal(t, "github.com/hmaplab/hmap/table.TestWatchCreationSite", f.Function)
+	}
+	runtime.KeepAlive(&m)
+	runtime.KeepAlive(c)
 }

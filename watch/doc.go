@@ -31,12 +31,15 @@
 // (HashBits.Stuck).
 //
 // A table.Map, which is not safe for concurrent use, publishes its
-// figures at the end of each write, and records the hash and probe length
-// of each key it inserts; reading the registry never touches it. That
-// costs a watched map a lock and a copy of its counters per write (see
-// bench/RESULTS.md, "The cost of watching"). A concurrent.Map is read
-// directly when the registry is read, and records hashes and probe
-// lengths as its growths move entries, so its operations pay nothing.
+// figures at the end of each write that changed them, and records the
+// hash (computed a second time) and probe length of each key it inserts;
+// reading the registry never touches it. That costs a watched map's
+// inserts and deletes a lock and a copy of its counters, and its updates
+// a few compares (see bench/RESULTS.md, "The cost of watching"). A
+// concurrent.Map's counters are read where they are, when the registry is
+// read, and its growths record the hashes they compute anyway to move
+// entries, with the entries' new positions; its Loads and Stores pay
+// nothing more, its growths a little.
 //
 // # Exporters
 //

@@ -3,10 +3,9 @@ package watch
 import (
 	"expvar"
 	"net/http"
-	"os"
+	"net/url"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -86,18 +85,23 @@ func Var() expvar.Var {
 
 var publishOnce sync.Once
 
-// profilePattern is the pattern the profile is served under. Since Go
-// 1.22, net/http/pprof registers "GET /debug/pprof/", and a pattern with no
-// method would conflict with it (it matches more methods, the other more
-// paths), so the profile is registered for GET too, as net/http/pprof
-// does, unless GODEBUG asks for the old mux, which knows no methods.
-func profilePattern() string {
-	for _, kv := range strings.Split(os.Getenv("GODEBUG"), ",") {
-		if strings.TrimSpace(kv) == "httpmuxgo121=1" {
-			return "/debug/pprof/hmap"
-		}
+// handleProfile registers the profile on http.DefaultServeMux. Since Go
+// 1.22, net/http/pprof registers "GET /debug/pprof/" there, and a pattern
+// with no method would conflict with it (it matches more methods, the
+// other more paths); so the profile is registered for GET, as
+// net/http/pprof does. With the old mux (GODEBUG httpmuxgo121=1, set by
+// the environment, a //go:debug line or go.mod), which knows no methods,
+// that pattern would never match: the mux is asked which pattern serves
+// the profile's path, and given the plain path if it is not the one just
+// registered.
+func handleProfile() {
+	const path = "/debug/pprof/hmap"
+	h := ProfileHandler()
+	http.Handle("GET "+path, h)
+	req := &http.Request{Method: "GET", Host: "localhost", URL: &url.URL{Path: path}}
+	if _, pattern := http.DefaultServeMux.Handler(req); pattern != "GET "+path {
+		http.Handle(path, h)
 	}
-	return "GET /debug/pprof/hmap"
 }
 
 // Publish exports the registry on http.DefaultServeMux, where expvar and
@@ -107,6 +111,6 @@ func profilePattern() string {
 func Publish() {
 	publishOnce.Do(func() {
 		expvar.Publish("hmap", Var())
-		http.Handle(profilePattern(), ProfileHandler())
+		handleProfile()
 	})
 }

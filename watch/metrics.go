@@ -77,7 +77,7 @@ var metrics = []metric{
 		}
 		return float64(m.Stats.OverflowBuckets) / float64(m.Stats.Buckets)
 	}},
-	{name: "hmap_load_factor", help: "Entries per regular bucket; the table doubles above 6.5.", value: func(m *Info) float64 { return m.Stats.LoadFactor }},
+	{name: "hmap_load_factor", help: "Entries per regular bucket; the table doubles above its load factor, 6.5 by default.", value: func(m *Info) float64 { return m.Stats.LoadFactor }},
 	{name: "hmap_memory_bytes", help: "Bucket memory held, old array included while growing (table maps).", value: func(m *Info) float64 { return float64(m.Stats.BytesAllocated) }},
 	{name: "hmap_growing", help: "1 while a growth is in progress.", value: func(m *Info) float64 { return b2f(m.Stats.Growing) }},
 	{name: "hmap_evacuation_pending_buckets", help: "Old buckets the growth in progress has still to move.", value: func(m *Info) float64 {

@@ -11,8 +11,8 @@ import (
 type Info = registry.Info
 
 // Stats are a watched map's counters. Fields the map's kind does not
-// have stay zero: BytesAllocated, SameSizeGrowths, Inserts and Deletes are
-// table.Map's.
+// have stay zero: BytesAllocated, SameSizeGrowing, SameSizeGrowths,
+// Inserts and Deletes are table.Map's.
 type Stats = registry.Stats
 
 // Probe is what a map has recorded of its probe lengths: the number of
@@ -39,6 +39,7 @@ func SetSampleRate(n int) error {
 // none if 0.
 func SampleRate() int { return registry.CurrentRate() }
 
-// Maps returns every watched map that is still alive, in the order they
-// were created.
+// Maps returns every watched map, in the order they were created. A map
+// that has become unreachable is listed until the collector has found it
+// and run the finalizer that removes it.
 func Maps() []Info { return registry.Maps() }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
+	"strings"
 	"sync/atomic"
 )
 
@@ -13,14 +13,11 @@ import (
 // DumpDest sends it nowhere: the panic says what the runtime's would.
 type DumpDest struct {
 	InPanic bool      // append it to the panic message
-	Writer  io.Writer // write it here (serialised: one dump at a time)
+	Writer  io.Writer // write it here, in one Write call
 	Path    string    // append it to this file
 }
 
-var (
-	dumpDest atomic.Pointer[DumpDest]
-	dumpMu   sync.Mutex
-)
+var dumpDest atomic.Pointer[DumpDest]
 
 // SetDump sets where dumps go.
 func SetDump(d DumpDest) {
@@ -44,7 +41,11 @@ func Misuse(msg string, write func(io.Writer)) string {
 		return msg
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "hmap: %s\n", msg)
+	if strings.HasPrefix(msg, "hmap: ") {
+		fmt.Fprintf(&buf, "%s\n", msg)
+	} else {
+		fmt.Fprintf(&buf, "hmap: %s\n", msg)
+	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -53,10 +54,16 @@ func Misuse(msg string, write func(io.Writer)) string {
 		}()
 		write(&buf)
 	}()
-	dumpMu.Lock()
-	defer dumpMu.Unlock()
 	if d.Writer != nil {
-		_, _ = d.Writer.Write(buf.Bytes())
+		// One Write call per dump, so that dumps from several
+		// goroutines do not interleave on a writer that writes each call
+		// whole (a file, a log); and no lock, so that a writer that
+		// itself misuses a map cannot deadlock. A writer that panics is
+		// ignored: its panic must not replace the misuse's.
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = d.Writer.Write(buf.Bytes())
+		}()
 	}
 	if d.Path != "" {
 		if f, err := os.OpenFile(d.Path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err == nil {

@@ -26,25 +26,30 @@ import (
 )
 
 // Stats are the counters both kinds of map have, as the registry lists
-// them. Fields a kind does not have stay zero.
+// them. Fields a kind does not have stay zero: BytesAllocated,
+// SameSizeGrowing, SameSizeGrowths, Inserts and Deletes are table maps'.
 type Stats struct {
-	Count           int     // live entries
-	B               uint8   // log2 of the number of buckets
-	Buckets         int     // buckets of the current array
-	OverflowBuckets int     // overflow buckets in the current chains
-	LoadFactor      float64 // Count / Buckets
-	BytesAllocated  int     // bucket memory held (table maps)
+	Count           int     `json:"count"`            // live entries
+	B               uint8   `json:"b"`                // log2 of the number of buckets
+	Buckets         int     `json:"buckets"`          // buckets of the current array
+	OverflowBuckets int     `json:"overflow_buckets"` // overflow buckets in the current chains
+	LoadFactor      float64 `json:"load_factor"`      // Count / Buckets
+	BytesAllocated  int     `json:"bytes_allocated"`  // bucket memory held (table maps)
 
-	Growing         bool // a growth is in progress
-	SameSizeGrowing bool // ... and it keeps the size
-	OldBuckets      int  // buckets of the array being evacuated
-	Evacuated       int  // of those, how many have moved
+	Growing         bool `json:"growing"`           // a growth is in progress
+	SameSizeGrowing bool `json:"same_size_growing"` // ... and it keeps the size (table maps)
+	OldBuckets      int  `json:"old_buckets"`       // buckets of the array being evacuated, while growing
+	// Evacuated is, while growing, the old buckets moved (concurrent
+	// maps), or below the evacuation mark (table maps, whose writes also
+	// move buckets above it): OldBuckets-Evacuated bounds the work left.
+	Evacuated int `json:"evacuated"`
 
-	Growths          int // growths that doubled the table
-	SameSizeGrowths  int // growths that rebuilt it at the same size
-	BucketsEvacuated int // old buckets moved by growths
-	Clears           int // Clear calls
-	Inserts, Deletes int // entries added and removed (table maps)
+	Growths          int `json:"growths"`           // growths that doubled the table
+	SameSizeGrowths  int `json:"same_size_growths"` // growths that rebuilt it at the same size (table maps)
+	BucketsEvacuated int `json:"buckets_evacuated"` // old buckets moved by growths
+	Clears           int `json:"clears"`            // Clear calls
+	Inserts          int `json:"inserts"`           // entries added (table maps)
+	Deletes          int `json:"deletes"`           // entries removed, by Delete or Clear (table maps)
 }
 
 // Probe is what a map has recorded of its probe lengths: the number of
@@ -113,8 +118,8 @@ type Info struct {
 
 // Handle is a map's entry in the registry.
 type Handle struct {
-	info Info             // the fixed part
-	read func(*Info) bool // for a map safe for concurrent use: fills the figures; false once gone
+	info Info        // the fixed part
+	read func(*Info) // for a map safe for concurrent use: fills in the figures
 
 	mu     sync.Mutex // guards what follows, which a single writer publishes
 	stats  Stats
@@ -164,7 +169,7 @@ func Sample() bool {
 // figures from the map's shared state; otherwise the map publishes them
 // with Publish. skip lists prefixes of function names (the map package's
 // constructors and methods) left out of the creation stack.
-func Register(kind, name, key, elem string, read func(*Info) bool, skip ...string) *Owner {
+func Register(kind, name, key, elem string, read func(*Info), skip ...string) *Owner {
 	var pcs [64]uintptr
 	n := runtime.Callers(2, pcs[:])
 	stack, pkg := userStack(pcs[:n], skip)
@@ -299,15 +304,16 @@ func (h *Handle) recordProbe(n int) {
 }
 
 // Info returns the entry's description and latest figures.
-func (h *Handle) Info() (Info, bool) {
+func (h *Handle) Info() Info {
 	info := h.info
+	info.Stack = slices.Clone(info.Stack)
 	h.mu.Lock()
 	info.Stats, info.Probe, info.Hashes = h.stats, h.probe, h.hashes
 	h.mu.Unlock()
-	if h.read != nil && !h.read(&info) {
-		return Info{}, false
+	if h.read != nil {
+		h.read(&info)
 	}
-	return info, true
+	return info
 }
 
 // ID returns the entry's ID.
@@ -334,9 +340,7 @@ func Maps() []Info {
 	slices.SortFunc(hs, func(a, b *Handle) int { return cmpID(a.info.ID, b.info.ID) })
 	out := make([]Info, 0, len(hs))
 	for _, h := range hs {
-		if info, ok := h.Info(); ok {
-			out = append(out, info)
-		}
+		out = append(out, h.Info())
 	}
 	return out
 }

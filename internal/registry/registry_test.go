@@ -36,8 +36,7 @@ func TestMergeAndPublish(t *testing.T) {
 	h.Publish(Stats{Count: 1}, 2, 1)
 	h.Publish(Stats{Count: 1}, 99, 0) // an update: nothing recorded
 	h.Publish(Stats{Count: 0}, 0, 0)  // a delete
-	info, ok := h.Info()
-	require.True(t, ok)
+	info := h.Info()
 	require.Equal(t, HashBits{Seen: 3, Or: 3, And: 0}, info.Hashes)
 	require.Equal(t, Probe{Entries: 3, Sum: 4, Max: 2}, info.Probe)
 	require.Equal(t, Stats{Count: 0, Inserts: 1, Deletes: 1}, info.Stats)
