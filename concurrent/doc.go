@@ -87,9 +87,14 @@
 // a snapshot taken during a growth sees the old and new tables as they
 // were. Taking a snapshot copies nothing and blocks no write (except one
 // that starts or ends a growth meanwhile, for a few microseconds); the first
-// write to each bucket afterwards pays for one chain copy. The links are
-// cut as soon as no live snapshot needs them, and with no snapshot alive
-// writes copy nothing at all.
+// write to each bucket afterwards pays for one chain copy. A write that
+// copies a chain also unlinks, behind the new version, every version that
+// no live snapshot reads (writers see the live epochs), so the versions a
+// bucket keeps are bounded by the live snapshots. When a snapshot closes
+// (or its finalizer closes it) after writes copied chains, a sweep of the
+// table unlinks what it alone read, and drops the chains that deletes
+// emptied meanwhile: what they held can then be collected. With no
+// snapshot alive writes copy nothing at all.
 //
 // Writes run inside an epoch section: a writer reads the epoch e, counts
 // itself in a per-stripe counter of parity e&1, and reads the epoch again,
@@ -98,6 +103,17 @@
 // the same way, in per-stripe deltas by the parity of the version a write
 // landed in, so the snapshot knows its exact Len: the wait ends the deltas
 // of epoch E-1, which it folds into the base.
+//
+// # Faults
+//
+// A write can panic in user code: a Compute function, the comparison of
+// CompareAndSwap on values that cannot be compared (as sync.Map's does),
+// or the hasher, when a growth rehashes the keys it moves. It does so
+// before changing anything, and the lock and epoch section it holds are
+// released as the panic leaves: the map keeps what it held, and every
+// other operation goes on. (A deferred unlock in the write's loop could not
+// be open-coded, so only the two places that call user code defer it; a
+// Store that calls none costs what it did.)
 //
 // # Memory ordering
 //
@@ -131,7 +147,8 @@
 //     and outside its Len. A nil chain has no stamp, so a write that finds
 //     one counts in its own epoch; a chain is therefore set to nil only
 //     where no write of an older epoch can come after: in a new table, by
-//     a delete with no snapshot alive, and by an evacuation with no
+//     a delete or a sweep (which runs in an epoch section, as a write
+//     does) with no snapshot alive, and by an evacuation with no
 //     snapshot alive (a write of an older epoch in flight means that the
 //     snapshot which bumped the epoch past it is still waiting for it, so
 //     alive). An evacuation while a snapshot is alive gives a half that

@@ -44,15 +44,18 @@ type Map[K comparable, V any] struct {
 	// Written by every Snapshot and its Close, read by writers: apart from
 	// the fields above, so that snapshots taken back to back do not take
 	// the cache line every Load reads away from the readers' cores.
-	epoch     atomic.Uint64 // snapshot epoch: bumped by each Snapshot
-	snapLive  atomic.Int64  // snapshots not yet closed
-	snapMin   atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
-	mu        sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
-	live      []uint64      // epochs of the live snapshots, ascending (under mu)
-	growths   atomic.Uint64
-	evacTotal atomic.Uint64
-	clears    atomic.Uint64
-	snapshots atomic.Uint64
+	epoch    atomic.Uint64 // snapshot epoch: bumped by each Snapshot
+	snapLive atomic.Int64  // snapshots not yet closed
+	snapMin  atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
+	mu       sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
+	live     []uint64      // epochs of the live snapshots, ascending (under mu)
+	// liveEpochs is a copy of live for writers, which trim the versions
+	// no live snapshot reads (see trimVersions); nil if none is live.
+	liveEpochs atomic.Pointer[[]uint64]
+	growths    atomic.Uint64
+	evacTotal  atomic.Uint64
+	clears     atomic.Uint64
+	snapshots  atomic.Uint64
 
 	// A watched map's registry entry (see WithName): what it reads, and
 	// the Owner whose collection, with the Map's, removes it.

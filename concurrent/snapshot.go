@@ -26,6 +26,7 @@ type Snapshot[K comparable, V any] struct {
 	t, old *table[K, V]
 	epoch  uint64
 	n      int
+	copies uint64 // chains copied for live snapshots, when it was taken
 	closed atomic.Bool
 }
 
@@ -47,6 +48,7 @@ func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
 	// Register before the bump: a writer that sees the new epoch must also
 	// see a live snapshot, and keep the versions it replaces.
 	m.live = append(m.live, e)
+	m.publishLive()
 	m.snapLive.Add(1)
 	m.snapMin.Store(m.live[0])
 	m.epoch.Store(e)
@@ -74,20 +76,35 @@ func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
 		}
 		n += s.base.Load()
 	}
-	s := &Snapshot[K, V]{m: m, t: t, old: t.old.Load(), epoch: e, n: int(n)}
+	s := &Snapshot[K, V]{m: m, t: t, old: t.old.Load(), epoch: e, n: int(n), copies: m.copies()}
 	m.mu.Unlock()
 	m.snapshots.Add(1)
-	runtime.SetFinalizer(s, (*Snapshot[K, V]).release)
+	runtime.SetFinalizer(s, (*Snapshot[K, V]).finalize)
 	return s
 }
 
-// Close releases the snapshot. Closing twice does nothing.
+// Close releases the snapshot. Closing twice does nothing. The versions
+// of buckets that writes copied while it was open, and that no other live
+// snapshot reads, are unlinked then, so that what they held (deleted or
+// overwritten values) can be collected.
 func (s *Snapshot[K, V]) Close() {
 	if s.release() {
 		runtime.SetFinalizer(s, nil)
+		s.m.sweep()
 	}
 }
 
+// finalize releases a snapshot that was never closed. The sweep, which
+// takes bucket locks, runs on a goroutine of its own rather than on the
+// finalizers'.
+func (s *Snapshot[K, V]) finalize() {
+	if s.release() {
+		go s.m.sweep()
+	}
+}
+
+// release unregisters the snapshot, and reports whether it had to: it
+// was open, and of a map, and writes copied chains while it was.
 func (s *Snapshot[K, V]) release() bool {
 	if s.closed.Swap(true) || s.m == nil {
 		return false
@@ -97,14 +114,69 @@ func (s *Snapshot[K, V]) release() bool {
 	if i := slices.Index(m.live, s.epoch); i >= 0 {
 		m.live = slices.Delete(m.live, i, i+1)
 	}
+	m.publishLive()
 	m.snapLive.Add(-1)
 	if len(m.live) > 0 {
 		m.snapMin.Store(m.live[0])
 	} else {
 		m.snapMin.Store(math.MaxUint64)
 	}
+	copied := m.root.Load().lin != s.t.lin || m.copies() != s.copies // (Clear starts a new lineage)
 	m.mu.Unlock()
-	return true
+	return copied
+}
+
+// publishLive gives writers a copy of the live epochs. m.mu is held.
+func (m *Map[K, V]) publishLive() {
+	if len(m.live) == 0 {
+		m.liveEpochs.Store(nil)
+		return
+	}
+	live := slices.Clone(m.live)
+	m.liveEpochs.Store(&live)
+}
+
+// copies returns the number of chains copied for live snapshots in the
+// current table's lineage (a Clear starts a new one).
+func (m *Map[K, V]) copies() uint64 {
+	var n uint64
+	lin := m.root.Load().lin
+	for i := range lin.stripes {
+		n += lin.stripes[i].copies.Load()
+	}
+	return n
+}
+
+// sweep unlinks, in every bucket of the current table and of the one it
+// grows from, the versions no live snapshot reads, and drops the chains
+// that deletes emptied while snapshots were live, if none is left. Each
+// bucket is swept as a write would be, locked inside an epoch section, so
+// that a snapshot taken meanwhile waits for it.
+func (m *Map[K, V]) sweep() {
+	t := m.root.Load()
+	for _, tb := range []*table[K, V]{t, t.old.Load()} {
+		if tb == nil {
+			continue
+		}
+		for i := range tb.buckets {
+			b := &tb.buckets[i]
+			if p := b.body.Load(); p == nil || p.prev.Load() == nil && (p.isMarker() || !chainEmpty(p)) {
+				continue // nothing to unlink or drop
+			}
+			st := &tb.lin.stripes[uintptr(i)&tb.lin.smask]
+			e := m.enter(st)
+			lock(b, st)
+			if p := b.body.Load(); p != nil {
+				trimVersions(p, m.liveEpochs.Load())
+				if !p.isMarker() && m.snapLive.Load() == 0 && chainEmpty(p) {
+					st.overflow.Add(-int64(chainOverflow(p)))
+					b.body.Store(nil)
+				}
+			}
+			b.mu.Unlock()
+			exit(st, e)
+		}
+	}
 }
 
 func (s *Snapshot[K, V]) check() {

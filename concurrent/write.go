@@ -1,6 +1,8 @@
 package concurrent
 
 import (
+	"slices"
+
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/rt"
@@ -218,12 +220,43 @@ decided:
 }
 
 // keepPrev links q, a new version, to p, the one it replaces, for the live
-// snapshots, and cuts p's own link if none of them can need it.
+// snapshots, and trims the versions behind it to those they can read.
 func (m *Map[K, V]) keepPrev(q, p *body[K, V]) {
 	q.prev.Store(p)
-	if m.snapMin.Load() > p.epochOf() && p.prev.Load() != nil {
-		p.prev.Store(nil)
+	trimVersions(q, m.liveEpochs.Load())
+}
+
+// trimVersions unlinks from the versions behind head (a bucket's current
+// chain, whose lock the caller holds) every version no live snapshot
+// reads: a snapshot of epoch E reads the newest version stamped before E,
+// so a version stamped s, followed by a newer one stamped n, is kept only
+// if some live epoch E has s < E <= n. live is sorted; nil means none.
+//
+// A snapshot taken meanwhile, and so missing from live, reads the head,
+// which stays. A reader walking a version that is unlinked goes on through
+// that version's own link, which is left as it is, to the version it
+// needs, which stays linked.
+func trimVersions[K comparable, V any](head *body[K, V], live *[]uint64) {
+	keep, newer := head, head.epochOf()
+	for v := head.prev.Load(); v != nil; v = v.prev.Load() {
+		s := v.epochOf()
+		if live != nil && readBySome(*live, s, newer) {
+			if keep.prev.Load() != v {
+				keep.prev.Store(v)
+			}
+			keep = v
+		}
+		newer = s
 	}
+	if keep.prev.Load() != nil {
+		keep.prev.Store(nil)
+	}
+}
+
+// readBySome reports whether some epoch E of live, sorted, has s < E <= n.
+func readBySome(live []uint64, s, n uint64) bool {
+	i, _ := slices.BinarySearch(live, s+1)
+	return i < len(live) && live[i] <= n
 }
 
 func chainEmpty[K comparable, V any](p *body[K, V]) bool {

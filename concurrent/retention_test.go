@@ -1,0 +1,98 @@
+package concurrent
+
+import (
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// tracked is a value whose collection is counted, so that a test can tell
+// which values the map still keeps reachable.
+type tracked struct {
+	_ [1 << 10]byte
+}
+
+// trackedValues makes n values and returns them with the counter of those
+// collected so far.
+func trackedValues(n int) ([]*tracked, *atomic.Int64) {
+	freed := new(atomic.Int64)
+	vs := make([]*tracked, n)
+	for i := range vs {
+		vs[i] = new(tracked)
+		runtime.SetFinalizer(vs[i], func(*tracked) { freed.Add(1) })
+	}
+	return vs, freed
+}
+
+// collectedAtLeast runs the collector until at least n values have been
+// collected, and reports whether they were.
+func collectedAtLeast(freed *atomic.Int64, n int64) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		runtime.GC()
+		if freed.Load() >= n {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
+}
+
+// Deleted values are collectable once the snapshot that saw them closes,
+// whether Close is called or the snapshot's finalizer does it.
+func TestDeletedValuesFreedAfterSnapshot(t *testing.T) {
+	for _, closeBy := range []string{"Close", "finalizer"} {
+		t.Run(closeBy, func(t *testing.T) {
+			const n = 20000
+			m := New[int, *tracked](0)
+			vs, freed := trackedValues(n)
+			for i, v := range vs {
+				m.Store(i, v)
+			}
+			vs = nil
+			s := m.Snapshot()
+			for i := range n {
+				m.Delete(i)
+			}
+			_, ok := s.Get(1) // the snapshot still sees them
+			require.True(t, ok)
+			if closeBy == "Close" {
+				s.Close()
+			}
+			s = nil
+			require.True(t, collectedAtLeast(freed, n), "%d of %d deleted values collected", freed.Load(), n)
+			require.Zero(t, m.Len())
+			runtime.KeepAlive(m)
+		})
+	}
+}
+
+// With one snapshot open, Range and Store in turn keep only what the open
+// snapshot sees and the map holds: the versions in between are cut.
+func TestVersionsBoundedUnderOpenSnapshot(t *testing.T) {
+	const keys, rounds = 64, 20000
+	m := New[int, *tracked](0)
+	first, freedFirst := trackedValues(keys)
+	for k, v := range first {
+		m.Store(k, v)
+	}
+	first = nil
+	s := m.Snapshot() // sees the first values
+	vs, freed := trackedValues(rounds)
+	for i, v := range vs {
+		m.Range(func(int, *tracked) bool { return true })
+		m.Store(i%keys, v)
+	}
+	vs = nil
+	// Live: the first 64 (the snapshot's) and the last 64 (the map's).
+	require.True(t, collectedAtLeast(freed, rounds-keys), "%d of %d overwritten values collected", freed.Load(), rounds-keys)
+	require.Zero(t, freedFirst.Load(), "the open snapshot's values stay")
+	_, ok := s.Get(3)
+	require.True(t, ok)
+	s.Close()
+	require.True(t, collectedAtLeast(freedFirst, keys), "the snapshot's values, once it closed")
+	runtime.KeepAlive(m)
+}
