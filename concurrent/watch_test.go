@@ -4,25 +4,13 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/registry"
+	"github.com/hmaplab/hmap/internal/watchtest"
 )
-
-func watchedInfo(t *testing.T, name string) registry.Info {
-	t.Helper()
-	var found []registry.Info
-	for _, info := range registry.Maps() {
-		if info.Name == name {
-			found = append(found, info)
-		}
-	}
-	require.NotEmpty(t, found, "maps named %q", name)
-	return found[len(found)-1] // the newest: one of an earlier run (-count) may not be collected yet
-}
 
 // The registry reads a concurrent map's own counters: what Stats says.
 func TestWatchNamed(t *testing.T) {
@@ -42,7 +30,7 @@ func TestWatchNamed(t *testing.T) {
 	for k := 0; m.Stats().Growing; k++ {
 		m.Store(k, k)
 	}
-	info := watchedInfo(t, "concurrent-named")
+	info := watchtest.Newest(t, "concurrent-named")
 	s := m.Stats()
 	require.Equal(t, registry.Stats{
 		Count: 4000, B: s.B, Buckets: s.Buckets, OverflowBuckets: s.OverflowBuckets,
@@ -62,7 +50,7 @@ func TestWatchNamed(t *testing.T) {
 	require.GreaterOrEqual(t, info.Probe.Max, 1)
 
 	m.Clear()
-	info = watchedInfo(t, "concurrent-named")
+	info = watchtest.Newest(t, "concurrent-named")
 	require.Equal(t, 0, info.Stats.Count)
 	require.Equal(t, 1, info.Stats.Clears)
 	runtime.KeepAlive(m)
@@ -74,7 +62,7 @@ func TestWatchStuckBits(t *testing.T) {
 	for k := range 2000 {
 		m.Store(k, k)
 	}
-	info := watchedInfo(t, "concurrent-low-byte")
+	info := watchtest.Newest(t, "concurrent-low-byte")
 	require.Positive(t, info.Hashes.Seen)
 	require.Equal(t, 8, info.Hashes.Stuck())
 	runtime.KeepAlive(m)
@@ -113,16 +101,7 @@ func TestCollectedMapLeaves(t *testing.T) {
 	freed := make(chan struct{})
 	id := makeSampled(t, freed)
 	registry.SetRate(0)
-	require.True(t, registry.Listed(id))
-	require.Eventually(t, func() bool {
-		runtime.GC()
-		select {
-		case <-freed:
-			return !registry.Listed(id)
-		default:
-			return false
-		}
-	}, 10*time.Second, 10*time.Millisecond, "the map, its keys and its entry must all go")
+	watchtest.RequireLeaves(t, freed, id)
 }
 
 // selfRef is a value that points back to the map holding it, as a value
@@ -147,14 +126,5 @@ func makeSelfRef(t *testing.T, freed chan<- struct{}) uint64 {
 func TestCollectedSelfReferencingMapLeaves(t *testing.T) {
 	freed := make(chan struct{})
 	id := makeSelfRef(t, freed)
-	require.True(t, registry.Listed(id))
-	require.Eventually(t, func() bool {
-		runtime.GC()
-		select {
-		case <-freed:
-			return !registry.Listed(id)
-		default:
-			return false
-		}
-	}, 10*time.Second, 10*time.Millisecond, "the map, its values and its entry must all go")
+	watchtest.RequireLeaves(t, freed, id)
 }

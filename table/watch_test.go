@@ -12,22 +12,8 @@ import (
 
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/registry"
+	"github.com/hmaplab/hmap/internal/watchtest"
 )
-
-// utWatched returns the registry's entry for the map registered last
-// under name (a map of an earlier run of the test, with -count, may not
-// have been collected yet).
-func utWatched(t *testing.T, name string) registry.Info {
-	t.Helper()
-	var found []registry.Info
-	for _, info := range registry.Maps() {
-		if info.Name == name {
-			found = append(found, info)
-		}
-	}
-	require.NotEmpty(t, found, "maps named %q", name)
-	return found[len(found)-1]
-}
 
 // utSampleRate sets the sampling rate for one test.
 func utSampleRate(t *testing.T, n int) {
@@ -48,7 +34,7 @@ func TestWatchNamed(t *testing.T) {
 	m.Put(5, 5)  // an insert again
 	m.Put(20, 0) // an update: no hash or probe recorded
 
-	info := utWatched(t, "table-named")
+	info := watchtest.Newest(t, "table-named")
 	s := m.Stats()
 	evacuated := 0 // the mark is listed only while a growth is in progress
 	if s.Growing {
@@ -78,7 +64,7 @@ func TestWatchNamed(t *testing.T) {
 	require.GreaterOrEqual(t, info.Probe.Max, 1)
 
 	m.Clear()
-	info = utWatched(t, "table-named")
+	info = watchtest.Newest(t, "table-named")
 	require.Equal(t, 0, info.Stats.Count)
 	require.Equal(t, 1, info.Stats.Clears)
 	require.Equal(t, 1001, info.Stats.Deletes)
@@ -93,7 +79,7 @@ func TestWatchProbeAndStuckBits(t *testing.T) {
 		m.Put(k, k)
 	}
 	require.Equal(t, 2, m.Stats().OverflowBuckets)
-	info := utWatched(t, "table-one-chain")
+	info := watchtest.Newest(t, "table-one-chain")
 	require.Equal(t, registry.Probe{Entries: 20, Max: 3, Sum: 8*1 + 8*2 + 4*3}, info.Probe)
 	require.InDelta(t, 1.8, info.Probe.Mean(), 1e-12)
 	require.Equal(t, 20, info.Hashes.Seen)
@@ -104,7 +90,7 @@ func TestWatchProbeAndStuckBits(t *testing.T) {
 	for k := range 500 {
 		w.Put(k, k)
 	}
-	require.Equal(t, 8, utWatched(t, "table-low-byte").Hashes.Stuck())
+	require.Equal(t, 8, watchtest.Newest(t, "table-low-byte").Hashes.Stuck())
 	runtime.KeepAlive(m)
 	runtime.KeepAlive(w)
 }
@@ -150,7 +136,7 @@ func TestWatchSampling(t *testing.T) {
 
 	// A named map is not sampled a second time.
 	n := New[int, int](0, WithName("table-named-sampled"))
-	require.False(t, utWatched(t, "table-named-sampled").Sampled)
+	require.False(t, watchtest.Newest(t, "table-named-sampled").Sampled)
 	runtime.KeepAlive(s)
 	runtime.KeepAlive(n)
 	runtime.KeepAlive(&zs)
@@ -175,17 +161,8 @@ func TestCollectedMapLeaves(t *testing.T) {
 	utSampleRate(t, 1)
 	freed := make(chan struct{})
 	id := utMakeSampled(t, freed)
-	require.True(t, registry.Listed(id))
 	registry.SetRate(0)
-	require.Eventually(t, func() bool {
-		runtime.GC()
-		select {
-		case <-freed:
-			return !registry.Listed(id)
-		default:
-			return false
-		}
-	}, 10*time.Second, 10*time.Millisecond, "the map, its keys and its entry must all go")
+	watchtest.RequireLeaves(t, freed, id)
 }
 
 func TestWatchNameErrors(t *testing.T) {
@@ -211,7 +188,7 @@ func TestWatchPublishesBeforeTracer(t *testing.T) {
 		m.Put(k, k)
 	}
 	require.PanicsWithValue(t, "tracer", func() { m.Put(8, 8) })
-	require.Equal(t, 9, utWatched(t, "table-tracer-panics").Stats.Count)
+	require.Equal(t, 9, watchtest.Newest(t, "table-tracer-panics").Stats.Count)
 	runtime.KeepAlive(m)
 }
 
@@ -235,16 +212,7 @@ func utMakeSelfRef(t *testing.T, freed chan<- struct{}) uint64 {
 func TestCollectedSelfReferencingMapLeaves(t *testing.T) {
 	freed := make(chan struct{})
 	id := utMakeSelfRef(t, freed)
-	require.True(t, registry.Listed(id))
-	require.Eventually(t, func() bool {
-		runtime.GC()
-		select {
-		case <-freed:
-			return !registry.Listed(id)
-		default:
-			return false
-		}
-	}, 10*time.Second, 10*time.Millisecond, "the map, its values and its entry must all go")
+	watchtest.RequireLeaves(t, freed, id)
 }
 
 // A map that json.Unmarshal or Collect sets up was created by their
