@@ -14,9 +14,9 @@
 // need a comparable value type, which a method of Map[K, V any] cannot
 // require, so they are generic functions with V comparable:
 // concurrent.CompareAndSwap(m, k, old, new). The zero Map is ready to use;
-// New takes a size hint and options (WithHasher, WithSeed, as in package
-// table, and WithProbeCounting; WithName registers the map with package
-// watch).
+// New takes a size hint and options (WithHasher, WithSeed, WithLoadFactor,
+// WithEvacuationPace, as in package table, and WithProbeCounting; WithName
+// registers the map with package watch).
 //
 // Every operation on a key is linearizable: it takes effect at one instant
 // between its call and its return. Clear and Snapshot are too, for the
@@ -63,7 +63,8 @@
 // bucket), it allocates a table twice the size whose old pointer is the
 // current table and publishes it; nothing is copied then. From then on each
 // write first evacuates, under the old bucket's lock, the old bucket of its
-// own key and one more taken from an atomic cursor, as the runtime's
+// own key and one more taken from an atomic cursor (WithEvacuationPace
+// sets how many more), as the runtime's
 // growWork does. Evacuating splits the old chain between the new buckets i
 // and i+2^(B-1) by the next hash bit (NaN keys by their tophash's low bit),
 // stores the two new chains (while a snapshot is alive, a half that gets no

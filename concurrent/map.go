@@ -36,6 +36,7 @@ type Map[K comparable, V any] struct {
 	probeThreshold uint64                      // a Load is counted when a random uint64 is at most this
 	probeEvery     int
 	nstripes       int
+	policy         grow.Policy // load factor and evacuation pace
 	hashfn         rt.HashFunc
 	source         rng.Source
 	initDone       atomic.Bool
@@ -192,7 +193,7 @@ const (
 
 // initLocked sets up a new or zero map. m.mu is held.
 func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
-	cfg := config{}
+	cfg := config{policy: grow.Default()}
 	if err := option.Apply(&cfg, &cfg.Config, "concurrent", opts); err != nil {
 		return err
 	}
@@ -210,7 +211,8 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	}
 	m.marker = &body[K, V]{stamp: markBit}
 	m.snapMin.Store(math.MaxUint64)
-	policy := grow.Default()
+	m.policy = cfg.policy
+	policy := &m.policy
 	if hi, mem := bits.Mul64(uint64(hint), uint64(unsafe.Sizeof(slot[K, V]{}))); hi != 0 || mem > 1<<40 {
 		hint = 0
 	}

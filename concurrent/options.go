@@ -1,6 +1,7 @@
 package concurrent
 
 import (
+	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
 	"github.com/hmaplab/hmap/internal/rng"
@@ -18,6 +19,7 @@ type Option func(*config)
 type config struct {
 	option.Config // hasher, seed, and the first invalid option
 	probeEvery    int
+	policy        grow.Policy
 }
 
 // WithHasher makes the map hash keys with h instead of the runtime's hash
@@ -32,6 +34,22 @@ func WithHasher[K any](h hash.Hasher[K]) Option {
 // by one goroutine then replays identically. Default: random.
 func WithSeed(seed uint64) Option {
 	return func(c *config) { c.Source = rng.Fixed(seed) }
+}
+
+// WithLoadFactor sets the average number of entries per bucket above which
+// the table doubles, as the ratio num/den, as package table's does: at most
+// 8 (a bucket's slots), more than 0, with num and den at most 65536.
+// Default 13/2 = 6.5.
+func WithLoadFactor(num, den int) Option {
+	return func(c *config) { option.SetLoadFactor(&c.Config, &c.policy, num, den) }
+}
+
+// WithEvacuationPace sets how many old buckets, taken in order, each write
+// to a growing table moves besides the one its key is in, as package
+// table's does; 0 makes the first write after a growth starts move them
+// all. It must not be negative. Default 1.
+func WithEvacuationPace(n int) Option {
+	return func(c *config) { option.SetEvacuationPace(&c.Config, &c.policy, n) }
 }
 
 // WithProbeCounting makes Load count its work (lookups, hits and misses,

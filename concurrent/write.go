@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/hmaplab/hmap/asm"
-	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
@@ -400,11 +399,20 @@ func (m *Map[K, V]) helpGrowGuarded(t, o *table[K, V], h uintptr, e uint64, st *
 	return done
 }
 
-// helpGrow evacuates the old bucket of hash h, then the next bucket not yet
-// claimed. It reports whether the growth has no bucket left to evacuate.
+// helpGrow evacuates the old bucket of hash h, then the next buckets not
+// yet claimed, as many as the evacuation pace says (all of them for pace
+// 0). It reports whether the growth has no bucket left to evacuate.
 func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
 	m.evacuate(t, o, h&o.mask, e, st)
-	if i := t.nevacuate.Add(1) - 1; i <= o.mask {
+	n := uintptr(m.policy.Pace)
+	if n == 0 {
+		n = o.mask + 1 // all at once
+	}
+	for ; n > 0; n-- {
+		i := t.nevacuate.Add(1) - 1
+		if i > o.mask {
+			break
+		}
 		m.evacuate(t, o, i, e, st)
 	}
 	return t.evacuated.Load() == o.mask+1
@@ -491,7 +499,7 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 // estimate from the writer's own stripe filters the calls that sum them all.
 func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
 	local := st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
-	policy := grow.Default()
+	policy := &m.policy
 	if !policy.OverLoad(int(local)*len(t.lin.stripes), t.B) {
 		return
 	}

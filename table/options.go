@@ -1,7 +1,6 @@
 package table
 
 import (
-	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/option"
@@ -40,14 +39,7 @@ func WithSeed(seed uint64) Option {
 // more than 0, with num and den at most 65536. Default 13/2 = 6.5. A table
 // of one bucket always holds 8 entries before it grows.
 func WithLoadFactor(num, den int) Option {
-	return func(c *config) {
-		if num <= 0 || den <= 0 || num > asm.SlotCount*den || num > 1<<16 || den > 1<<16 {
-			c.Failf("WithLoadFactor(%d, %d): load factor out of range: want 0 < num/den <= %d, with 0 < num, den <= 65536",
-				num, den, asm.SlotCount)
-			return
-		}
-		c.policy.LoadNum, c.policy.LoadDen = uint64(num), uint64(den)
-	}
+	return func(c *config) { option.SetLoadFactor(&c.Config, &c.policy, num, den) }
 }
 
 // WithOverflowThreshold sets when too many overflow buckets trigger a
@@ -69,11 +61,5 @@ func WithOverflowThreshold(log int) Option {
 // whole table as soon as a growth starts: a stop-the-world growth, for
 // comparison. It must not be negative. Default 1.
 func WithEvacuationPace(n int) Option {
-	return func(c *config) {
-		if n < 0 {
-			c.Failf("WithEvacuationPace(%d): out of range: want 0 (all at once) or more", n)
-			return
-		}
-		c.policy.Pace = n
-	}
+	return func(c *config) { option.SetEvacuationPace(&c.Config, &c.policy, n) }
 }

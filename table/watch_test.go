@@ -114,7 +114,9 @@ func TestWatchSampling(t *testing.T) {
 	m := New[string, int](0)
 	var z Map[string, int]
 	z.Put("a", 1) // a zero Map is set up, and decided on, by its first write
-	if !probesEnabled { // (-tags hmapprobe gives every map an extra, for its counters)
+
+	// (With -tags hmapprobe every map has an extra, for its counters.)
+	if !probesEnabled {
 		require.Nil(t, m.extra, "no extra for an unwatched map")
 	}
 	require.Zero(t, m.flags&flagWatched)

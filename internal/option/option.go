@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/rng"
 	"github.com/hmaplab/hmap/internal/rt"
@@ -73,6 +75,28 @@ func SetName(c *Config, name string) {
 		}
 	}
 	c.Name = name
+}
+
+// SetLoadFactor is WithLoadFactor, for both maps: the ratio num/den of
+// entries per bucket above which the table doubles, more than 0 and at
+// most a bucket's slots, with num and den at most 65536.
+func SetLoadFactor(c *Config, p *grow.Policy, num, den int) {
+	if num <= 0 || den <= 0 || num > asm.SlotCount*den || num > 1<<16 || den > 1<<16 {
+		c.Failf("WithLoadFactor(%d, %d): load factor out of range: want 0 < num/den <= %d, with 0 < num, den <= 65536",
+			num, den, asm.SlotCount)
+		return
+	}
+	p.LoadNum, p.LoadDen = uint64(num), uint64(den)
+}
+
+// SetEvacuationPace is WithEvacuationPace, for both maps: the old buckets
+// each write to a growing table moves besides its own, 0 for all of them.
+func SetEvacuationPace(c *Config, p *grow.Policy, n int) {
+	if n < 0 {
+		c.Failf("WithEvacuationPace(%d): out of range: want 0 (all at once) or more", n)
+		return
+	}
+	p.Pace = n
 }
 
 // SetHasher is WithHasher.
