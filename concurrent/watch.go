@@ -117,7 +117,5 @@ type moved struct {
 
 func (w *moved) add(h uintptr, depth int) {
 	w.hashes.Add(uint64(h))
-	w.probe.Entries++
-	w.probe.Sum += depth
-	w.probe.Max = max(w.probe.Max, depth)
+	w.probe.Add(depth)
 }

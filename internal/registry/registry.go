@@ -60,6 +60,13 @@ type Probe struct {
 	Sum     int // the sum of the probes recorded
 }
 
+// Add records the probe length of one entry.
+func (p *Probe) Add(n int) {
+	p.Entries++
+	p.Sum += n
+	p.Max = max(p.Max, n)
+}
+
 // Mean returns the mean probe length, 0 if none was recorded.
 func (p Probe) Mean() float64 {
 	if p.Entries == 0 {
@@ -147,7 +154,6 @@ var (
 	mu      sync.Mutex
 	entries = map[uint64]*Handle{}
 	lastID  uint64
-	removed atomic.Uint64 // entries removed since the process started
 )
 
 // SetRate makes one in n maps created from now on (at random) join the
@@ -194,12 +200,7 @@ func remove(id uint64) {
 	mu.Lock()
 	delete(entries, id)
 	mu.Unlock()
-	removed.Add(1)
 }
-
-// Removed returns how many entries have left the registry because their
-// map was collected.
-func Removed() uint64 { return removed.Load() }
 
 // userStack drops the leading frames of pcs that belong to the registry
 // or to functions whose names start with one of skip, and returns the
@@ -256,25 +257,8 @@ func (h *Handle) Publish(s Stats, hash uint64, probe int) {
 	h.stats = s
 	if probe > 0 {
 		h.hashes.Add(hash)
-		h.recordProbe(probe)
+		h.probe.Add(probe)
 	}
-	h.mu.Unlock()
-}
-
-// Count returns the entries the last Publish reported.
-func (h *Handle) Count() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.stats.Count
-}
-
-// Record adds the hash and probe length of an entry, for a map that
-// records them as it moves entries rather than as it inserts them. It is
-// safe for concurrent use.
-func (h *Handle) Record(hash uint64, probe int) {
-	h.mu.Lock()
-	h.hashes.Add(hash)
-	h.recordProbe(probe)
 	h.mu.Unlock()
 }
 
@@ -295,12 +279,6 @@ func (h *Handle) Merge(hb HashBits, p Probe) {
 	h.probe.Sum += p.Sum
 	h.probe.Max = max(h.probe.Max, p.Max)
 	h.mu.Unlock()
-}
-
-func (h *Handle) recordProbe(n int) {
-	h.probe.Entries++
-	h.probe.Sum += n
-	h.probe.Max = max(h.probe.Max, n)
 }
 
 // Info returns the entry's description and latest figures.
@@ -325,9 +303,6 @@ func Listed(id uint64) bool {
 	defer mu.Unlock()
 	return entries[id] != nil
 }
-
-// Name returns the name the map was registered under.
-func (h *Handle) Name() string { return h.info.Name }
 
 // Maps returns every registered map, in order of registration.
 func Maps() []Info {
