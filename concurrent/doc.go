@@ -10,7 +10,7 @@
 //
 // Map has sync.Map's vocabulary, typed: Load, Store, LoadOrStore,
 // LoadAndDelete, Delete, Swap, Range, Clear, plus All (an iter.Seq2),
-// Compute, Len, Snapshot and Stats. CompareAndSwap and CompareAndDelete
+// Compute, Len, Snapshot, Stats and Shrink. CompareAndSwap and CompareAndDelete
 // need a comparable value type, which a method of Map[K, V any] cannot
 // require, so they are generic functions with V comparable:
 // concurrent.CompareAndSwap(m, k, old, new). The zero Map is ready to use;
@@ -72,6 +72,20 @@
 // replaces the old bucket's chain with an evacuation marker. The write that evacuates the last old bucket drops
 // the old table. No write ever waits for a whole growth: the worst one
 // allocates the new array, or moves two chains.
+//
+// # Shrinking
+//
+// A table never shrinks by itself: deletes drop emptied chains, but the
+// bucket array keeps the size the most entries needed. Shrink rebuilds it
+// at the size the entries left need. It completes a growth in progress,
+// locks every bucket (writes wait; reads do not), hashes every entry (a
+// hasher that panics leaves the map as it was), builds the new table's
+// chains from the same immutable entries, publishes it, and marks the old
+// buckets as moved, as a growth does: a reader or writer that finds a
+// marker in the table it loaded goes to the new root. Shrink holds the
+// map's mutex, so no snapshot starts meanwhile and every write in flight
+// is of the current epoch, which stamps the new chains; a live snapshot
+// keeps reading the old chains through the markers' links.
 //
 // # Snapshots
 //

@@ -136,3 +136,20 @@ func ExampleStats_LogValue() {
 	logger.Info("sessions", "stats", m.Stats())
 	// Output: level=INFO msg=sessions stats.Count=1 stats.Buckets=1
 }
+
+// Shrink gives back the bucket array that deleted entries leave behind.
+func ExampleMap_Shrink() {
+	m := concurrent.New[int, int](0)
+	for i := range 100_000 {
+		m.Store(i, i)
+	}
+	for i := 100; i < 100_000; i++ {
+		m.Delete(i)
+	}
+	fmt.Println("buckets before:", m.Stats().Buckets)
+	m.Shrink()
+	fmt.Println("buckets after:", m.Stats().Buckets, "entries:", m.Len())
+	// Output:
+	// buckets before: 16384
+	// buckets after: 16 entries: 100
+}

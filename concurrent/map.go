@@ -37,6 +37,8 @@ type Map[K comparable, V any] struct {
 	probeEvery     int
 	nstripes       int
 	policy         grow.Policy // load factor and evacuation pace
+	tracer         *Tracer     // nil unless WithTracer
+	tq             *traceQueue // the tracer's events; nil unless WithTracer
 	hashfn         rt.HashFunc
 	source         rng.Source
 	initDone       atomic.Bool
@@ -56,6 +58,7 @@ type Map[K comparable, V any] struct {
 	growths    atomic.Uint64
 	evacTotal  atomic.Uint64
 	clears     atomic.Uint64
+	shrinks    atomic.Uint64
 	snapshots  atomic.Uint64
 
 	// A watched map's registry entry (see WithName): what it reads, and
@@ -212,6 +215,9 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	m.marker = &body[K, V]{stamp: markBit}
 	m.snapMin.Store(math.MaxUint64)
 	m.policy = cfg.policy
+	if cfg.tracer != nil {
+		m.tracer, m.tq = cfg.tracer, new(traceQueue)
+	}
 	policy := &m.policy
 	if hi, mem := bits.Mul64(uint64(hint), uint64(unsafe.Sizeof(slot[K, V]{}))); hi != 0 || mem > 1<<40 {
 		hint = 0

@@ -20,6 +20,7 @@ type config struct {
 	option.Config // hasher, seed, and the first invalid option
 	probeEvery    int
 	policy        grow.Policy
+	tracer        *Tracer
 }
 
 // WithHasher makes the map hash keys with h instead of the runtime's hash

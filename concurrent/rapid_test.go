@@ -147,6 +147,13 @@ func (r *rapidMachine) Clear(t *rapid.T) {
 	clear(r.model)
 }
 
+func (r *rapidMachine) Shrink(t *rapid.T) {
+	before, after := r.m.Shrink()
+	if after > before {
+		t.Fatalf("Shrink: %d bytes before, %d after", before, after)
+	}
+}
+
 func (r *rapidMachine) Snapshot(t *rapid.T) {
 	r.snaps = append(r.snaps, rapidSnap{r.m.Snapshot(), maps.Clone(r.model)})
 }
@@ -187,6 +194,9 @@ func (r *rapidMachine) Check(t *rapid.T) {
 	}
 	if st := r.m.Stats(); st.SnapshotsAlive != len(r.snaps) {
 		t.Fatalf("Stats.SnapshotsAlive %d; want %d", st.SnapshotsAlive, len(r.snaps))
+	}
+	if err := checkInvariants(r.m); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -96,3 +96,42 @@ func TestVersionsBoundedUnderOpenSnapshot(t *testing.T) {
 	require.True(t, collectedAtLeast(freedFirst, keys), "the snapshot's values, once it closed")
 	runtime.KeepAlive(m)
 }
+
+// Values deleted after a growth moved them, while a snapshot that saw the
+// old bucket was open, are collectable once it closes, even though the
+// growth has not ended: the evacuation marker's link to the old chain is
+// cut by the snapshot's Close, as a copied chain's is.
+func TestEvacuatedValuesFreedAfterSnapshot(t *testing.T) {
+	const n = 6 << 10 // 6 per bucket of 1024: a few more inserts grow
+	m := New[int, *tracked](0)
+	vs, freed := trackedValues(n)
+	for i, v := range vs {
+		m.Store(i, v)
+	}
+	vs = nil
+	for k := n; !m.Stats().Growing; k++ {
+		m.Store(k, nil)
+	}
+	s := m.Snapshot()
+	m.Store(-1, nil) // moves the old bucket of -1, and the next at nevacuate
+	tb := m.root.Load()
+	o := tb.old.Load()
+	require.NotNil(t, o, "the growth ended")
+	var moved []int
+	for k := range n {
+		if o.buckets[m.hash(&k, tb.lin.seed)&o.mask].body.Load().isMarker() {
+			moved = append(moved, k)
+		}
+	}
+	require.NotEmpty(t, moved)
+	for _, k := range moved {
+		m.Delete(k)
+	}
+	require.True(t, m.Stats().Growing, "the growth ended: the test needs it in progress")
+	_, ok := s.Get(moved[0]) // the snapshot still sees them
+	require.True(t, ok)
+	s.Close()
+	require.True(t, collectedAtLeast(freed, int64(len(moved))), "%d of %d deleted values collected", freed.Load(), len(moved))
+	require.NoError(t, checkInvariants(m))
+	runtime.KeepAlive(m)
+}

@@ -33,8 +33,9 @@ type Events struct {
 	Growths          int // growths that doubled the table
 	BucketsEvacuated int // old buckets moved by completed growths
 	Clears           int // calls to Clear
+	Shrinks          int // calls to Shrink that rebuilt the table
 	Snapshots        int // snapshots taken (Range and All take one too)
-	BucketCopies     int // chains copied because a live snapshot held them
+	BucketCopies     int // chains copied, or moved by a growth, while a live snapshot held them
 	// LockContention counts bucket lock acquisitions that found the lock
 	// taken and had to wait.
 	LockContention int
@@ -72,6 +73,7 @@ func (m *Map[K, V]) Stats() Stats {
 			Growths:          int(m.growths.Load()),
 			BucketsEvacuated: int(m.evacTotal.Load()),
 			Clears:           int(m.clears.Load()),
+			Shrinks:          int(m.shrinks.Load()),
 			Snapshots:        int(m.snapshots.Load()),
 		},
 	}
@@ -173,6 +175,7 @@ func (e Events) Sub(prev Events) Events {
 		Growths:          e.Growths - prev.Growths,
 		BucketsEvacuated: e.BucketsEvacuated - prev.BucketsEvacuated,
 		Clears:           e.Clears - prev.Clears,
+		Shrinks:          e.Shrinks - prev.Shrinks,
 		Snapshots:        e.Snapshots - prev.Snapshots,
 		BucketCopies:     e.BucketCopies - prev.BucketCopies,
 		LockContention:   e.LockContention - prev.LockContention,

@@ -176,6 +176,8 @@ func stressWorker(m *Map[int, int], w, private, shared, ops int, incs *atomic.In
 				return fmt.Errorf("snapshot: All yields %d entries (%d mine), Len %d, model %d", n, mine, s.Len(), len(model))
 			}
 			s.Close()
+		case r < 99:
+			m.Shrink()
 		default:
 			seen := map[int]bool{}
 			var err error

@@ -57,6 +57,9 @@ type result[K comparable, V any] struct {
 	old      *entry[K, V] // the entry before the write, nil if absent
 	now      *entry[K, V] // the entry after the write, nil if absent
 	inserted bool         // a new key was added
+	// bodies is the length of the chain, in bodies, if the write added
+	// an overflow body to it (for the tracer), else 0.
+	bodies int32
 }
 
 // mutate is every write: it finds key's bucket in the current table
@@ -98,6 +101,9 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 			m.finishGrow(t, finish)
 		}
 		if r.inserted {
+			if r.bodies != 0 && m.tq != nil {
+				m.overflowed(int(h&t.mask), r.bodies)
+			}
 			m.maybeGrow(t, st)
 		}
 		return r
@@ -179,7 +185,12 @@ decided:
 		m.keepPrev(q, p)
 		b.body.Store(q)
 		st.copies.Add(1)
-		st.overflow.Add(int64(ovf - chainOverflow(p)))
+		if had := chainOverflow(p); ovf != had {
+			st.overflow.Add(int64(ovf - had))
+			if ovf > had {
+				r.bodies = int32(ovf + 1)
+			}
+		}
 	} else {
 		if p != nil && !live && p.prev.Load() != nil {
 			p.prev.Store(nil) // no snapshot reads older versions any more
@@ -201,6 +212,7 @@ decided:
 			nb.tophash.Store(uint64(top))
 			last.overflow.Store(nb)
 			st.overflow.Add(1)
+			r.bodies = int32(chainOverflow(p) + 1)
 		case del:
 			fb.slots[fi].Store(nil)
 			fb.tophash.Store(fb.tophash.Load() &^ (0xff << (8 * fi)))
@@ -302,6 +314,14 @@ func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
 	c.n++
 }
 
+// count returns the number of entries added.
+func (c *chainBuilder[K, V]) count() int {
+	if c.tail == nil {
+		return 0
+	}
+	return c.ovf*asm.SlotCount + c.n
+}
+
 // nextDepth returns the position in the chain, from 1, of the body the
 // next entry added goes into.
 func (c *chainBuilder[K, V]) nextDepth() int {
@@ -386,7 +406,8 @@ func (m *Map[K, V]) compute(f func(V, bool) (V, ComputeOp), old V, loaded bool,
 // stripe st: if the hasher panics while a bucket is moved, it leaves the
 // section before the panic goes on. (evacuate unlocks the bucket itself.)
 // The growth is left as it was: the bucket that failed is moved by the
-// next write to one of its keys.
+// next write to one of its keys. It returns helpGrow's report, or true for
+// a map with a tracer, whose write then delivers the events it queued.
 func (m *Map[K, V]) helpGrowGuarded(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
 	returned := false
 	defer func() {
@@ -396,14 +417,14 @@ func (m *Map[K, V]) helpGrowGuarded(t, o *table[K, V], h uintptr, e uint64, st *
 	}()
 	done := m.helpGrow(t, o, h, e, st)
 	returned = true
-	return done
+	return done || m.tq != nil
 }
 
 // helpGrow evacuates the old bucket of hash h, then the next buckets not
 // yet claimed, as many as the evacuation pace says (all of them for pace
 // 0). It reports whether the growth has no bucket left to evacuate.
 func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe) bool {
-	m.evacuate(t, o, h&o.mask, e, st)
+	m.evacuate(t, o, h&o.mask, e, st, false)
 	n := uintptr(m.policy.Pace)
 	if n == 0 {
 		n = o.mask + 1 // all at once
@@ -413,7 +434,7 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 		if i > o.mask {
 			break
 		}
-		m.evacuate(t, o, i, e, st)
+		m.evacuate(t, o, i, e, st, true)
 	}
 	return t.evacuated.Load() == o.mask+1
 }
@@ -421,7 +442,9 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 // evacuate moves old bucket oi of o into t's buckets oi and oi+len(o), then
 // marks it evacuated. Nothing writes those two buckets before the mark:
 // every writer evacuates its old bucket first, under the old bucket's lock.
-func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe) {
+// paced says why, for the tracer: to advance the growth, or because the
+// write's own key is there.
+func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe, paced bool) {
 	ob := &o.buckets[oi]
 	lock(ob, st)
 	defer ob.mu.Unlock() // a hasher may panic below: see attempt
@@ -485,14 +508,30 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		mark = &body[K, V]{stamp: stamp | markBit}
 		if p != nil {
 			m.keepPrev(mark, p)
+			st.copies.Add(1) // a version kept: Close sweeps it
 		}
 	}
 	ob.body.Store(mark)
 	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p)))
+	if m.tq != nil && m.tracer.BucketEvacuated != nil {
+		// Queued before the count that lets a write end the growth, so
+		// that GrowDone comes after every bucket's event.
+		m.tq.add(event{kind: evEvacuated, evac: EvacuateEvent{OldBucket: int(oi), NewB: t.B,
+			X: int(oi), Y: int(oi + n), ToX: x.count(), ToY: y.count(), Paced: paced}})
+	}
 	t.evacuated.Add(1)
 	if watched != nil {
 		m.watched.entry.Merge(watched.hashes, watched.probe)
 	}
+}
+
+// overflowed tells the tracer that an insert extended chain i to bodies
+// bodies.
+func (m *Map[K, V]) overflowed(i int, bodies int32) {
+	if m.tracer.OverflowAllocated != nil {
+		m.tq.add(event{kind: evOverflow, ovf: OverflowEvent{Bucket: i, ChainLen: int(bodies)}})
+	}
+	m.tq.deliver(m.tracer)
 }
 
 // maybeGrow starts a growth of t if it holds too many entries. A cheap
@@ -506,26 +545,56 @@ func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
 	if t.old.Load() != nil || !policy.OverLoad(int(t.lin.count()), t.B) {
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.root.Load() != t || t.old.Load() != nil || !policy.OverLoad(int(t.lin.count()), t.B) {
-		return
-	}
-	nt := m.newTable(t.B+1, t.lin)
-	nt.old.Store(t)
-	m.root.Store(nt)
-	m.growths.Add(1)
-	m.mirror()
+	m.startGrowth(t)
 }
 
-// finishGrow drops the old array of t once every bucket has moved.
-func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
+// startGrowth starts a growth of t, unless another write started one
+// meanwhile, and tells the tracer, if any.
+func (m *Map[K, V]) startGrowth(t *table[K, V]) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t.old.Load() == o && t.evacuated.Load() == o.mask+1 {
-		t.old.Store(nil)
-		m.evacTotal.Add(uint64(o.mask + 1))
+	if m.root.Load() == t && t.old.Load() == nil && m.policy.OverLoad(int(t.lin.count()), t.B) {
+		nt := m.newTable(t.B+1, t.lin)
+		nt.old.Store(t)
+		g := m.growths.Add(1)
+		if m.tq != nil && m.tracer.GrowStart != nil {
+			// Queued before the new table is published: every event of
+			// this growth comes after it.
+			m.tq.add(event{kind: evGrowStart, grow: GrowEvent{OldB: t.B, NewB: nt.B, Growth: int(g),
+				Count: int(t.lin.count()), BytesAllocated: arrayBytes[K, V](nt.B)}})
+		}
+		m.root.Store(nt)
 		m.mirror()
+	}
+	m.mu.Unlock()
+	if m.tq != nil {
+		m.tq.deliver(m.tracer)
+	}
+}
+
+// finishGrow drops the old array of t once every bucket has moved, and
+// delivers the events the write queued for the tracer, if any.
+func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
+	if t.evacuated.Load() == o.mask+1 {
+		m.mu.Lock()
+		if t.old.Load() == o {
+			m.dropOld(t, o)
+		}
+		m.mu.Unlock()
+	}
+	if m.tq != nil {
+		m.tq.deliver(m.tracer)
+	}
+}
+
+// dropOld ends t's growth from o, every bucket of which has moved. m.mu
+// is held.
+func (m *Map[K, V]) dropOld(t, o *table[K, V]) {
+	t.old.Store(nil)
+	m.evacTotal.Add(uint64(o.mask + 1))
+	m.mirror()
+	if m.tq != nil && m.tracer.GrowDone != nil {
+		m.tq.add(event{kind: evGrowDone, grow: GrowEvent{OldB: o.B, NewB: t.B, Growth: int(m.growths.Load()),
+			Count: int(t.lin.count()), BytesReleased: arrayBytes[K, V](o.B)}})
 	}
 }
 
@@ -652,9 +721,16 @@ func (m *Map[K, V]) Clear() {
 	}
 	m.table()
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	t := m.root.Load()
-	m.root.Store(m.newTable(t.B, m.newLineage()))
+	nt := m.newTable(t.B, m.newLineage())
+	m.root.Store(nt)
 	m.clears.Add(1)
 	m.mirror()
+	if m.tq != nil && m.tracer.Reseed != nil {
+		m.tq.add(event{kind: evReseed, reseed: ReseedEvent{Old: uint64(t.lin.seed), New: uint64(nt.lin.seed), Clear: true}})
+	}
+	m.mu.Unlock()
+	if m.tq != nil {
+		m.tq.deliver(m.tracer)
+	}
 }

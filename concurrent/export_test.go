@@ -1,0 +1,99 @@
+package concurrent
+
+import (
+	"fmt"
+
+	"github.com/hmaplab/hmap/asm"
+)
+
+// checkInvariants checks the structure of a map no goroutine is using:
+//
+//   - every entry sits in the chain its hash chooses, under its tophash
+//     byte, and a slot is empty exactly when its byte is 0;
+//   - no key is stored twice, and the entries number Len;
+//   - the overflow bodies number Stats.OverflowBuckets;
+//   - the current table holds no marker; during a growth the old buckets
+//     marked number Stats.Evacuated, and a new bucket whose old one has
+//     not moved is empty;
+//   - with no snapshot alive no chain links an older version, and none is
+//     empty (a chain emptied by deletes is dropped).
+func checkInvariants[K comparable, V any](m *Map[K, V]) error {
+	t := m.root.Load()
+	if t == nil {
+		return nil
+	}
+	st := m.Stats()
+	quiet := st.SnapshotsAlive == 0
+	seen := make(map[K]bool)
+	entries, ovf := 0, 0
+	walk := func(name string, tb *table[K, V], i int) error {
+		p := tb.buckets[i].body.Load()
+		if quiet && p != nil && p.prev.Load() != nil {
+			return fmt.Errorf("%s bucket %d links an older version with no snapshot alive", name, i)
+		}
+		if quiet && p != nil && !p.isMarker() && chainEmpty(p) {
+			return fmt.Errorf("%s bucket %d keeps an empty chain with no snapshot alive", name, i)
+		}
+		for q, depth := p, 0; q != nil && !q.isMarker(); q, depth = q.overflow.Load(), depth+1 {
+			if depth > 0 {
+				ovf++
+			}
+			w := q.tophash.Load()
+			for s := range asm.SlotCount {
+				x, top := q.slots[s].Load(), uint8(w>>(8*s))
+				if (x == nil) != (top == 0) {
+					return fmt.Errorf("%s bucket %d body %d slot %d: entry %v under tophash %#x", name, i, depth, s, x != nil, top)
+				}
+				if x == nil {
+					continue
+				}
+				entries++
+				if x.key != x.key {
+					continue // NaN: stored anywhere, never found
+				}
+				if seen[x.key] {
+					return fmt.Errorf("key %v stored twice", x.key)
+				}
+				seen[x.key] = true
+				h := m.hash(&x.key, tb.lin.seed)
+				if int(h&tb.mask) != i || asm.Tophash(h) != top {
+					return fmt.Errorf("%s bucket %d body %d slot %d: key %v (hash %#x) under tophash %#x", name, i, depth, s, x.key, h, top)
+				}
+			}
+		}
+		return nil
+	}
+	o := t.old.Load()
+	marked := 0
+	for i := range t.buckets {
+		if t.buckets[i].body.Load().isMarker() {
+			return fmt.Errorf("current bucket %d is an evacuation marker", i)
+		}
+		if o != nil && !o.buckets[uintptr(i)&o.mask].body.Load().isMarker() && t.buckets[i].body.Load() != nil {
+			return fmt.Errorf("new bucket %d has a chain before its old bucket %d moved", i, uintptr(i)&o.mask)
+		}
+		if err := walk("current", t, i); err != nil {
+			return err
+		}
+	}
+	if o != nil {
+		for i := range o.buckets {
+			if o.buckets[i].body.Load().isMarker() {
+				marked++
+			}
+			if err := walk("old", o, i); err != nil {
+				return err
+			}
+		}
+		if marked != st.Evacuated {
+			return fmt.Errorf("%d old buckets marked, Stats.Evacuated %d", marked, st.Evacuated)
+		}
+	}
+	if entries != st.Count || entries != m.Len() {
+		return fmt.Errorf("%d entries stored, Stats.Count %d, Len %d", entries, st.Count, m.Len())
+	}
+	if ovf != st.OverflowBuckets {
+		return fmt.Errorf("%d overflow bodies, Stats.OverflowBuckets %d", ovf, st.OverflowBuckets)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package concurrent
+
+import (
+	"github.com/hmaplab/hmap/asm"
+	"github.com/hmaplab/hmap/internal/rt"
+)
+
+// Location is where a map keeps a key, or would look for it: what its hash
+// function made of the key, which chain that chose, and the body and slot
+// of the entry if it is present. Its fields are package table's, with the
+// same meanings. It describes the map at one instant during Locate; any
+// write may move the entry afterwards.
+type Location struct {
+	// Hash is the key's hash under the map's seed, and Tophash the byte a
+	// slot holding the key stores: the hash's top byte, raised to at
+	// least asm.MinTopHash.
+	Hash    uintptr
+	Tophash uint8
+	// B is the log2 of the current table's size, and Bucket the chain the
+	// key belongs to there: Hash's low B bits.
+	B      uint8
+	Bucket int
+	// Old reports that a growth is in progress and the key's chain in the
+	// old table, OldBucket, has not been evacuated yet (it is not the
+	// evacuation marker): the key is looked for there, and
+	// InspectOldBucket(OldBucket) shows it. OldBucket is the chain Hash
+	// chooses in the old table whenever a growth is in progress, and -1
+	// otherwise.
+	Old       bool
+	OldBucket int
+	// Found reports whether the key is present. If it is, its entry is in
+	// slot Slot of the body at position Chain of the chain it was looked
+	// for in (0 for the head, 1 for the first overflow body, and so on);
+	// otherwise both are -1.
+	Found       bool
+	Chain, Slot int
+}
+
+// Locate reports where the map keeps key, or would look for it. It reads
+// what Load reads, in the same order, and like Load takes no lock and
+// writes nothing: the answer is what a Load running at the same time would
+// have found. A nil *Map, and a zero Map before its first use, have no
+// table and no seed yet: their Location has Bucket, OldBucket, Chain and
+// Slot -1 and nothing else set. Like Load, Locate panics if key is not
+// hashable.
+func (m *Map[K, V]) Locate(key K) Location {
+	loc := Location{Bucket: -1, OldBucket: -1, Chain: -1, Slot: -1}
+	if m == nil {
+		rt.CheckHashable(key)
+		return loc
+	}
+	t := m.root.Load()
+	if t == nil {
+		rt.CheckHashable(key)
+		return loc
+	}
+	lin := t.lin
+	h := m.hash(&key, lin.seed)
+	for {
+		loc.Old, loc.OldBucket = false, -1
+		var p *body[K, V]
+		if o := t.old.Load(); o != nil {
+			loc.OldBucket = int(h & o.mask)
+			p = o.buckets[h&o.mask].body.Load()
+			loc.Old = !p.isMarker()
+		}
+		if !loc.Old {
+			p = t.buckets[h&t.mask].body.Load()
+			if p.isMarker() {
+				// t has been replaced by a growth since we loaded it.
+				t = m.root.Load()
+				if t.lin != lin {
+					lin = t.lin
+					h = m.hash(&key, lin.seed)
+				}
+				continue
+			}
+		}
+		loc.Hash, loc.Tophash, loc.B, loc.Bucket = h, asm.Tophash(h), t.B, int(h&t.mask)
+		for j := 0; p != nil; j, p = j+1, p.overflow.Load() {
+			for s := asm.MatchBits(p.tophash.Load(), loc.Tophash); s != 0; s = asm.RemoveFirst(s) {
+				i := asm.First(s)
+				if e := p.slots[i].Load(); e != nil && e.key == key {
+					loc.Found, loc.Chain, loc.Slot = true, j, int(i)
+					return loc
+				}
+			}
+		}
+		return loc
+	}
+}

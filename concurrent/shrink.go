@@ -1,0 +1,167 @@
+package concurrent
+
+import (
+	"context"
+	"runtime/trace"
+	"unsafe"
+
+	"github.com/hmaplab/hmap/asm"
+)
+
+// Shrink rebuilds the table at the smallest size that holds the map's
+// entries under the load factor (the size New(Len()) would choose), and
+// packs every chain, something the builtin map and sync.Map never do: a
+// table only grows, and deleting every key of a million-entry map leaves
+// its 2^18 buckets (4 MiB) allocated. It returns the bytes the table's
+// bucket array and chain bodies took before and after (the entries, one
+// allocation per key, are not counted: they are not copied, only linked
+// from the new chains).
+//
+// A growth in progress is completed first. Then Shrink locks every bucket
+// of the table, in order, so that it moves a still picture: writes wait
+// for it, for about the time a pass over the table takes (a few
+// milliseconds per million buckets), while reads go on, in the old table
+// until each finds its bucket marked as moved. The hash seed is kept, so
+// every key keeps its hash and its tophash byte. A hasher that panics
+// leaves the table as it was: every key is hashed before anything changes.
+//
+// Live snapshots keep reading what they read before: the old buckets are
+// replaced by evacuation markers that link to the chains they held, as in
+// a growth. If the table is already that size and no chain could be
+// shorter, Shrink changes nothing.
+//
+// Shrink must not be called from a Compute function (it would wait for
+// the bucket the function holds).
+func (m *Map[K, V]) Shrink() (before, after int) {
+	if m == nil {
+		return 0, 0
+	}
+	m.table()
+	if trace.IsEnabled() {
+		defer trace.StartRegion(context.Background(), "hmap.shrink").End()
+	}
+	before, after = m.shrink()
+	if m.tq != nil {
+		m.tq.deliver(m.tracer) // the events of the growth it completed
+	}
+	return before, after
+}
+
+// shrink is Shrink, holding m.mu.
+func (m *Map[K, V]) shrink() (before, after int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.root.Load()
+	if o := t.old.Load(); o != nil {
+		m.completeGrowth(t, o)
+	}
+
+	locked := 0
+	defer func() { // also if the hasher panics
+		for i := range locked {
+			t.buckets[i].mu.Unlock()
+		}
+	}()
+	for i := range t.buckets {
+		t.buckets[i].mu.Lock()
+		locked++
+	}
+
+	// Hash every entry first: nothing changes until all have hashed.
+	var (
+		moving []movingEntry[K, V]
+		bodies int
+		ovf    int
+		holes  bool
+	)
+	for i := range t.buckets {
+		p := t.buckets[i].body.Load()
+		for q := p; q != nil; q = q.overflow.Load() {
+			bodies++
+			w := q.tophash.Load()
+			if q != p {
+				ovf++
+			}
+			if q.overflow.Load() != nil && asm.EmptyBits(w) != 0 {
+				holes = true
+			}
+			for s := range asm.SlotCount {
+				x := q.slots[s].Load()
+				if x == nil {
+					continue
+				}
+				h := uintptr(i) // a NaN key: any chain will do, it is never found
+				if x.key == x.key {
+					h = m.hash(&x.key, t.lin.seed)
+				}
+				moving = append(moving, movingEntry[K, V]{x, h, uint8(w >> (8 * s))})
+			}
+		}
+	}
+	before = tableBytes[K, V](len(t.buckets), bodies)
+	newB := m.policy.BForHint(len(moving))
+	if newB >= t.B && !holes {
+		return before, before
+	}
+
+	// Build the new table's chains, stamped with the current epoch: with
+	// m.mu held no snapshot can start, so every write in flight is of
+	// that epoch, and lands in these chains as it would in the old ones.
+	e := m.epoch.Load()
+	nt := m.newTable(newB, t.lin)
+	chains := make([]chainBuilder[K, V], len(nt.buckets))
+	for _, x := range moving {
+		chains[x.h&nt.mask].add(x.e, x.top)
+	}
+	newBodies, newOvf := 0, 0
+	for j := range chains {
+		c := &chains[j]
+		if c.head != nil {
+			newBodies += c.ovf + 1
+			newOvf += c.ovf
+		}
+		nt.buckets[j].body.Store(c.finish(e, false))
+	}
+
+	// Publish the new table, then mark the old buckets: a reader or writer
+	// that finds a marker in the table it loaded reloads the root.
+	m.root.Store(nt)
+	live := m.snapLive.Load() > 0
+	for i := range t.buckets {
+		b := &t.buckets[i]
+		mark := m.marker
+		if p := b.body.Load(); live && p != nil {
+			mark = &body[K, V]{stamp: e | markBit}
+			m.keepPrev(mark, p)
+		}
+		b.body.Store(mark)
+	}
+	t.lin.stripes[0].overflow.Add(int64(newOvf - ovf))
+	m.shrinks.Add(1)
+	m.mirror()
+	return before, tableBytes[K, V](len(nt.buckets), newBodies)
+}
+
+// movingEntry is an entry on its way to a new table, with its hash.
+type movingEntry[K comparable, V any] struct {
+	e   *entry[K, V]
+	h   uintptr
+	top uint8
+}
+
+// tableBytes is what an array of n buckets and its chains' bodies take.
+func tableBytes[K comparable, V any](n, bodies int) int {
+	return n*int(unsafe.Sizeof(slot[K, V]{})) + bodies*int(unsafe.Sizeof(body[K, V]{}))
+}
+
+// completeGrowth evacuates every old bucket of t's growth from o not yet
+// moved, and drops o. m.mu is held, so no snapshot starts meanwhile and
+// the current epoch stamps what moves.
+func (m *Map[K, V]) completeGrowth(t, o *table[K, V]) {
+	e := m.epoch.Load()
+	st := &t.lin.stripes[0]
+	for i := range o.buckets {
+		m.evacuate(t, o, uintptr(i), e, st, true)
+	}
+	m.dropOld(t, o)
+}
