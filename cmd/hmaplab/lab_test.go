@@ -101,7 +101,7 @@ func checkSVG(t *testing.T, path string) {
 // standard error with status 2.
 func TestLabFlagErrors(t *testing.T) {
 	for _, c := range commands() {
-		if c.name == "tour" || c.name == "memory" || c.name == "serve" {
+		if c.name == "tour" || c.name == "memory" || c.name == "serve" || c.name == "explore" {
 			continue
 		}
 		for _, tc := range []struct {

@@ -11,11 +11,11 @@ import (
 )
 
 // experimentNames are the commands that are experiments: all but the
-// tour and memory, which docs/lab.md does not collect.
+// tour, memory, serve and explore, which docs/lab.md does not collect.
 func experimentNames() []string {
 	var names []string
 	for _, c := range commands() {
-		if c.name != "tour" && c.name != "memory" && c.name != "serve" {
+		if c.name != "tour" && c.name != "memory" && c.name != "serve" && c.name != "explore" {
 			names = append(names, c.name)
 		}
 	}

@@ -11,6 +11,7 @@
 //	            growth, evacuation, deletes, same-size growth
 //	memory      bytes per entry and GC-scannable heap, hmap against the builtin map
 //	serve       a workload of watched maps, served for Prometheus, expvar and pprof
+//	explore     a web page that drives a real map and draws every bucket
 //
 // The experiments, each answering one question with data (run
 // 'hmaplab <name> -h' for the question and the flags):
@@ -56,6 +57,7 @@ func commands() []command {
 		{"pace", "insert latency during growth against the evacuation pace", runPace},
 		{"tradeoff", "memory against probe length across load factors: which one to choose", runTradeoff},
 		{"serve", "a workload of watched maps, served on /metrics, /debug/vars and /debug/pprof/", runServe},
+		{"explore", "a web page that drives a real map and draws every bucket, op by op", runExplore},
 	}
 }
 

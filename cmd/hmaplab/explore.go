@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/hmaplab/hmap/internal/explore/web"
+)
+
+// The explore command serves the explorer, a web page where a learner
+// drives a real table.Map and sees every bucket as the code holds it. The
+// page and its one endpoint are package web's Handler; this file only
+// parses the flags and runs the server, so that tests (and the browser
+// test, in its own module) use the very handler the command serves.
+
+const defaultExploreAddr = "127.0.0.1:9179"
+
+var exploreAbout = "Serves the explorer: a web page that drives a real table.Map — insert, look up and delete keys " +
+	"or batches of them, choose the hasher (xxh3, runtime, seeded, identity, masked, constant), the load factor, " +
+	"the evacuation pace and the seed — and draws the table as it is after each op: the header, every bucket of " +
+	"the current and old arrays with tophash bytes, slot states, keys and elems, overflow chains (spare and " +
+	"allocated), evacuation marks and the nevacuate cursor, the slots a lookup read and why it skipped each, " +
+	"and what the last op did. The session is its list of ops: it lives in the page's URL, so undo, stepping " +
+	"and a shared link all replay it. The server keeps no state; it listens on this machine only unless -addr " +
+	"names another interface, and runs until interrupted (SIGINT or SIGTERM), or for -duration."
+
+func runExplore(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: hmaplab explore [flags]\n\n%s\n\nFlags:\n", wrap(exploreAbout, textWidth))
+		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "\nFor example:\n"+
+			"  hmaplab explore            then open http://%s/ in a browser\n"+
+			"  hmaplab explore -addr 127.0.0.1:0   a free port, printed at start\n", defaultExploreAddr)
+	}
+	addr := fs.String("addr", defaultExploreAddr, "address to listen on, host:port; the host is required "+
+		"(127.0.0.1 or localhost: this machine only; 0.0.0.0: every interface); port 0 picks a free one")
+	duration := fs.Duration("duration", 0, "stop after this long, such as 10m (0: run until interrupted)")
+	if err := parseFlags(fs, args, out); err != nil {
+		return err
+	}
+	if err := checkExploreAddr(*addr); err != nil {
+		return err
+	}
+	if *duration < 0 {
+		return usagef("-duration %v out of range: want 0 (until interrupted) or more", *duration)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hmap explorer on http://%s/ (interrupt to stop)\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+	return serveExplorer(ctx, ln)
+}
+
+// checkExploreAddr checks that addr is host:port with a host and a
+// numeric port: an empty host would listen on every interface, which the
+// command does only when asked to by name.
+func checkExploreAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("-addr %q: %v: want host:port, such as %s", addr, err, defaultExploreAddr)
+	}
+	if host == "" {
+		return usagef("-addr %q: no host: want host:port, such as %s (this machine only) or 0.0.0.0:%s (every interface)",
+			addr, defaultExploreAddr, port)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return usagef("-addr %q: port %q: want a number, 0 to 65535", addr, port)
+	}
+	return nil
+}
+
+// serveExplorer serves the explorer on ln until ctx is done, then shuts the
+// server down, letting requests in flight finish.
+func serveExplorer(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: web.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
