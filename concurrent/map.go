@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,7 @@ type Map[K comparable, V any] struct {
 	probeThreshold uint64                      // a Load is counted when a random uint64 is at most this
 	probeEvery     int
 	nstripes       int
+	vmode          uint8       // how values are written: valueWhole, valueBits or valuePtr
 	policy         grow.Policy // load factor and evacuation pace
 	tracer         *Tracer     // nil unless WithTracer
 	tq             *traceQueue // the tracer's events; nil unless WithTracer
@@ -52,6 +54,7 @@ type Map[K comparable, V any] struct {
 	snapMin  atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
 	mu       sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
 	live     []uint64      // epochs of the live snapshots, ascending (under mu)
+	swept    uint64        // copies() at the last sweep started with no snapshot alive (under mu)
 	// liveEpochs is a copy of live for writers, which trim the versions
 	// no live snapshot reads (see trimVersions); nil if none is live.
 	liveEpochs atomic.Pointer[[]uint64]
@@ -79,6 +82,111 @@ func (*noCopy) Unlock() {}
 type entry[K comparable, V any] struct {
 	key   K
 	value V
+}
+
+// Values of a word-sized type are overwritten in place by a Store to a
+// key that is present while no snapshot is alive, instead of being
+// published in a new entry: the write then allocates nothing. The value
+// word is then read and written atomically, as a uint64 for a type
+// without pointers, as an unsafe.Pointer (through the write barrier) for
+// a pointer-shaped one. Other value types are only ever written by
+// publishing a new entry.
+const (
+	valueWhole = iota // entries are immutable
+	valueBits         // V is 8 bytes, 8-aligned, without pointers
+	valuePtr          // V is one pointer: a pointer, map, chan, func or unsafe.Pointer
+)
+
+// valueMode returns how values of type V are written in a map with keys
+// of type K: valueBits or valuePtr if they can be overwritten in place,
+// else valueWhole. A Store also replaces the key, as an assignment to a
+// builtin map does (+0 by -0, a string by an equal one with other bytes
+// behind it); so in place only if equal keys of type K are identical.
+func valueMode[K, V any]() uint8 {
+	if !keyExact(reflect.TypeFor[K]()) {
+		return valueWhole
+	}
+	t := reflect.TypeFor[V]()
+	if t.Size() != 8 || t.Align() != 8 || unsafe.Sizeof(uintptr(0)) != 8 {
+		return valueWhole
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
+		return valuePtr
+	}
+	if pointerFree(t) {
+		return valueBits
+	}
+	return valueWhole // a struct or array holding one pointer: not worth the care
+}
+
+// keyExact reports whether two equal keys of type t are always identical,
+// so that keeping the stored key in place of the one written changes
+// nothing: not for floats (+0 and -0), strings (their bytes' address),
+// interfaces, or what holds them.
+func keyExact(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || keyExact(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !keyExact(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// pointerFree reports whether values of type t hold no pointer.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// storeValue writes v into e in place. mode is valueBits or valuePtr.
+func (e *entry[K, V]) storeValue(v V, mode uint8) {
+	if mode == valueBits {
+		atomic.StoreUint64((*uint64)(unsafe.Pointer(&e.value)), *(*uint64)(unsafe.Pointer(&v)))
+		return
+	}
+	atomic.StorePointer((*unsafe.Pointer)(unsafe.Pointer(&e.value)), *(*unsafe.Pointer)(unsafe.Pointer(&v)))
+}
+
+// valueOf reads e's value, where a write may be overwriting it in place.
+func (m *Map[K, V]) valueOf(e *entry[K, V]) V {
+	var zero V
+	if unsafe.Sizeof(zero) != 8 {
+		return e.value // a constant test: other sizes are never written in place
+	}
+	switch m.vmode {
+	case valueBits:
+		u := atomic.LoadUint64((*uint64)(unsafe.Pointer(&e.value)))
+		return *(*V)(unsafe.Pointer(&u))
+	case valuePtr:
+		p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&e.value)))
+		return *(*V)(unsafe.Pointer(&p))
+	}
+	return e.value
 }
 
 // markBit, set in a body's stamp, makes the body an evacuation marker: the
@@ -206,6 +314,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	}
 	m.hashfn = fn
 	m.source = cfg.Source
+	m.vmode = valueMode[K, V]()
 	m.nstripes = stripeCount()
 	if cfg.probeEvery > 0 {
 		m.probes = make([]probeStripe, m.nstripes)
@@ -345,7 +454,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		for ; p != nil; p = p.overflow.Load() {
 			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 				if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
-					return e.value, true
+					return m.valueOf(e), true
 				}
 			}
 		}

@@ -135,3 +135,21 @@ func TestEvacuatedValuesFreedAfterSnapshot(t *testing.T) {
 	require.NoError(t, checkInvariants(m))
 	runtime.KeepAlive(m)
 }
+
+// A chain emptied by deletes while two snapshots were open is dropped when
+// the last of them closes, though no write copied a chain while that one
+// was open.
+func TestEmptiedChainDroppedAfterOverlappingSnapshots(t *testing.T) {
+	m := New[int, int](0)
+	m.Store(1, 1)
+	s1 := m.Snapshot()
+	m.Delete(1) // copies the chain: s1 reads the old one
+	s2 := m.Snapshot()
+	s1.Close() // sweeps, but s2 is open: the empty chain stays
+	s2.Close()
+	require.NoError(t, checkInvariants(m))
+	tb := m.root.Load()
+	for i := range tb.buckets {
+		require.Nil(t, tb.buckets[i].body.Load(), "bucket %d", i)
+	}
+}

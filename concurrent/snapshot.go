@@ -121,7 +121,15 @@ func (s *Snapshot[K, V]) release() bool {
 	} else {
 		m.snapMin.Store(math.MaxUint64)
 	}
-	copied := m.root.Load().lin != s.t.lin || m.copies() != s.copies // (Clear starts a new lineage)
+	// Sweep if writes copied chains while s was open (a Clear starts a new
+	// lineage), or, when s is the last snapshot, if any did since the last
+	// sweep: a chain that deletes emptied while other snapshots were open
+	// is dropped only once none is.
+	n := m.copies()
+	copied := m.root.Load().lin != s.t.lin || n != s.copies || len(m.live) == 0 && n != m.swept
+	if copied && len(m.live) == 0 {
+		m.swept = n // a sweep with no snapshot alive: it drops what it can
+	}
 	m.mu.Unlock()
 	return copied
 }

@@ -159,7 +159,7 @@ func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok 
 			compared++
 			if e.key == key {
 				hit = true
-				return e.value, true
+				return m.valueOf(e), true
 			}
 			fp++
 		}

@@ -23,6 +23,7 @@ type opKind uint8
 
 const (
 	opStore opKind = iota
+	opSwap         // a store that returns the value it replaces
 	opLoadOrStore
 	opDelete
 	opCompute
@@ -142,6 +143,11 @@ decided:
 	del := false
 	switch kind {
 	case opStore:
+		if cur != nil && m.vmode != 0 && m.overwrite(p, cur, val) {
+			return result[K, V]{old: cur, now: cur}
+		}
+		put = &entry[K, V]{key, val}
+	case opSwap:
 		put = &entry[K, V]{key, val}
 	case opLoadOrStore:
 		if cur != nil {
@@ -161,6 +167,9 @@ decided:
 		v, op := m.compute(fn, old, cur != nil, b, e, st)
 		switch op {
 		case UpdateOp:
+			if cur != nil && m.vmode != 0 && m.overwrite(p, cur, v) {
+				return result[K, V]{old: cur, now: cur}
+			}
 			put = &entry[K, V]{key, v}
 		case DeleteOp:
 			if cur == nil {
@@ -228,6 +237,23 @@ decided:
 		st.delta[landing&1].Add(-1)
 	}
 	return r
+}
+
+// overwrite stores v into cur, an entry of chain p, in place, if no
+// snapshot is alive: none then reads cur but through the table, where
+// Load reads it with valueOf, and no older version that shares cur can
+// be read again. It reports whether it did; if not, the write publishes a
+// new entry. The map's values are word-sized (m.vmode is not 0). The
+// caller holds the bucket's lock.
+func (m *Map[K, V]) overwrite(p *body[K, V], cur *entry[K, V], v V) bool {
+	if m.snapLive.Load() != 0 {
+		return false
+	}
+	if p.prev.Load() != nil {
+		p.prev.Store(nil) // no snapshot reads older versions any more
+	}
+	cur.storeValue(v, m.vmode)
+	return true
 }
 
 // keepPrev links q, a new version, to p, the one it replaces, for the live
@@ -616,7 +642,7 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap stores value for key and returns the previous value, if any.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	m.mustNotBeNil()
-	r := m.mutate(key, opStore, value, nil)
+	r := m.mutate(key, opSwap, value, nil)
 	if r.old != nil {
 		return r.old.value, true
 	}
@@ -629,7 +655,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	m.mustNotBeNil()
 	r := m.mutate(key, opLoadOrStore, value, nil)
 	if r.old != nil {
-		return r.old.value, true
+		return m.valueOf(r.old), true
 	}
 	return value, false
 }
@@ -671,7 +697,7 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (a
 	var zero V
 	r := m.mutate(key, opCompute, zero, f)
 	if r.now != nil {
-		return r.now.value, true
+		return m.valueOf(r.now), true
 	}
 	return actual, false
 }
