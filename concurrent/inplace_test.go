@@ -13,33 +13,36 @@ func TestValueMode(t *testing.T) {
 	type withPtr struct{ P *int }
 	type small struct{ A int32 }
 	for _, c := range []struct {
-		name string
-		got  uint8
-		want uint8
+		name    string
+		mode    uint8
+		inplace bool
+		want    uint8
+		wantIn  bool
 	}{
-		{"int64 value", valueMode[int, int64](), valueBits},
-		{"float64 value", valueMode[int, float64](), valueBits},
-		{"[8]byte value", valueMode[int, [8]byte](), valueWhole},      // 1-aligned
-		{"struct of two int32", valueMode[int, pair32](), valueWhole}, // 4-aligned
-		{"uint64 value, pointer key", valueMode[*int, uint64](), valueBits},
-		{"pointer value", valueMode[int, *int](), valuePtr},
-		{"map value", valueMode[int, map[int]int](), valuePtr},
-		{"func value", valueMode[int, func()](), valuePtr},
-		{"chan value", valueMode[int, chan int](), valuePtr},
-		{"struct holding a pointer", valueMode[int, withPtr](), valueWhole},
-		{"string value", valueMode[int, string](), valueWhole},
-		{"4-byte value", valueMode[int, small](), valueWhole},
-		{"interface value", valueMode[int, any](), valueWhole},
-		{"float key: +0 and -0 are equal, not identical", valueMode[float64, int](), valueWhole},
-		{"string key", valueMode[string, int](), valueWhole},
-		{"interface key", valueMode[any, int](), valueWhole},
-		{"struct key of ints", valueMode[struct{ a, b int }, int](), valueBits},
-		{"struct key with a float", valueMode[struct {
+		{"int64 value", valueMode[int64](), inPlace[int, int64](), valueBits, true},
+		{"float64 value", valueMode[float64](), inPlace[int, float64](), valueBits, true},
+		{"[8]byte value: 1-aligned", valueMode[[8]byte](), inPlace[int, [8]byte](), valueWhole, false},
+		{"struct of two int32: 4-aligned", valueMode[pair32](), inPlace[int, pair32](), valueWhole, false},
+		{"uint64 value, pointer key", valueMode[uint64](), inPlace[*int, uint64](), valueBits, true},
+		{"pointer value", valueMode[*int](), inPlace[int, *int](), valuePtr, true},
+		{"map value", valueMode[map[int]int](), inPlace[int, map[int]int](), valuePtr, true},
+		{"func value", valueMode[func()](), inPlace[int, func()](), valuePtr, true},
+		{"chan value", valueMode[chan int](), inPlace[int, chan int](), valuePtr, true},
+		{"struct holding a pointer", valueMode[withPtr](), inPlace[int, withPtr](), valuePtr, true},
+		{"string value", valueMode[string](), inPlace[int, string](), valueWhole, false},
+		{"4-byte value", valueMode[small](), inPlace[int, small](), valueWhole, false},
+		{"interface value", valueMode[any](), inPlace[int, any](), valueWhole, false},
+		{"float key: +0 and -0 are equal, not identical", valueMode[int](), inPlace[float64, int](), valueBits, false},
+		{"string key, pointer value", valueMode[*int](), inPlace[string, *int](), valuePtr, false},
+		{"interface key", valueMode[int](), inPlace[any, int](), valueBits, false},
+		{"struct key of ints", valueMode[int](), inPlace[struct{ a, b int }, int](), valueBits, true},
+		{"struct key with a float", valueMode[int](), inPlace[struct {
 			a int
 			f float32
-		}, int](), valueWhole},
+		}, int](), valueBits, false},
 	} {
-		require.Equal(t, c.want, c.got, c.name)
+		require.Equal(t, c.want, c.mode, c.name)
+		require.Equal(t, c.wantIn, c.inplace, c.name)
 	}
 }
 

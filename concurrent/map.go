@@ -37,7 +37,8 @@ type Map[K comparable, V any] struct {
 	probeThreshold uint64                      // a Load is counted when a random uint64 is at most this
 	probeEvery     int
 	nstripes       int
-	vmode          uint8       // how values are written: valueWhole, valueBits or valuePtr
+	vmode          uint8       // how values are read: valueWhole, valueBits or valuePtr
+	inplace        bool        // a Store to a present key overwrites its value (see valueMode)
 	policy         grow.Policy // load factor and evacuation pace
 	tracer         *Tracer     // nil unless WithTracer
 	tq             *traceQueue // the tracer's events; nil unless WithTracer
@@ -89,35 +90,33 @@ type entry[K comparable, V any] struct {
 // published in a new entry: the write then allocates nothing. The value
 // word is then read and written atomically, as a uint64 for a type
 // without pointers, as an unsafe.Pointer (through the write barrier) for
-// a pointer-shaped one. Other value types are only ever written by
-// publishing a new entry.
+// one with: an 8-byte type that holds a pointer is that pointer. Other
+// value types are only ever written by publishing a new entry.
 const (
-	valueWhole = iota // entries are immutable
+	valueWhole = iota // V is not one aligned word: entries are immutable
 	valueBits         // V is 8 bytes, 8-aligned, without pointers
-	valuePtr          // V is one pointer: a pointer, map, chan, func or unsafe.Pointer
+	valuePtr          // V is 8 bytes holding a pointer: it is one pointer word
 )
 
-// valueMode returns how values of type V are written in a map with keys
-// of type K: valueBits or valuePtr if they can be overwritten in place,
-// else valueWhole. A Store also replaces the key, as an assignment to a
-// builtin map does (+0 by -0, a string by an equal one with other bytes
-// behind it); so in place only if equal keys of type K are identical.
-func valueMode[K, V any]() uint8 {
-	if !keyExact(reflect.TypeFor[K]()) {
-		return valueWhole
-	}
+// valueMode returns how a value of type V is read: valueBits or valuePtr
+// if it is one word, else valueWhole.
+func valueMode[V any]() uint8 {
 	t := reflect.TypeFor[V]()
 	if t.Size() != 8 || t.Align() != 8 || unsafe.Sizeof(uintptr(0)) != 8 {
 		return valueWhole
 	}
-	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
-		return valuePtr
-	}
 	if pointerFree(t) {
 		return valueBits
 	}
-	return valueWhole // a struct or array holding one pointer: not worth the care
+	return valuePtr
+}
+
+// inPlace reports whether a map from K to V overwrites values in place. A
+// Store also replaces the key, as an assignment to a builtin map does (+0
+// by -0, a string by an equal one with other bytes behind it): so only if
+// equal keys of type K are identical.
+func inPlace[K, V any]() bool {
+	return valueMode[V]() != valueWhole && keyExact(reflect.TypeFor[K]())
 }
 
 // keyExact reports whether two equal keys of type t are always identical,
@@ -173,20 +172,21 @@ func (e *entry[K, V]) storeValue(v V, mode uint8) {
 }
 
 // valueOf reads e's value, where a write may be overwriting it in place.
+// For a type of another size or alignment the test is a constant; a value
+// of one word is read atomically, whether the map overwrites values in
+// place or not.
 func (m *Map[K, V]) valueOf(e *entry[K, V]) V {
 	var zero V
-	if unsafe.Sizeof(zero) != 8 {
-		return e.value // a constant test: other sizes are never written in place
+	if unsafe.Sizeof(zero) != 8 || unsafe.Alignof(zero) != 8 {
+		return e.value
 	}
-	switch m.vmode {
-	case valueBits:
-		u := atomic.LoadUint64((*uint64)(unsafe.Pointer(&e.value)))
-		return *(*V)(unsafe.Pointer(&u))
-	case valuePtr:
+	// One word: valueBits or valuePtr.
+	if m.vmode == valuePtr {
 		p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&e.value)))
 		return *(*V)(unsafe.Pointer(&p))
 	}
-	return e.value
+	u := atomic.LoadUint64((*uint64)(unsafe.Pointer(&e.value)))
+	return *(*V)(unsafe.Pointer(&u))
 }
 
 // markBit, set in a body's stamp, makes the body an evacuation marker: the
@@ -314,7 +314,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	}
 	m.hashfn = fn
 	m.source = cfg.Source
-	m.vmode = valueMode[K, V]()
+	m.vmode, m.inplace = valueMode[V](), inPlace[K, V]()
 	m.nstripes = stripeCount()
 	if cfg.probeEvery > 0 {
 		m.probes = make([]probeStripe, m.nstripes)

@@ -143,7 +143,7 @@ decided:
 	del := false
 	switch kind {
 	case opStore:
-		if cur != nil && m.vmode != 0 && m.overwrite(p, cur, val) {
+		if cur != nil && m.inplace && m.overwrite(p, cur, val) {
 			return result[K, V]{old: cur, now: cur}
 		}
 		put = &entry[K, V]{key, val}
@@ -167,7 +167,7 @@ decided:
 		v, op := m.compute(fn, old, cur != nil, b, e, st)
 		switch op {
 		case UpdateOp:
-			if cur != nil && m.vmode != 0 && m.overwrite(p, cur, v) {
+			if cur != nil && m.inplace && m.overwrite(p, cur, v) {
 				return result[K, V]{old: cur, now: cur}
 			}
 			put = &entry[K, V]{key, v}
@@ -243,7 +243,7 @@ decided:
 // snapshot is alive: none then reads cur but through the table, where
 // Load reads it with valueOf, and no older version that shares cur can
 // be read again. It reports whether it did; if not, the write publishes a
-// new entry. The map's values are word-sized (m.vmode is not 0). The
+// new entry. The map overwrites values in place (m.inplace). The
 // caller holds the bucket's lock.
 func (m *Map[K, V]) overwrite(p *body[K, V], cur *entry[K, V], v V) bool {
 	if m.snapLive.Load() != 0 {
