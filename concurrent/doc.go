@@ -53,9 +53,17 @@
 // slot, then the tophash word; a delete clears the slot, then the byte; an
 // update stores a new entry in the same slot. A chain emptied by deletes is
 // dropped (the bucket's pointer becomes nil) when no snapshot is alive, so
-// deleting every key gives the memory of the chains back. If the locked bucket turns out to be an
-// evacuation marker, the table was replaced while the writer was on its
-// way, and it starts again from the new one.
+// deleting every key gives the memory of the chains back. If the locked
+// bucket turns out to be an evacuation marker, the table was replaced
+// while the writer was on its way, and it starts again from the new one.
+//
+// An update of a value of one aligned word (an int64, a float64, a
+// pointer, a map) is written into the entry in place, atomically, when no
+// snapshot is alive and the key type's equal values are identical (not
+// floats, strings or interfaces, which an assignment replaces as the
+// builtin map does): it allocates nothing, and Load reads the word
+// atomically. While a snapshot is alive the entry may be shared with a
+// version the snapshot reads, so the update publishes a new entry.
 //
 // # Growth
 //
@@ -206,4 +214,54 @@
 // hash function) on cache lines apart from what each Snapshot writes (the
 // epoch and the live-snapshot bookkeeping), so that snapshots taken back
 // to back do not slow the readers down.
+//
+// # Scaling beyond two cores
+//
+// The design was measured on two cores only. What would limit it at 16
+// and 64, in the order a profile would show them:
+//
+//   - The stripes. A write makes two or three atomic additions on the
+//     cache line of its key's stripe (entering and leaving its epoch
+//     section, and the count delta of an insert or delete). There are
+//     four stripes per P, at most 64: with 16 writers running, a write
+//     finds another writer on its stripe about one time in five
+//     (1-(63/64)^15); with 64, about two times in three, and each such
+//     write moves the line between cores. The cap is the first thing to
+//     raise on a large machine; Len and Snapshot read every stripe, so it
+//     trades their cost for the writes'.
+//   - The bucket locks. Writes to one bucket serialise on its mutex. A 1K
+//     map has 256 buckets: with 64 writers, up to one write in four
+//     finds its bucket's lock taken, which Stats.Events.LockContention
+//     counts. A 1M map has 2^18
+//     buckets, where collisions are rare but each write misses the cache
+//     three times (bucket, body, entry).
+//   - The global epoch. Every write reads it twice; only Snapshot writes
+//     it, so it stays shared in every core's cache until a snapshot is
+//     taken, and then every core misses on it once. Back-to-back snapshots
+//     make that a miss per write per snapshot, and each snapshot waits for
+//     the writes in flight on every stripe.
+//   - Growth. Writes during a growth take old buckets from one atomic
+//     cursor (nevacuate): one contended line for the growth's duration,
+//     taken once per write. The growth's start and end take the map's
+//     mutex, once each.
+//   - Allocation. An insert allocates an entry, as does an update of a
+//     value wider than a word; allocation is per P, but the collector's
+//     work grows with the write rate.
+//   - Reads share nothing: a Load writes no shared memory, so reads scale
+//     until memory bandwidth does, at three dependent cache misses per
+//     Load of a large map (the bucket, its body, the entry).
+//
+// To measure it on a larger machine, run the benchmark matrix at rising
+// GOMAXPROCS, against sync.Map:
+//
+//	go test ./bench -run '^$' -bench '^BenchmarkConcurrent$' -cpu 1,2,4,8,16,32,64
+//
+// and against xsync, in the peers module:
+//
+//	cd bench/peers && go test -run '^$' -bench '^BenchmarkConcurrent$' -cpu 1,2,4,8,16,32,64
+//
+// Each cell (size 1K or 1M, mix of loads and stores 100/0 to 50/50) runs
+// b.RunParallel with one goroutine per P; ns/op falling in proportion to
+// -cpu is linear scaling. Stats().Events.LockContention after a run says
+// how much of the loss is the bucket locks.
 package concurrent
