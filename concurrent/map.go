@@ -232,6 +232,7 @@ type table[K comparable, V any] struct {
 	buckets   []slot[K, V]
 	mask      uintptr
 	B         uint8
+	maxCount  int // entries above which an insert starts a growth (grow.Policy.MaxCount)
 	lin       *lineage
 	old       atomic.Pointer[table[K, V]]
 	nevacuate atomic.Uintptr
@@ -361,14 +362,21 @@ func (m *Map[K, V]) newLineage() *lineage {
 
 func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
 	n := uintptr(1) << B
-	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, evacuated: new(atomic.Uintptr)}
+	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin,
+		maxCount: m.policy.MaxCount(B), evacuated: new(atomic.Uintptr)}
 }
 
-// table returns the current table, setting up a zero Map first.
+// table returns the current table, setting up a zero Map first. (The
+// set-up is apart, so that this inlines.)
 func (m *Map[K, V]) table() *table[K, V] {
 	if t := m.root.Load(); t != nil {
 		return t
 	}
+	return m.setUp()
+}
+
+// setUp sets up a zero Map and returns its table.
+func (m *Map[K, V]) setUp() *table[K, V] {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.initDone.Load() {

@@ -564,11 +564,10 @@ func (m *Map[K, V]) overflowed(i int, bodies int32) {
 // estimate from the writer's own stripe filters the calls that sum them all.
 func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
 	local := st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
-	policy := &m.policy
-	if !policy.OverLoad(int(local)*len(t.lin.stripes), t.B) {
+	if int(local)*len(t.lin.stripes) <= t.maxCount {
 		return
 	}
-	if t.old.Load() != nil || !policy.OverLoad(int(t.lin.count()), t.B) {
+	if t.old.Load() != nil || int(t.lin.count()) <= t.maxCount {
 		return
 	}
 	m.startGrowth(t)
@@ -578,7 +577,7 @@ func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
 // meanwhile, and tells the tracer, if any.
 func (m *Map[K, V]) startGrowth(t *table[K, V]) {
 	m.mu.Lock()
-	if m.root.Load() == t && t.old.Load() == nil && m.policy.OverLoad(int(t.lin.count()), t.B) {
+	if m.root.Load() == t && t.old.Load() == nil && int(t.lin.count()) > t.maxCount {
 		nt := m.newTable(t.B+1, t.lin)
 		nt.old.Store(t)
 		g := m.growths.Add(1)
