@@ -184,3 +184,119 @@ func TestFaultInjection(t *testing.T) {
 	require.Equal(t, want, got)
 	require.Equal(t, len(want), m.Len())
 }
+
+// flaky is a hasher that, armed, panics one time in eight on the keys 0 to
+// 199 and never on others: the writes that panic are those whose growth
+// help or Shrink rehashes one of those keys.
+type flaky struct {
+	armed *atomic.Bool
+	inner hash.Seeded[int]
+}
+
+func (f flaky) Hash(k int, seed uint64) uint64 {
+	if f.armed.Load() && k >= 0 && k < 200 && rand.IntN(8) == 0 {
+		panic(fmt.Sprintf("hasher: %d", k))
+	}
+	return f.inner.Hash(k, seed)
+}
+
+// TestFaultInjectionHasher: eight goroutines write their own keys while
+// the hasher panics now and then on keys they never use, which growths and
+// Shrink rehash as they move them. A write that panics changes nothing;
+// the map ends holding each goroutine's model and the 200 keys it started
+// with, its growths complete, and its structure checks out.
+func TestFaultInjectionHasher(t *testing.T) {
+	const workers, ops, keys = 8, 3000, 256
+	armed := new(atomic.Bool)
+	m := New[int, int](0, WithHasher[int](flaky{armed: armed, inner: hash.NewSeeded[int]()}))
+	for k := range 200 {
+		m.Store(k, -k)
+	}
+	armed.Store(true)
+	models := make([]map[int]int, workers)
+	panics := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		models[w] = map[int]int{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 2))
+			model := models[w]
+			try := func(f func()) (ok bool) {
+				defer func() {
+					if recover() != nil {
+						panics[w]++
+					}
+				}()
+				f()
+				return true
+			}
+			for i := range ops {
+				k := 1000 + w*keys + r.IntN(keys)
+				switch r.IntN(6) {
+				case 0, 1:
+					if try(func() { m.Store(k, i) }) {
+						model[k] = i
+					}
+				case 2:
+					if try(func() { m.Delete(k) }) {
+						delete(model, k)
+					}
+				case 3:
+					var v int
+					var loaded bool
+					if try(func() { v, loaded = m.LoadOrStore(k, i) }) {
+						mv, mok := model[k]
+						if loaded != mok || loaded && v != mv {
+							t.Errorf("LoadOrStore(%d) = %d, %v; model %d, %v", k, v, loaded, mv, mok)
+							return
+						}
+						if !loaded {
+							model[k] = i
+						}
+					}
+				case 4:
+					if try(func() {
+						m.Compute(k, func(old int, loaded bool) (int, ComputeOp) { return old + 1, UpdateOp })
+					}) {
+						model[k]++
+					}
+				case 5:
+					if i%100 == 0 {
+						try(func() { m.Shrink() })
+					} else if v, ok := m.Load(k); ok != hasKey(model, k) || ok && v != model[k] {
+						t.Errorf("Load(%d) = %d, %v; model %d", k, v, ok, model[k])
+						return
+					}
+				}
+			}
+		}()
+	}
+	finishes(t, "the workers", wg.Wait)
+	armed.Store(false)
+	want := map[int]int{}
+	for k := range 200 {
+		want[k] = -k
+	}
+	total := 0
+	for w, model := range models {
+		for k, v := range model {
+			want[k] = v
+		}
+		total += panics[w]
+	}
+	require.NotZero(t, total, "no write panicked: the test tests nothing")
+	got := map[int]int{}
+	m.Range(func(k, v int) bool {
+		got[k] = v
+		return true
+	})
+	require.Equal(t, want, got)
+	require.Equal(t, len(want), m.Len())
+	m.Shrink() // completes any growth left, with the hasher quiet
+	require.NoError(t, checkInvariants(m))
+	t.Logf("%d writes panicked in the hasher", total)
+}
+
+func hasKey(m map[int]int, k int) bool { _, ok := m[k]; return ok }
