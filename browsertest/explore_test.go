@@ -29,10 +29,30 @@ var shotsFlag = flag.String("shots", "", "directory for the screenshots (default
 type oracle struct {
 	hasher string
 	seed   uint64
-	ops    []func(m *table.Map[int64, string])
+	ops    []func(r *oracleRun)
+}
+
+// oracleRun is one build of the oracle's map: the map, and the iteration
+// the session has open, which iterate ops advance across the others.
+type oracleRun struct {
+	m       *table.Map[int64, string]
+	iter    *table.Iteration[int64, string]
+	entries []table.IterEntry[int64, string] // yielded by the open (or last) iteration
+	last    int                              // how many of them the last iterate yielded
+	start   table.IterStart                  // what the open (or last) iteration drew
+	op      int                              // the op being applied, from 1
+	// evac are the evacuations of the last op, in order, as the table's
+	// tracer reported them.
+	evac []table.EvacuateEvent
+	grew bool // the last op started a growth
 }
 
 func (o *oracle) build(t *testing.T) *table.Map[int64, string] {
+	t.Helper()
+	return o.run(t).m
+}
+
+func (o *oracle) run(t *testing.T) *oracleRun {
 	t.Helper()
 	var h hash.Hasher[int64]
 	switch o.hasher {
@@ -43,33 +63,66 @@ func (o *oracle) build(t *testing.T) *table.Map[int64, string] {
 	default:
 		t.Fatalf("oracle: hasher %q not modelled", o.hasher)
 	}
-	m := table.New[int64, string](0, table.WithHasher(h), table.WithSeed(o.seed),
-		table.WithLoadFactor(13, 2), table.WithEvacuationPace(1))
-	for _, f := range o.ops {
-		f(m)
+	r := &oracleRun{}
+	tr := &table.Tracer{
+		BucketEvacuated: func(e table.EvacuateEvent) {
+			if r.op == len(o.ops) {
+				r.evac = append(r.evac, e)
+			}
+		},
+		GrowStart: func(table.GrowEvent) { r.grew = r.grew || r.op == len(o.ops) },
 	}
-	return m
+	r.m = table.New[int64, string](0, table.WithHasher(h), table.WithSeed(o.seed),
+		table.WithLoadFactor(13, 2), table.WithEvacuationPace(1), table.WithTracer(tr))
+	for i, f := range o.ops {
+		r.op, r.last = i+1, 0 // only an iterate yields
+		f(r)
+	}
+	return r
 }
 
 func (o *oracle) insert(k int64) {
-	o.ops = append(o.ops, func(m *table.Map[int64, string]) { m.Put(k, strconv.FormatInt(k, 10)) })
+	o.ops = append(o.ops, func(r *oracleRun) { r.m.Put(k, strconv.FormatInt(k, 10)) })
 }
 func (o *oracle) delete(k int64) {
-	o.ops = append(o.ops, func(m *table.Map[int64, string]) { m.Delete(k) })
+	o.ops = append(o.ops, func(r *oracleRun) { r.m.Delete(k) })
 }
 func (o *oracle) lookup(k int64) {
-	o.ops = append(o.ops, func(m *table.Map[int64, string]) { m.Get(k) })
+	o.ops = append(o.ops, func(r *oracleRun) { r.m.Get(k) })
 }
 
 // batch is the explorer's batch op as its documentation states it: the n
 // smallest non-negative integers not in the map, each with its text as elem.
 func (o *oracle) batch(n int) {
-	o.ops = append(o.ops, func(m *table.Map[int64, string]) {
+	o.ops = append(o.ops, func(r *oracleRun) {
+		m := r.m
 		for k, added := int64(0), 0; added < n; k++ {
 			if !m.Has(k) {
 				m.Put(k, strconv.FormatInt(k, 10))
 				added++
 			}
+		}
+	})
+}
+
+// iterate is the explorer's iterate op as its documentation states it:
+// advance the open iteration by n entries, starting one if none is open;
+// an iteration that has nothing more to yield ends.
+func (o *oracle) iterate(n int) {
+	o.ops = append(o.ops, func(r *oracleRun) {
+		if r.iter == nil {
+			r.iter, r.entries = r.m.StartIteration(), nil
+			r.start = r.iter.Start()
+		}
+		r.last = 0
+		for i := 0; i < n; i++ {
+			e, ok := r.iter.Next()
+			if !ok {
+				r.iter = nil
+				return
+			}
+			r.entries = append(r.entries, e)
+			r.last++
 		}
 	})
 }
@@ -300,11 +353,18 @@ func shotDir(t *testing.T) string {
 	return dir
 }
 
-func TestExplorerDOM(t *testing.T) {
+// browser starts a headless Chromium for one test and returns its context,
+// which ends within limit.
+func browser(t *testing.T, limit time.Duration) context.Context {
 	exe := chromium(t)
-	srv := httptest.NewServer(web.Handler())
-	defer srv.Close()
-
+	// The profile is removed after the browser has gone, and a failure to
+	// remove it is no test failure: Chromium may still be writing there as
+	// it exits.
+	profile, err := os.MkdirTemp("", "explore-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) })
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -313,11 +373,11 @@ func TestExplorerDOM(t *testing.T) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(900, 1000),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	// cdproto of the newest chromedp that builds with Go 1.23 predates
 	// some enum values today's Chromium sends in network events the test
 	// does not use; those decoding complaints are dropped.
@@ -327,9 +387,16 @@ func TestExplorerDOM(t *testing.T) {
 		}
 	}
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(logf))
-	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 110*time.Second)
-	defer cancel()
+	t.Cleanup(cancelCtx)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestExplorerDOM(t *testing.T) {
+	ctx := browser(t, 110*time.Second)
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
 
 	s := &session{t: t, ctx: ctx, o: &oracle{hasher: "xxh3", seed: 1}, shotDir: shotDir(t)}
 	start := time.Now()
@@ -362,6 +429,13 @@ func TestExplorerDOM(t *testing.T) {
 		v := s.check("growth step").Inspect()
 		if v.Growing && !midShot && v.Nevacuate > 0 {
 			s.shot("mid-evacuation.png", 900)
+			// Step through this insert's parts (it ends on the walk),
+			// then start an iteration that stays open for the rest of
+			// the growth.
+			s.stepThroughInsert(k)
+			s.shot("step-through.png", 900)
+			s.iterate(6)
+			s.shot("iteration.png", 900)
 			midShot = true
 		}
 		if !v.Growing && v.B == 4 {
@@ -400,6 +474,7 @@ func TestExplorerDOM(t *testing.T) {
 	s.o.hasher = "masked"
 	s.act("choose masked", chromedp.Focus("#hasher", chromedp.ByQuery), chromedp.KeyEvent("m"))
 	s.sameSizeGrowth()
+	s.checkLab()
 	t.Logf("%d steps in %v; compared %d cells", s.steps, time.Since(start).Round(time.Millisecond), s.cells)
 }
 

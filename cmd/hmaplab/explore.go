@@ -9,8 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,13 +29,15 @@ import (
 const defaultExploreAddr = "127.0.0.1:9179"
 
 var exploreAbout = "Serves the explorer: a web page that drives a real table.Map — insert, look up and delete keys " +
-	"or batches of them, choose the hasher (xxh3, runtime, seeded, identity, masked, constant), the load factor, " +
+	"or batches of them, iterate entry by entry, choose the hasher (xxh3, runtime, seeded, identity, masked, constant), the load factor, " +
 	"the evacuation pace and the seed — and draws the table as it is after each op: the header, every bucket of " +
 	"the current and old arrays with tophash bytes, slot states, keys and elems, overflow chains (spare and " +
 	"allocated), evacuation marks and the nevacuate cursor, the slots a lookup read and why it skipped each, " +
-	"and what the last op did. The session is its list of ops: it lives in the page's URL, so undo, stepping " +
+	"and what the last op did, part by part for a write or a lookup; an iteration's random start and each entry it " +
+	"yields, from the old array or the new; and the lab's report with its plots. The session is its list of ops: it lives in the page's URL, so undo, stepping " +
 	"and a shared link all replay it. The server keeps no state; it listens on this machine only unless -addr " +
-	"names another interface, and runs until interrupted (SIGINT or SIGTERM), or for -duration."
+	"names another interface, and runs until interrupted (SIGINT or SIGTERM), or for -duration. With -static it " +
+	"writes the page as files instead, the engine compiled to WebAssembly, which need no server."
 
 func runExplore(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
@@ -41,13 +46,20 @@ func runExplore(args []string, out io.Writer) error {
 		fs.PrintDefaults()
 		fmt.Fprintf(fs.Output(), "\nFor example:\n"+
 			"  hmaplab explore            then open http://%s/ in a browser\n"+
-			"  hmaplab explore -addr 127.0.0.1:0   a free port, printed at start\n", defaultExploreAddr)
+			"  hmaplab explore -addr 127.0.0.1:0   a free port, printed at start\n"+
+			"  hmaplab explore -static site        the page as files, open site/index.html\n", defaultExploreAddr)
 	}
 	addr := fs.String("addr", defaultExploreAddr, "address to listen on, host:port; the host is required "+
 		"(127.0.0.1 or localhost: this machine only; 0.0.0.0: every interface); port 0 picks a free one")
 	duration := fs.Duration("duration", 0, "stop after this long, such as 10m (0: run until interrupted)")
+	static := fs.String("static", "", "write the static build into this directory and exit, serving nothing: "+
+		"the page with the engine compiled to WebAssembly (go build with GOOS=js GOARCH=wasm, so it needs the go "+
+		"command and this module's source: run it from the module), to open from disk or publish as files")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
+	}
+	if *static != "" {
+		return buildStatic(*static, out)
 	}
 	if err := checkExploreAddr(*addr); err != nil {
 		return err
@@ -107,5 +119,53 @@ func serveExplorer(ctx context.Context, ln net.Listener) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// wasmPackage is the explorer's engine as a WebAssembly command.
+const wasmPackage = "github.com/hmaplab/hmap/internal/explore/wasm"
+
+// buildStatic writes the static build into dir: it compiles wasmPackage
+// with the go command on $PATH for GOOS=js GOARCH=wasm and takes
+// wasm_exec.js from the GOROOT of that same go command, since the glue
+// script and the module must come from one toolchain (its place moved
+// from misc/wasm in Go 1.23 to lib/wasm in Go 1.24).
+func buildStatic(dir string, out io.Writer) error {
+	tmp, err := os.MkdirTemp("", "hmaplab-static-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	wasmPath := filepath.Join(tmp, "explorer.wasm")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasmPath, wasmPackage)
+	build.Env = env
+	if msg, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the engine for WebAssembly (%s): %v\n%s", strings.Join(build.Args, " "), err, msg)
+	}
+	goenv := exec.Command("go", "env", "GOROOT")
+	goenv.Env = env
+	root, err := goenv.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %v", err)
+	}
+	var glue []byte
+	for _, p := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} {
+		if glue, err = os.ReadFile(filepath.Join(strings.TrimSpace(string(root)), p)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("wasm_exec.js not found under GOROOT %s (lib/wasm or misc/wasm): %v", strings.TrimSpace(string(root)), err)
+	}
+	mod, err := os.ReadFile(wasmPath)
+	if err != nil {
+		return err
+	}
+	if err := web.WriteStatic(dir, mod, glue); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote the explorer's static build to %s (engine %d bytes): open %s\n",
+		dir, len(mod), filepath.Join(dir, "index.html"))
 	return nil
 }

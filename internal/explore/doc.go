@@ -10,8 +10,9 @@
 // bucket of the current and old arrays as the table holds them (tophash
 // bytes, slot states, keys and elems, spare and allocated overflow
 // buckets), the evacuation mark, the tracer events of the last op, the
-// lookup's explanation when the last op was a lookup, and prose that says
-// what the last op did. Replaying is cheap for the sizes the explorer
+// lookup's explanation when the last op was a lookup, the parts of the
+// last op in order (Step), the open iteration if any (IterView), and prose
+// that says what the last op did. Replaying is cheap for the sizes the explorer
 // allows (Limits), and it makes the session itself the only state: undo
 // drops the last op, a shared link carries the list, and a server needs to
 // remember nothing. With a fixed seed and a reproducible hasher (every one
@@ -38,17 +39,18 @@
 //	d<key>          delete key
 //	l<key>          look key up
 //	b<n>            insert n generated keys (see OpBatch)
+//	r<n>            advance the open iteration by n entries (see OpIterate)
 //
 // Keys and elems are written with the bytes A-Z, a-z, 0-9 and '-' as they
 // are and every other byte as '~' and two lower-case hex digits, so that
 // '.', '_' and '~' in a key never split it, and the result needs no further
 // escaping in a URL.
 //
-// # The wasm plan
+// # Two hosts, one engine
 //
 // The package imports neither net/http nor anything else a browser lacks,
-// and builds with GOOS=js GOARCH=wasm. Today the page posts {settings, ops}
-// to a small stateless server (package web, beside its assets) that calls
-// Replay; a later static build will compile this package to WebAssembly and
-// call Replay in the page instead, with the same JSON on both sides.
+// and builds with GOOS=js GOARCH=wasm. The page sends a Request, as JSON,
+// either to a small stateless server (package web, beside its assets) or,
+// in the static build, to this package compiled to WebAssembly (package
+// wasm below); both answer through ReplayJSON, with the same JSON.
 package explore

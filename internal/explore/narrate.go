@@ -16,7 +16,7 @@ import (
 
 // applyExplained applies the last op and returns its explanation; for a
 // lookup it also fills st.Lookup.
-func (r *run[K]) applyExplained(o Op, k K, st *State) []string {
+func (r *run[K]) applyExplained(o Op, k K, st *State, view table.View[K, string]) []string {
 	var out []string
 	before := r.m.Stats()
 	switch o.Kind {
@@ -24,19 +24,27 @@ func (r *run[K]) applyExplained(o Op, k K, st *State) []string {
 		was := r.m.Locate(k)
 		r.apply(o, k)
 		out = append(out, r.insertText(o, k, was))
+		st.Steps = r.writeSteps(o, k, view, was)
 	case OpDelete:
 		was := r.m.Locate(k)
 		chain := r.m.InspectBucket(was.Bucket)
 		r.apply(o, k)
 		out = append(out, r.deleteText(o, k, was, chain))
+		if before.Count > 0 {
+			st.Steps = r.writeSteps(o, k, view, was)
+		}
 	case OpLookup:
 		l := r.m.ExplainLookup(k)
 		r.apply(o, k)
 		st.Lookup = r.lookupView(o, k, l)
 		out = append(out, r.lookupText(st.Lookup))
+		st.Steps = lookupSteps(st.Lookup)
 	case OpBatch:
 		added := r.apply(o, k)
 		out = append(out, r.batchText(added, before))
+	case OpIterate:
+		r.apply(o, k)
+		out = append(out, r.iterateText(o)...)
 	}
 	return append(out, r.eventsText()...)
 }
@@ -329,4 +337,47 @@ func pick(c bool, a, b string) string {
 		return a
 	}
 	return b
+}
+
+// iterateText explains an iterate op from what the iteration reported.
+func (r *run[K]) iterateText(o Op) []string {
+	v := r.iv
+	var out []string
+	if v.StartedAt == r.op {
+		if v.Empty {
+			return []string{"iterate: the map is empty, so the iteration yields nothing and ends at once; it drew no random value."}
+		}
+		s := fmt.Sprintf("iterate %d: a new iteration, as a range loop starts one. It drew one random value from the map's source: start at bucket %d of %d and, in every bucket, at slot %d, going round the slots from there; then the buckets in order, wrapping, back to bucket %d.",
+			o.N, v.StartBucket, 1<<v.B, v.Offset, v.StartBucket)
+		if v.Growing {
+			s += " A growth is in progress: the iteration walks the new array, and for a bucket whose old bucket has not been evacuated it reads the old bucket instead, keeping only the entries that belong to the bucket at hand."
+		}
+		out = append(out, s)
+	} else {
+		out = append(out, fmt.Sprintf("iterate %d: the iteration started by op %d goes on (start bucket %d, slot offset %d).", o.N, v.StartedAt, v.StartBucket, v.Offset))
+	}
+	if v.New > 0 {
+		from := map[string]int{}
+		moved := 0
+		for _, e := range v.Entries[len(v.Entries)-v.New:] {
+			from[e.Array]++
+			if e.Moved {
+				moved++
+			}
+		}
+		s := fmt.Sprintf("It yielded %d entr%s: %d read from the current array, %d from the old array", v.New, pick(v.New == 1, "y", "ies"), from["new"], from["old"])
+		if from["released"] > 0 {
+			s += fmt.Sprintf(", %d from the array it started with, which the map has since released", from["released"])
+		}
+		s += "."
+		if moved > 0 {
+			s += fmt.Sprintf(" %d of them had moved since the iteration started (an evacuation mark in the slot it read), so it looked their keys up in the current table.", moved)
+		}
+		out = append(out, s)
+	}
+	if !v.Open {
+		out = append(out, fmt.Sprintf("The iteration is over: it came back round to bucket %d, having yielded %d entr%s in all. The next iterate starts a new one, at a new random place.",
+			v.StartBucket, len(v.Entries), pick(len(v.Entries) == 1, "y", "ies")))
+	}
+	return out
 }

@@ -19,6 +19,13 @@ const (
 	// for string keys the N first of "k0", "k1", ... not in the map. It
 	// always adds N entries, and what it adds depends only on the map.
 	OpBatch OpKind = "batch"
+	// OpIterate advances an iteration of the map by N entries, starting
+	// one (as a range loop does, at a random bucket and slot offset) if
+	// none is open. The iteration stays open across the ops that follow,
+	// as a range loop whose body writes to the map, until it has yielded
+	// its last entry and is advanced once more: then it ends, and the
+	// next iterate starts a new one.
+	OpIterate OpKind = "iterate"
 )
 
 // Op is one step of a session.
@@ -26,7 +33,7 @@ type Op struct {
 	Kind  OpKind `json:"op"`
 	Key   string `json:"key,omitempty"`   // insert, delete, lookup
 	Value string `json:"value,omitempty"` // insert: the elem
-	N     int    `json:"n,omitempty"`     // batch: how many keys
+	N     int    `json:"n,omitempty"`     // batch: how many keys; iterate: how many entries
 }
 
 // String describes the op as the page lists it.
@@ -39,12 +46,14 @@ func (o Op) String() string {
 		return fmt.Sprintf("insert %s = %q", o.Key, o.Value)
 	case OpBatch:
 		return fmt.Sprintf("batch %d", o.N)
+	case OpIterate:
+		return fmt.Sprintf("iterate %d", o.N)
 	default:
 		return fmt.Sprintf("%s %s", o.Kind, o.Key)
 	}
 }
 
-var opLetters = map[OpKind]byte{OpInsert: 'i', OpDelete: 'd', OpLookup: 'l', OpBatch: 'b'}
+var opLetters = map[OpKind]byte{OpInsert: 'i', OpDelete: 'd', OpLookup: 'l', OpBatch: 'b', OpIterate: 'r'}
 
 // EncodeOps writes ops as one URL-safe string (see the package doc).
 func EncodeOps(ops []Op) string {
@@ -54,7 +63,7 @@ func EncodeOps(ops []Op) string {
 			sb.WriteByte('.')
 		}
 		sb.WriteByte(opLetters[o.Kind])
-		if o.Kind == OpBatch {
+		if o.Kind == OpBatch || o.Kind == OpIterate {
 			sb.WriteString(strconv.Itoa(o.N))
 			continue
 		}
@@ -90,16 +99,20 @@ func DecodeOps(text string) ([]Op, error) {
 
 func decodeOp(p string) (Op, error) {
 	if p == "" {
-		return Op{}, fmt.Errorf("empty: want i, d, l or b and an argument")
+		return Op{}, fmt.Errorf("empty: want i, d, l, b or r and an argument")
 	}
 	arg := p[1:]
 	switch p[0] {
-	case 'b':
+	case 'b', 'r':
+		kind, what := OpBatch, "batch size"
+		if p[0] == 'r' {
+			kind, what = OpIterate, "iterate count"
+		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || strconv.Itoa(n) != arg {
-			return Op{}, fmt.Errorf("batch size %q: want a decimal integer", arg)
+			return Op{}, fmt.Errorf("%s %q: want a decimal integer", what, arg)
 		}
-		return Op{Kind: OpBatch, N: n}, nil
+		return Op{Kind: kind, N: n}, nil
 	case 'd', 'l':
 		k, err := unescape(arg)
 		kind := OpDelete
@@ -121,7 +134,7 @@ func decodeOp(p string) (Op, error) {
 		}
 		return Op{Kind: OpInsert, Key: k, Value: v}, nil
 	}
-	return Op{}, fmt.Errorf("unknown op letter %q: want i (insert), d (delete), l (lookup) or b (batch)", p[0])
+	return Op{}, fmt.Errorf("unknown op letter %q: want i (insert), d (delete), l (lookup), b (batch) or r (iterate)", p[0])
 }
 
 // plain reports whether c is written as itself.

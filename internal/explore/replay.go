@@ -67,6 +67,10 @@ type run[K comparable] struct {
 	m      *table.Map[K, string]
 	s      Settings
 	events []Event
+	op     int // the op being applied, from 1
+	// iter is the open iteration, if any, and iv what it has shown.
+	iter *table.Iteration[K, string]
+	iv   *IterView
 }
 
 func replay[K comparable](s Settings, ops []Op, kk keyKind[K]) (State, error) {
@@ -88,8 +92,12 @@ func replay[K comparable](s Settings, ops []Op, kk keyKind[K]) (State, error) {
 				err = fmt.Errorf("batch size %d: want 1 to %d", o.N, MaxBatch)
 			}
 			entries += o.N
+		case OpIterate:
+			if o.N < 1 || o.N > MaxEntries {
+				err = fmt.Errorf("iterate count %d: want 1 to %d", o.N, MaxEntries)
+			}
 		default:
-			err = fmt.Errorf("kind %q: want insert, delete, lookup or batch", o.Kind)
+			err = fmt.Errorf("kind %q: want insert, delete, lookup, batch or iterate", o.Kind)
 		}
 		if err == nil && entries > MaxEntries {
 			err = fmt.Errorf("the session inserts more than %d keys, the most the explorer draws", MaxEntries)
@@ -118,11 +126,13 @@ func replay[K comparable](s Settings, ops []Op, kk keyKind[K]) (State, error) {
 		Reproducible: s.Reproducible(),
 		Events:       []Event{},
 		Changed:      []SlotRef{},
+		Steps:        []Step{},
 	}
 	if st.Ops == nil {
 		st.Ops = []Op{}
 	}
 	for i := 0; i+1 < len(ops); i++ {
+		r.op = i + 1
 		r.apply(ops[i], keys[i])
 	}
 	if len(ops) == 0 {
@@ -131,8 +141,12 @@ func replay[K comparable](s Settings, ops []Op, kk keyKind[K]) (State, error) {
 		last := len(ops) - 1
 		before := m.Inspect()
 		r.events = nil
+		r.op = len(ops)
+		if r.iv != nil {
+			r.iv.New = 0 // only an iterate yields
+		}
 		st.LastOp = ops[last].String()
-		st.Explanation = r.applyExplained(ops[last], keys[last], &st)
+		st.Explanation = r.applyExplained(ops[last], keys[last], &st, before)
 		st.Events = append(st.Events, r.events...)
 		st.Changed = changed(before, m.Inspect(), r.grew())
 	}
@@ -143,6 +157,9 @@ func replay[K comparable](s Settings, ops []Op, kk keyKind[K]) (State, error) {
 	st.Nevacuate = -1
 	if view.Growing {
 		st.Nevacuate = view.Nevacuate
+	}
+	if r.iv != nil && (r.iter != nil || ops[len(ops)-1].Kind == OpIterate) {
+		st.Iteration = r.iv
 	}
 	if st.Lookup == nil && len(ops) > 0 && view.Growing {
 		st.Explanation = append(st.Explanation, r.growthStatus(view.Stats))
@@ -194,8 +211,39 @@ func (r *run[K]) apply(o Op, k K) []K {
 			}
 		}
 		return added
+	case OpIterate:
+		r.iterate(o.N)
 	}
 	return nil
+}
+
+// iterate advances the open iteration by n entries, starting one if none
+// is open, and records what it yields in r.iv.
+func (r *run[K]) iterate(n int) {
+	if r.iter == nil {
+		r.iter = r.m.StartIteration()
+		s := r.iter.Start()
+		r.iv = &IterView{StartedAt: r.op, Empty: s.Empty, B: s.B, StartBucket: s.StartBucket, Offset: s.Offset,
+			Growing: s.Growing, Entries: []IterEntryView{}, Open: true}
+	}
+	r.iv.New = 0
+	for i := 0; i < n; i++ {
+		e, ok := r.iter.Next()
+		if !ok {
+			r.iv.Open, r.iter = false, nil
+			return
+		}
+		v := IterEntryView{Op: r.op, Key: r.kk.format(e.Key), Elem: e.Elem, Bucket: e.Bucket,
+			Array: "new", ArrayBucket: e.Bucket, Chain: e.Chain, Slot: e.Slot, Moved: e.Moved}
+		switch {
+		case e.Old:
+			v.Array, v.ArrayBucket = "old", e.OldBucket
+		case e.Released:
+			v.Array = "released"
+		}
+		r.iv.Entries = append(r.iv.Entries, v)
+		r.iv.New++
+	}
 }
 
 // header reads the header from the view (Stats) and the map.

@@ -33,6 +33,55 @@ type State struct {
 	Changed []SlotRef   `json:"changed"`
 	// Explanation is what the last op did and why, one paragraph a string.
 	Explanation []string `json:"explanation"`
+	// Steps are the parts of the last op in the order the table did them,
+	// for an insert, a delete or a lookup; empty for other ops.
+	Steps []Step `json:"steps"`
+	// Iteration is the iteration the session has open, or the one the
+	// last op advanced (and maybe ended); nil when there is neither.
+	Iteration *IterView `json:"iteration,omitempty"`
+}
+
+// IterView is an iteration of the map, as table.Iteration reports it:
+// the start it drew, and every entry it yielded so far.
+type IterView struct {
+	// StartedAt is the op (from 1) that started it.
+	StartedAt int `json:"startedAt"`
+	// Empty: the map was empty when it started, so it drew nothing and
+	// yields nothing. B, StartBucket and Offset are its draw: the array
+	// size it walks, the bucket it starts at and the slot it starts at in
+	// every bucket. Growing: a growth was in progress when it started.
+	Empty       bool  `json:"empty"`
+	B           uint8 `json:"B"`
+	StartBucket int   `json:"startBucket"`
+	Offset      int   `json:"offset"`
+	Growing     bool  `json:"growing"`
+	// Entries are the entries it yielded, in order; the last New of them
+	// were yielded by the last op.
+	Entries []IterEntryView `json:"entries"`
+	New     int             `json:"new"`
+	// Open reports that it can go on; false once it has ended.
+	Open bool `json:"open"`
+}
+
+// IterEntryView is one entry an iteration yielded, and where it read it.
+type IterEntryView struct {
+	Op   int    `json:"op"` // the op (from 1) that yielded it
+	Key  string `json:"key"`
+	Elem string `json:"elem"`
+	// Bucket is the bucket being walked, in the iteration's array.
+	Bucket int `json:"bucket"`
+	// Array is where the chain read is: "new" (the current array), "old"
+	// (the old array of a growth in progress: the bucket had not been
+	// evacuated, or the iteration started before the growth) or
+	// "released" (an array the map has let go of, kept by the iteration).
+	// ArrayBucket is the chain's index there.
+	Array       string `json:"array"`
+	ArrayBucket int    `json:"arrayBucket"`
+	Chain       int    `json:"chain"`
+	Slot        int    `json:"slot"`
+	// Moved: the slot held an evacuation mark, and the entry was read by
+	// key from the current table.
+	Moved bool `json:"moved"`
 }
 
 // Header is the map's header and its derived figures.

@@ -1,6 +1,7 @@
 // The explorer page. It holds the session — settings, the list of ops and
 // how many of them are shown — and after every change sends it whole to
-// POST api/replay, which replays it on a fresh table.Map and returns the
+// the engine (POST api/replay, or the same code compiled to WebAssembly in
+// a static build), which replays it on a fresh table.Map and returns the
 // map's state (package explore's State). This script only draws that state;
 // it never computes anything about the map itself.
 'use strict';
@@ -39,14 +40,77 @@
   }
   const hex2 = (n) => n.toString(16).padStart(2, '0');
 
+  // The engine: package explore's Replay, behind POST api/replay when the
+  // page is served by hmaplab explore, or compiled to WebAssembly and run
+  // here when it is not (the static build: opened from disk, or from a
+  // host that serves files only). Both take the same request and answer
+  // the same State JSON. The page asks the server first, unless it was
+  // opened from disk; an answer that is not JSON means there is no
+  // explorer server, and the page loads the WebAssembly engine once and
+  // uses it from then on. body's data-engine says which one answered.
+  let wasm = null;
+
   async function post(body) {
-    const r = await fetch('api/replay', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    if (!wasm && location.protocol !== 'file:') {
+      let r = null;
+      try {
+        r = await fetch('api/replay', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+        });
+      } catch (e) { /* no server: fall through to the WebAssembly engine */ }
+      if (r && (r.headers.get('Content-Type') || '').startsWith('application/json')) {
+        const j = await r.json();
+        if (!r.ok) throw new Error(j.error || r.statusText);
+        document.body.dataset.engine = 'server';
+        return j;
+      }
+    }
+    if (!wasm) wasm = loadWasm();
+    const replay = await wasm;
+    const res = replay(JSON.stringify(body));
+    if (!res.ok) throw new Error(res.error);
+    return JSON.parse(res.state);
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = el('script', { src });
+      s.onload = resolve;
+      s.onerror = () => reject(new Error('could not load ' + src));
+      document.head.append(s);
     });
-    let j;
-    try { j = await r.json(); } catch (e) { throw new Error('the server answered ' + r.status); }
-    if (!r.ok) throw new Error(j.error || r.statusText);
-    return j;
+  }
+
+  // loadWasm starts the WebAssembly engine and returns its replay
+  // function. From disk the module comes from explorer.wasm.js as base64,
+  // since browsers refuse fetch() for file:// URLs; over HTTP it is
+  // fetched as explorer.wasm. A failure is not kept, so the next op tries
+  // again.
+  async function loadWasm() {
+    try {
+      await loadScript('wasm_exec.js');
+      let bytes;
+      if (location.protocol === 'file:') {
+        await loadScript('explorer.wasm.js');
+        const text = atob(self.HMAP_EXPLORER_WASM);
+        bytes = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      } else {
+        const r = await fetch('explorer.wasm');
+        if (!r.ok) throw new Error('explorer.wasm: ' + r.status + ' ' + r.statusText + ' (no explorer server answered either)');
+        bytes = await r.arrayBuffer();
+      }
+      const go = new self.Go();
+      const ready = new Promise((resolve) => { self.hmapReady = resolve; });
+      const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+      go.run(instance); // runs until the page closes: main waits forever
+      await ready;
+      document.body.dataset.engine = 'wasm';
+      return self.hmapReplay;
+    } catch (e) {
+      wasm = null;
+      throw new Error('no explorer server answered, and the WebAssembly engine did not start (' + e.message + '): serve the page with hmaplab explore, or build the static site with hmaplab explore -static DIR');
+    }
   }
 
   // commit replays a proposed session and adopts it if the engine accepts
@@ -83,6 +147,7 @@
     switch (op.op) {
       case 'insert': return op.value === op.key ? 'insert ' + op.key : 'insert ' + op.key + ' = ' + JSON.stringify(op.value);
       case 'batch': return 'batch ' + op.n;
+      case 'iterate': return 'iterate ' + op.n;
       default: return op.op + ' ' + op.key;
     }
   }
@@ -121,6 +186,7 @@
   function encodeOps(list) {
     return list.map((o) => {
       if (o.op === 'batch') return 'b' + o.n;
+      if (o.op === 'iterate') return 'r' + o.n;
       const letter = { insert: 'i', delete: 'd', lookup: 'l' }[o.op];
       let t = letter + esc(o.key);
       if (o.op === 'insert' && o.value !== o.key) t += '_' + esc(o.value);
@@ -130,11 +196,89 @@
 
   // ----- drawing -----
 
+  // The state drawn last, and the part of its last op being shown (0: the
+  // whole op, no part singled out).
+  let shown = null;
+  let part = 0;
+
   function render(st) {
+    shown = st;
+    part = 0;
     fillSettings();
     renderExplain(st);
     renderHeader(st);
     renderDrawing(st);
+    renderIteration(st);
+    renderSteps();
+  }
+
+  // ----- step-through: the parts of the last op, one at a time -----
+
+  function renderSteps() {
+    const st = shown;
+    const steps = st.steps || [];
+    $('steps').hidden = steps.length === 0;
+    const d = $('drawing');
+    for (const e of d.querySelectorAll('[data-step]')) delete e.dataset.step;
+    if (!steps.length) return;
+    $('step-list').replaceChildren(...steps.map((p, i) => el('li', { 'aria-current': i + 1 === part ? 'step' : null, 'data-kind': p.kind, text: p.text })));
+    // aria-disabled, not disabled: a button that disables itself under
+    // the keyboard's focus would drop the focus to the page.
+    $('step-prev').setAttribute('aria-disabled', String(part === 0));
+    $('step-next').setAttribute('aria-disabled', String(part === steps.length));
+    $('step-pos').textContent = part === 0 ? steps.length + ' parts' : 'Part ' + part + ' of ' + steps.length;
+    $('step-text').textContent = part === 0 ? 'Press Next part to go through ' + st.lastOp + ' in the order the table did it.' : steps[part - 1].text;
+    if (part === 0) return;
+    for (const m of steps[part - 1].marks || []) {
+      if (m.slot < 0) {
+        const row = d.querySelector('.chain[data-chain-of="' + m.array + ':' + m.bucket + '"]');
+        if (row) row.dataset.step = m.what;
+        const b = d.querySelector('[data-array="' + m.array + '"][data-bucket="' + m.bucket + '"][data-chain="' + m.chain + '"]');
+        if (b) b.dataset.step = m.what;
+      } else {
+        const sl = d.querySelector(slotSel(m.array, m.bucket, m.chain, m.slot));
+        if (sl) sl.dataset.step = m.what;
+      }
+    }
+    const first = d.querySelector('[data-step]');
+    if (first && first.scrollIntoView) first.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  function stepTo(n) {
+    const steps = (shown && shown.steps) || [];
+    part = Math.max(0, Math.min(steps.length, n));
+    renderSteps();
+  }
+
+  // ----- the open iteration -----
+
+  function renderIteration(st) {
+    const it = st.iteration;
+    $('iteration').hidden = !it;
+    const d = $('drawing');
+    if (!it) return;
+    let start;
+    if (it.empty) start = 'The iteration started by op ' + it.startedAt + ' found the map empty: it drew nothing and yields nothing.';
+    else {
+      start = 'Started by op ' + it.startedAt + ' at bucket ' + it.startBucket + ' of ' + (2 ** it.B) + ', slot offset ' + it.offset +
+        (it.growing ? ', during a growth' : '') + '. ' + it.entries.length + ' entr' + (it.entries.length === 1 ? 'y' : 'ies') + ' yielded so far' +
+        (it.open ? '; the iteration is open.' : '; it has ended.');
+    }
+    $('iter-start').textContent = start;
+    const first = it.entries.length - it.new;
+    $('iter-list').replaceChildren(...it.entries.map((e, i) => {
+      const from = e.array === 'new' ? 'bucket ' + e.arrayBucket : e.array === 'old' ? 'old bucket ' + e.arrayBucket : 'released array, bucket ' + e.arrayBucket;
+      const key = st.settings.key === 'string' ? JSON.stringify(e.key) : e.key;
+      return el('li', { class: i >= first ? 'new' : null, 'data-array': e.array, 'data-key': e.key },
+        key + ' = ' + JSON.stringify(e.elem) + ' — walking bucket ' + e.bucket + ', read from ' + from +
+        (e.chain ? ' (overflow ' + e.chain + ')' : '') + ', slot ' + e.slot + (e.moved ? ', moved: found by key in the current table' : '') + ' (op ' + e.op + ')');
+    }));
+    for (let i = first; i < it.entries.length; i++) {
+      const e = it.entries[i];
+      if (e.array === 'released') continue;
+      const sl = d.querySelector(slotSel(e.array, e.arrayBucket, e.chain, e.slot));
+      if (sl) sl.dataset.iter = String(i + 1);
+    }
   }
 
   function renderExplain(st) {
@@ -290,6 +434,17 @@
   });
   $('back').addEventListener('click', () => { if (cursor > 0) commit({ cursor: cursor - 1 }); });
   $('forward').addEventListener('click', () => { if (cursor < ops.length) commit({ cursor: cursor + 1 }); });
+  $('iterate').addEventListener('click', () => addOp({ op: 'iterate', n: Number($('iter-n').value) }));
+  $('iterate-all').addEventListener('click', () => addOp({ op: 'iterate', n: 4096 }));
+  $('iter-n').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); addOp({ op: 'iterate', n: Number($('iter-n').value) }); }
+  });
+  $('step-prev').addEventListener('click', () => stepTo(part - 1));
+  $('step-next').addEventListener('click', () => stepTo(part + 1));
+  $('steps').addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowRight') { e.preventDefault(); stepTo(part + 1); }
+    if (e.key === 'ArrowLeft') { e.preventDefault(); stepTo(part - 1); }
+  });
   $('step').addEventListener('input', () => commit({ cursor: Number($('step').value) }));
   $('reset').addEventListener('click', () => commit({ ops: [], cursor: 0 }));
   $('copy').addEventListener('click', async () => {
@@ -299,6 +454,20 @@
       $('repro').textContent = 'Link copied: it replays this session.';
     } catch (e) {
       $('repro').textContent = 'Copy this link to share the session: ' + location.href;
+    }
+  });
+
+  // ----- the lab's report, loaded when first opened -----
+
+  $('lab').addEventListener('toggle', async () => {
+    if (!$('lab').open || $('lab-body').dataset.loaded) return;
+    try {
+      if (!self.HMAP_LAB_HTML) await loadScript('lab.js');
+      // HTML made by package web from docs/lab.md, every text escaped.
+      $('lab-body').innerHTML = self.HMAP_LAB_HTML;
+      $('lab-body').dataset.loaded = '1';
+    } catch (e) {
+      $('lab-body').textContent = 'The lab report could not be loaded: ' + e.message;
     }
   });
 

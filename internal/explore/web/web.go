@@ -1,12 +1,15 @@
 // Package web serves hmaplab's explorer: the page (index.html, app.js,
 // style.css, embedded in the binary, so the explorer works offline and as a
-// single file) and its one endpoint, POST /api/replay, which replays a
-// session with package explore and returns the State as JSON.
+// single file), its one endpoint, POST /api/replay, which replays a
+// session with package explore and returns the State as JSON, and the
+// lab's report for the page's Lab panel (lab.js and lab/*.svg, from
+// package docs). WriteStatic writes the same page as a static site, the
+// engine compiled to WebAssembly in place of the endpoint.
 //
 // The server keeps nothing between requests: the page holds the session
 // (settings and ops) and sends it whole each time. That keeps the handler
-// trivially safe to share and lets a later WebAssembly build call the
-// engine in the page with the same JSON, dropping the server.
+// trivially safe to share, and it is what lets the WebAssembly build call
+// the engine in the page with the same JSON, with no server at all.
 package web
 
 import (
@@ -17,7 +20,10 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"strings"
+	"sync"
 
+	"github.com/hmaplab/hmap/docs"
 	"github.com/hmaplab/hmap/internal/explore"
 )
 
@@ -31,14 +37,9 @@ func Assets() fs.FS { return assets }
 // keys and elems, in JSON, with room to spare.
 const maxBody = 1 << 20
 
-// Request is the body of POST /api/replay: either Session, a URL fragment
-// as explore.ParseSession reads it, or Settings and Ops. With neither,
-// explore.DefaultSettings and no ops.
-type Request struct {
-	Session  string            `json:"session,omitempty"`
-	Settings *explore.Settings `json:"settings,omitempty"`
-	Ops      []explore.Op      `json:"ops,omitempty"`
-}
+// Request is the body of POST /api/replay: explore.Request, which the
+// WebAssembly build reads too.
+type Request = explore.Request
 
 // Handler returns the explorer's handler: the page at /, its assets, and
 // POST /api/replay. Errors in the session are answered 400 with
@@ -48,8 +49,36 @@ func Handler() http.Handler {
 	files := http.FileServerFS(assets)
 	mux.Handle("/", noCache(files))
 	mux.HandleFunc("/api/replay", replay)
+	mux.HandleFunc("/lab.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = io.WriteString(w, labScript())
+	})
+	plots := noCache(http.FileServerFS(docs.Lab))
+	mux.HandleFunc("/lab/", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, ".svg") {
+			http.NotFound(w, r)
+			return
+		}
+		plots.ServeHTTP(w, r)
+	})
 	return mux
 }
+
+// labScript is lab.js: the lab's report (docs/lab.md) as HTML, in a
+// script that assigns it to a global. A script, not a fetch of HTML,
+// because the static build opened from disk may load scripts beside the
+// page but not fetch them; the server answers the same file so the page
+// has one way to load it. Its images are the plots, lab/NAME.svg, served
+// (or written) beside it.
+var labScript = sync.OnceValue(func() string {
+	md, err := fs.ReadFile(docs.Lab, "lab.md")
+	if err != nil {
+		panic(err) // embedded: present whenever the package built
+	}
+	text, _ := json.Marshal(markdown(string(md)))
+	return "// The lab's report, docs/lab.md, as HTML (written by hmaplab's explorer).\nself.HMAP_LAB_HTML = " + string(text) + ";\n"
+})
 
 // noCache makes browsers revalidate the assets, so that a page served by a
 // newer hmaplab is never mixed with an older script.
@@ -66,10 +95,8 @@ func replay(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusMethodNotAllowed, "use POST with a JSON body {settings, ops} or {session}")
 		return
 	}
-	var req Request
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", maxBody))
@@ -78,32 +105,18 @@ func replay(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "request body: "+err.Error())
 		return
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		fail(w, http.StatusBadRequest, "request body: want one JSON object")
-		return
-	}
-	settings, ops := explore.DefaultSettings(), req.Ops
-	switch {
-	case req.Session != "" && (req.Settings != nil || req.Ops != nil):
-		fail(w, http.StatusBadRequest, "request body: give either session or settings and ops, not both")
-		return
-	case req.Session != "":
-		var err error
-		if settings, ops, err = explore.ParseSession(req.Session); err != nil {
-			fail(w, http.StatusBadRequest, err.Error())
-			return
-		}
-	case req.Settings != nil:
-		settings = *req.Settings
-	}
-	st, err := explore.Replay(settings, ops)
+	out, err := explore.ReplayJSON(body)
 	if err != nil {
-		fail(w, http.StatusBadRequest, err.Error())
+		code := http.StatusInternalServerError
+		if errors.Is(err, explore.ErrRequest) {
+			code = http.StatusBadRequest
+		}
+		fail(w, code, err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(st)
+	_, _ = w.Write(append(out, '\n'))
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {
