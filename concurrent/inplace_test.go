@@ -55,6 +55,9 @@ func TestStoreInPlace(t *testing.T) {
 		m.Store(k, 0)
 	}
 	require.Zero(t, testing.AllocsPerRun(100, func() { m.Store(7, 1) }))
+	require.Zero(t, testing.AllocsPerRun(100, func() {
+		m.Compute(8, func(v int64, _ bool) (int64, ComputeOp) { return v + 1, UpdateOp })
+	}))
 	p := New[int, *int](0)
 	x, y := new(int), new(int)
 	p.Store(1, x)

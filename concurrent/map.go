@@ -55,7 +55,7 @@ type Map[K comparable, V any] struct {
 	snapMin  atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
 	mu       sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
 	live     []uint64      // epochs of the live snapshots, ascending (under mu)
-	swept    uint64        // copies() at the last sweep started with no snapshot alive (under mu)
+	swept    uint64        // kept() at the last sweep started with no snapshot alive (under mu)
 	// liveEpochs is a copy of live for writers, which trim the versions
 	// no live snapshot reads (see trimVersions); nil if none is live.
 	liveEpochs atomic.Pointer[[]uint64]
@@ -259,7 +259,11 @@ type stripe struct {
 	overflow   atomic.Int64    // overflow bodies in current chains
 	contention atomic.Uint64   // lock acquisitions that had to wait
 	copies     atomic.Uint64   // chains copied because a snapshot holds them
-	_          [64]byte
+	// kept counts what writes left in place for live snapshots, for a
+	// Close to sweep: chain versions (copies, evacuations) and chains
+	// that deletes emptied.
+	kept atomic.Uint64
+	_    [64]byte
 }
 
 type probeStripe struct {

@@ -26,7 +26,7 @@ type Snapshot[K comparable, V any] struct {
 	t, old *table[K, V]
 	epoch  uint64
 	n      int
-	copies uint64 // chains copied for live snapshots, when it was taken
+	kept   uint64 // the map's kept() when it was taken
 	closed atomic.Bool
 }
 
@@ -76,7 +76,7 @@ func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
 		}
 		n += s.base.Load()
 	}
-	s := &Snapshot[K, V]{m: m, t: t, old: t.old.Load(), epoch: e, n: int(n), copies: m.copies()}
+	s := &Snapshot[K, V]{m: m, t: t, old: t.old.Load(), epoch: e, n: int(n), kept: m.kept()}
 	m.mu.Unlock()
 	m.snapshots.Add(1)
 	runtime.SetFinalizer(s, (*Snapshot[K, V]).finalize)
@@ -125,8 +125,8 @@ func (s *Snapshot[K, V]) release() bool {
 	// lineage), or, when s is the last snapshot, if any did since the last
 	// sweep: a chain that deletes emptied while other snapshots were open
 	// is dropped only once none is.
-	n := m.copies()
-	copied := m.root.Load().lin != s.t.lin || n != s.copies || len(m.live) == 0 && n != m.swept
+	n := m.kept()
+	copied := m.root.Load().lin != s.t.lin || n != s.kept || len(m.live) == 0 && n != m.swept
 	if copied && len(m.live) == 0 {
 		m.swept = n // a sweep with no snapshot alive: it drops what it can
 	}
@@ -144,13 +144,13 @@ func (m *Map[K, V]) publishLive() {
 	m.liveEpochs.Store(&live)
 }
 
-// copies returns the number of chains copied for live snapshots in the
-// current table's lineage (a Clear starts a new one).
-func (m *Map[K, V]) copies() uint64 {
+// kept returns what writes left for live snapshots in the current table's
+// lineage (a Clear starts a new one): see stripe.kept.
+func (m *Map[K, V]) kept() uint64 {
 	var n uint64
 	lin := m.root.Load().lin
 	for i := range lin.stripes {
-		n += lin.stripes[i].copies.Load()
+		n += lin.stripes[i].kept.Load()
 	}
 	return n
 }
@@ -176,9 +176,13 @@ func (m *Map[K, V]) sweep() {
 			lock(b, st)
 			if p := b.body.Load(); p != nil {
 				trimVersions(p, m.liveEpochs.Load())
-				if !p.isMarker() && m.snapLive.Load() == 0 && chainEmpty(p) {
-					st.overflow.Add(-int64(chainOverflow(p)))
-					b.body.Store(nil)
+				if !p.isMarker() && chainEmpty(p) {
+					if m.snapLive.Load() == 0 {
+						st.overflow.Add(-int64(chainOverflow(p)))
+						b.body.Store(nil)
+					} else {
+						st.kept.Add(1) // a snapshot taken since: its Close drops it
+					}
 				}
 			}
 			b.mu.Unlock()
@@ -225,7 +229,7 @@ func (s *Snapshot[K, V]) Get(key K) (value V, ok bool) {
 		p = version(&s.t.buckets[h&s.t.mask], s.epoch)
 	}
 	if e := search(p, asm.Tophash(h), key); e != nil {
-		value, ok = e.value, true
+		value, ok = s.m.valueOf(e), true
 	}
 	runtime.KeepAlive(s)
 	return value, ok
@@ -243,7 +247,7 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 		}
 		if o == nil {
 			for i := range t.buckets {
-				if !yieldChain(version(&t.buckets[i], e), yield) {
+				if !s.m.yieldChain(version(&t.buckets[i], e), yield) {
 					return
 				}
 			}
@@ -253,25 +257,25 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 		for i := uintptr(0); i < n; i++ {
 			p := version(&o.buckets[i], e)
 			if !p.isMarker() {
-				if !yieldChain(p, yield) {
+				if !s.m.yieldChain(p, yield) {
 					return
 				}
 				continue
 			}
-			if !yieldChain(version(&t.buckets[i], e), yield) || !yieldChain(version(&t.buckets[i+n], e), yield) {
+			if !s.m.yieldChain(version(&t.buckets[i], e), yield) || !s.m.yieldChain(version(&t.buckets[i+n], e), yield) {
 				return
 			}
 		}
 	}
 }
 
-func yieldChain[K comparable, V any](p *body[K, V], yield func(K, V) bool) bool {
+func (m *Map[K, V]) yieldChain(p *body[K, V], yield func(K, V) bool) bool {
 	if p.isMarker() {
 		return true
 	}
 	for ; p != nil; p = p.overflow.Load() {
 		for i := range asm.SlotCount {
-			if x := p.slots[i].Load(); x != nil && !yield(x.key, x.value) {
+			if x := p.slots[i].Load(); x != nil && !yield(x.key, m.valueOf(x)) {
 				return false
 			}
 		}

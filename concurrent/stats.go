@@ -35,7 +35,7 @@ type Events struct {
 	Clears           int // calls to Clear
 	Shrinks          int // calls to Shrink that rebuilt the table
 	Snapshots        int // snapshots taken (Range and All take one too)
-	BucketCopies     int // chains copied, or moved by a growth, while a live snapshot held them
+	BucketCopies     int // chains copied because a live snapshot held them
 	// LockContention counts bucket lock acquisitions that found the lock
 	// taken and had to wait.
 	LockContention int

@@ -26,6 +26,8 @@ type Tracer struct {
 	// BucketEvacuated: an old bucket's chain was moved.
 	BucketEvacuated func(EvacuateEvent)
 	// GrowDone: the last old bucket was moved; the old array is released.
+	// A Clear during a growth ends it with no GrowDone, as in package
+	// table: the table it was growing is dropped whole.
 	GrowDone func(GrowEvent)
 	// OverflowAllocated: a chain was extended by an overflow body.
 	OverflowAllocated func(OverflowEvent)

@@ -96,6 +96,9 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 			continue
 		}
 		r := m.apply(b, p, h, key, kind, val, fn, e, st)
+		if r.bodies != 0 && m.tq != nil {
+			m.overflowed(int(h&t.mask), r.bodies) // under the lock: in order
+		}
 		b.mu.Unlock()
 		exit(st, e)
 		if finish != nil {
@@ -103,7 +106,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 		}
 		if r.inserted {
 			if r.bodies != 0 && m.tq != nil {
-				m.overflowed(int(h&t.mask), r.bodies)
+				m.tq.deliver(m.tracer)
 			}
 			m.maybeGrow(t, st)
 		}
@@ -200,6 +203,13 @@ decided:
 				r.bodies = int32(ovf + 1)
 			}
 		}
+		if m.leave(st) { // the snapshots closed meanwhile
+			q.prev.Store(nil)
+			if chainEmpty(q) {
+				st.overflow.Add(-int64(ovf))
+				b.body.Store(nil)
+			}
+		}
 	} else {
 		if p != nil && !live && p.prev.Load() != nil {
 			p.prev.Store(nil) // no snapshot reads older versions any more
@@ -225,7 +235,11 @@ decided:
 		case del:
 			fb.slots[fi].Store(nil)
 			fb.tophash.Store(fb.tophash.Load() &^ (0xff << (8 * fi)))
-			if !live && chainEmpty(p) {
+			switch {
+			case !live && chainEmpty(p):
+				st.overflow.Add(-int64(chainOverflow(p)))
+				b.body.Store(nil)
+			case live && chainEmpty(p) && m.leave(st):
 				st.overflow.Add(-int64(chainOverflow(p)))
 				b.body.Store(nil)
 			}
@@ -254,6 +268,16 @@ func (m *Map[K, V]) overwrite(p *body[K, V], cur *entry[K, V], v V) bool {
 	}
 	cur.storeValue(v, m.vmode)
 	return true
+}
+
+// leave records, on stripe st, that a write left a version or an empty
+// chain for the live snapshots, which the Close of the last one sweeps
+// away, and reports whether no snapshot is alive any more: then that Close
+// may have come before the record, and the caller, holding the bucket's
+// lock, unlinks or drops what it left itself.
+func (m *Map[K, V]) leave(st *stripe) bool {
+	st.kept.Add(1)
+	return m.snapLive.Load() == 0
 }
 
 // keepPrev links q, a new version, to p, the one it replaces, for the live
@@ -534,10 +558,17 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		mark = &body[K, V]{stamp: stamp | markBit}
 		if p != nil {
 			m.keepPrev(mark, p)
-			st.copies.Add(1) // a version kept: Close sweeps it
 		}
 	}
 	ob.body.Store(mark)
+	if live && m.leave(st) { // the snapshots closed meanwhile
+		mark.prev.Store(nil)
+		for _, c := range [...]uintptr{oi, oi + n} {
+			if q := t.buckets[c].body.Load(); q != nil && chainEmpty(q) {
+				t.buckets[c].body.Store(nil) // an empty chain is one body
+			}
+		}
+	}
 	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p)))
 	if m.tq != nil && m.tracer.BucketEvacuated != nil {
 		// Queued before the count that lets a write end the growth, so
@@ -551,13 +582,13 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	}
 }
 
-// overflowed tells the tracer that an insert extended chain i to bodies
-// bodies.
+// overflowed queues the event of an insert that extended chain i to
+// bodies bodies. The caller holds the bucket's lock, which orders the
+// event before the chain's evacuation.
 func (m *Map[K, V]) overflowed(i int, bodies int32) {
 	if m.tracer.OverflowAllocated != nil {
 		m.tq.add(event{kind: evOverflow, ovf: OverflowEvent{Bucket: i, ChainLen: int(bodies)}})
 	}
-	m.tq.deliver(m.tracer)
 }
 
 // maybeGrow starts a growth of t if it holds too many entries. A cheap
@@ -601,7 +632,9 @@ func (m *Map[K, V]) startGrowth(t *table[K, V]) {
 func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
 	if t.evacuated.Load() == o.mask+1 {
 		m.mu.Lock()
-		if t.old.Load() == o {
+		// A Clear may have replaced t meanwhile: its growth ended then,
+		// untraced, as a table.Map's does.
+		if t.old.Load() == o && m.root.Load() == t {
 			m.dropOld(t, o)
 		}
 		m.mu.Unlock()
@@ -654,6 +687,9 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	m.mustNotBeNil()
 	r := m.mutate(key, opLoadOrStore, value, nil)
 	if r.old != nil {
+		// Read after the lock is released, this may be the value of a
+		// later Store, written in place: one the key held while
+		// LoadOrStore ran, which is what a Load returns.
 		return m.valueOf(r.old), true
 	}
 	return value, false
@@ -694,11 +730,27 @@ func (m *Map[K, V]) Delete(key K) {
 func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
 	m.mustNotBeNil()
 	var zero V
-	r := m.mutate(key, opCompute, zero, f)
-	if r.now != nil {
-		return m.valueOf(r.now), true
+	// What f decided, kept as it returns, under the bucket's lock: the
+	// entry may be overwritten in place by a later Store as soon as the
+	// lock is released.
+	var (
+		v  V
+		op ComputeOp
+		in bool
+	)
+	m.mutate(key, opCompute, zero, func(old V, loaded bool) (V, ComputeOp) {
+		v, op = f(old, loaded)
+		if op == CancelOp {
+			v, in = old, loaded
+		} else {
+			in = op == UpdateOp
+		}
+		return v, op
+	})
+	if !in {
+		return actual, false
 	}
-	return actual, false
+	return v, true
 }
 
 // CompareAndSwap stores new for key if its current value equals old, and
