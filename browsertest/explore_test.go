@@ -307,12 +307,21 @@ func (s *session) compare(fail func(string, ...any), name string, got []drawnCha
 // shot saves a screenshot of the page's view of the map at a given width.
 func (s *session) shot(name string, width int64) {
 	s.t.Helper()
-	var png []byte
+	var (
+		png   []byte
+		pageW int64
+	)
 	if err := chromedp.Run(s.ctx,
 		chromedp.EmulateViewport(width, 1000),
 		chromedp.Screenshot(".view", &png, chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.scrollWidth`, &pageW),
 		chromedp.EmulateViewport(900, 1000)); err != nil {
 		s.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	// Readable at this width: the page itself does not scroll sideways
+	// (the bucket drawing scrolls within its own box).
+	if pageW > width {
+		s.t.Errorf("at %d px wide the page is %d px wide: it scrolls sideways", width, pageW)
 	}
 	path := filepath.Join(s.shotDir, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
