@@ -191,7 +191,13 @@ func serve(ctx context.Context, ln net.Listener, c serveConfig) error {
 		wg.Wait()
 	}()
 
-	srv := &http.Server{Handler: serveMux(), ReadHeaderTimeout: 10 * time.Second}
+	return serveHTTP(ctx, ln, serveMux())
+}
+
+// serveHTTP serves h on ln until ctx is done, then shuts the server down,
+// letting requests in flight finish (for up to shutdownTimeout).
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
