@@ -104,7 +104,11 @@ func TestHashersGoodSpreadLikeChance(t *testing.T) {
 			require.LessOrEqual(t, r.dispPerDF, 1.05, "%s/%s dispersion", r.hasher, r.family)
 			require.LessOrEqual(t, r.maxKeys, r.expectedMax+3, "%s/%s fullest bucket", r.hasher, r.family)
 			if !r.passes() && !r.marginal() {
-				require.Less(t, r.dispPerDF, 0.9, "%s/%s fails the test without being too regular: KS p %.3g", r.hasher, r.family, r.ksP)
+				// Too regular: the median over 100 seeds of a dispersion
+				// with 255 degrees of freedom has a standard deviation of
+				// about 0.011 under chance, so 0.95 is more than four below
+				// 1. (0.9 failed on arm64 at 0.915, regular all the same.)
+				require.Less(t, r.dispPerDF, 0.95, "%s/%s fails the test without being too regular: KS p %.3g", r.hasher, r.family, r.ksP)
 				t.Logf("%s/%s is more even than chance here: dispersion %.3f", r.hasher, r.family, r.dispPerDF)
 			}
 			continue
