@@ -8,11 +8,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/hmaplab/hmap/internal/explore/web"
 )
@@ -69,13 +67,8 @@ func runExplore(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "hmap explorer on http://%s/ (interrupt to stop)\n", ln.Addr())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted(*duration)
 	defer stop()
-	if *duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *duration)
-		defer cancel()
-	}
 	return serveExplorer(ctx, ln)
 }
 

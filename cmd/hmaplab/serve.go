@@ -144,14 +144,20 @@ func runServe(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "serving hmap metrics on http://%s (/metrics, /debug/vars, /debug/pprof/)\n", ln.Addr())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupted(*duration)
 	defer stop()
-	if *duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *duration)
-		defer cancel()
-	}
 	return serve(ctx, ln, serveConfig{sample: *sample, rate: *rate})
+}
+
+// untilInterrupted returns a context that is done at SIGINT or SIGTERM, or
+// after d if d is above 0, and the function that releases it.
+func untilInterrupted(d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if d <= 0 {
+		return ctx, stop
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, func() { cancel(); stop() }
 }
 
 // checkServeAddr checks that addr is host:port with a host and a numeric
