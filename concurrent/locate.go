@@ -54,38 +54,19 @@ func (m *Map[K, V]) Locate(key K) Location {
 		rt.CheckHashable(key)
 		return loc
 	}
-	lin := t.lin
-	h := m.hash(&key, lin.seed)
-	for {
-		loc.Old, loc.OldBucket = false, -1
-		var p *body[K, V]
-		if o := t.old.Load(); o != nil {
-			loc.OldBucket = int(h & o.mask)
-			p = o.buckets[h&o.mask].body.Load()
-			loc.Old = !p.isMarker()
-		}
-		if !loc.Old {
-			p = t.buckets[h&t.mask].body.Load()
-			if p.isMarker() {
-				// t has been replaced by a growth since we loaded it.
-				t = m.root.Load()
-				if t.lin != lin {
-					lin = t.lin
-					h = m.hash(&key, lin.seed)
-				}
-				continue
-			}
-		}
-		loc.Hash, loc.Tophash, loc.B, loc.Bucket = h, asm.Tophash(h), t.B, int(h&t.mask)
-		for j := 0; p != nil; j, p = j+1, p.overflow.Load() {
-			for s := asm.MatchBits(p.tophash.Load(), loc.Tophash); s != 0; s = asm.RemoveFirst(s) {
-				i := asm.First(s)
-				if e := p.slots[i].Load(); e != nil && e.key == key {
-					loc.Found, loc.Chain, loc.Slot = true, j, int(i)
-					return loc
-				}
-			}
-		}
-		return loc
+	h, t, o, p, inOld := m.lookupChain(t, key)
+	loc.Hash, loc.Tophash, loc.B, loc.Bucket = h, asm.Tophash(h), t.B, int(h&t.mask)
+	if o != nil {
+		loc.Old, loc.OldBucket = inOld, int(h&o.mask)
 	}
+	for j := 0; p != nil; j, p = j+1, p.overflow.Load() {
+		for s := asm.MatchBits(p.tophash.Load(), loc.Tophash); s != 0; s = asm.RemoveFirst(s) {
+			i := asm.First(s)
+			if e := p.slots[i].Load(); e != nil && e.key == key {
+				loc.Found, loc.Chain, loc.Slot = true, j, int(i)
+				return loc
+			}
+		}
+	}
+	return loc
 }

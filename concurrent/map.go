@@ -424,6 +424,34 @@ func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 	return nil
 }
 
+// lookupChain finds the chain a Load of key reads, starting from table t,
+// as Load does (which has the loop written out, for speed): the old
+// table's bucket if a growth has not moved it yet, else the current
+// table's, reloading the root if t was replaced meanwhile. It returns the
+// key's hash, the table the chain was found through, its old table if it
+// was growing then (nil if not), the chain, and whether the chain is the
+// old table's.
+func (m *Map[K, V]) lookupChain(t *table[K, V], key K) (h uintptr, tb, o *table[K, V], p *body[K, V], inOld bool) {
+	lin := t.lin
+	h = m.hash(&key, lin.seed)
+	for {
+		if o = t.old.Load(); o != nil {
+			if p = o.buckets[h&o.mask].body.Load(); !p.isMarker() {
+				return h, t, o, p, true
+			}
+		}
+		if p = t.buckets[h&t.mask].body.Load(); !p.isMarker() {
+			return h, t, o, p, false
+		}
+		// t has been replaced by a growth since we loaded it.
+		t = m.root.Load()
+		if t.lin != lin {
+			lin = t.lin
+			h = m.hash(&key, lin.seed)
+		}
+	}
+}
+
 // Load returns the value stored for key, and whether there is one. It
 // takes no lock and writes nothing to shared memory.
 func (m *Map[K, V]) Load(key K) (value V, ok bool) {

@@ -107,26 +107,8 @@ func (m *Map[K, V]) Stats() Stats {
 
 // loadCounted is Load with probe counting.
 func (m *Map[K, V]) loadCounted(t *table[K, V], key K) (value V, ok bool) {
-	lin := t.lin
-	h := m.hash(&key, lin.seed)
-	for {
-		var p *body[K, V]
-		if o := t.old.Load(); o != nil {
-			p = o.buckets[h&o.mask].body.Load()
-			if !p.isMarker() {
-				return m.searchCounted(p, h, key)
-			}
-		}
-		p = t.buckets[h&t.mask].body.Load()
-		if !p.isMarker() {
-			return m.searchCounted(p, h, key)
-		}
-		t = m.root.Load()
-		if t.lin != lin {
-			lin = t.lin
-			h = m.hash(&key, lin.seed)
-		}
-	}
+	h, _, _, p, _ := m.lookupChain(t, key)
+	return m.searchCounted(p, h, key)
 }
 
 func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok bool) {
