@@ -76,8 +76,24 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 			}
 		}
 	}
-	for i := range uintptr(1) << m.logB {
-		copyChain(m.at(i), i&(dstN-1), false)
+	// Destination-major, as the runtime does: bucket i is filled from
+	// source buckets i, i+dstN, i+2*dstN, ... before bucket i+1, which
+	// decides which chains get the preallocated overflow buckets.
+	srcN := uintptr(1) << m.logB
+	for i := range dstN {
+		if srcN == dstN {
+			if n := packed(m.at(i)); n >= 0 {
+				// The chain's entries fill its first n slots and no
+				// overflow follows: packing would rebuild the bucket as
+				// it is, so copy it whole (a deleted slot holds zeros).
+				*to[i].b = *m.at(i)
+				to[i].i, to[i].n = n, n
+				continue
+			}
+		}
+		for j := i; j < srcN; j += dstN {
+			copyChain(m.at(j), i, false)
+		}
 	}
 	if old := m.oldArray(); old != nil {
 		oldN := m.noldbuckets()
@@ -91,4 +107,23 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 		dst.count += to[i].n
 	}
 	return dst
+}
+
+// packed returns how many entries b holds if they fill its first slots,
+// every later slot is EmptyRest and no overflow bucket follows; else -1.
+// Such a bucket is its own packed copy.
+func packed[K comparable, V any](b *bucket.Bucket[K, V]) int {
+	if b.Overflow() != nil {
+		return -1
+	}
+	n := 0
+	for n < asm.SlotCount && b.Tophash[n] >= asm.MinTopHash {
+		n++
+	}
+	for _, top := range b.Tophash[n:] {
+		if top != bucket.EmptyRest {
+			return -1
+		}
+	}
+	return n
 }

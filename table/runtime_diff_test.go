@@ -12,6 +12,7 @@ package table
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -174,6 +175,9 @@ type rtDiff[K comparable, V comparable] struct {
 	fullLim int // compare every chain after every op while 2^B <= fullLim
 	every   int // ... and every this many ops above
 
+	cloneEvery int // compare clones of both maps every this many ops
+	clones     int // clones compared
+
 	// Events seen on the live map.
 	growths, sameSizeGrowths, reseeds, emptied, clears int
 	maxB                                               uint8
@@ -185,11 +189,12 @@ func newRTDiff[K comparable, V comparable](t *testing.T, name string, cfg *rtDif
 	t.Helper()
 	d := &rtDiff[K, V]{
 		t: t, name: name, cfg: cfg,
-		rt:       hash.NewRuntime[K](),
-		size:     unsafe.Sizeof(bucket.Bucket[K, V]{}),
-		arrayLen: map[uint8]uintptr{},
-		fullLim:  64,
-		every:    61,
+		rt:         hash.NewRuntime[K](),
+		size:       unsafe.Sizeof(bucket.Bucket[K, V]{}),
+		arrayLen:   map[uint8]uintptr{},
+		fullLim:    64,
+		every:      61,
+		cloneEvery: 499,
 	}
 	d.live = rtMakeLive[K, V](hint)
 	d.h = rtHeader(d.live)
@@ -420,6 +425,9 @@ func (d *rtDiff[K, V]) after(op int, k K, hv uintptr) {
 		d.compareAll()
 	} else {
 		d.compareDirty(hv)
+	}
+	if d.op%d.cloneEvery == 0 {
+		d.checkClone()
 	}
 	if d.errs > 0 {
 		d.t.FailNow()
@@ -666,6 +674,28 @@ func (d *rtDiff[K, V]) endPhase() {
 		d.t.FailNow()
 	}
 	d.checkInspect()
+	d.checkClone()
+}
+
+// checkClone copies both maps, the live one with maps.Clone and hmap's
+// with Clone, and compares the copies as it compares the maps: header,
+// arrays and every chain.
+func (d *rtDiff[K, V]) checkClone() {
+	d.t.Helper()
+	c := &rtDiff[K, V]{
+		t: d.t, name: d.name + "/clone", cfg: d.cfg, rt: d.rt, size: d.size,
+		arrayLen: d.arrayLen, op: d.op, lastOp: d.lastOp, lastKey: d.lastKey, phase: d.phase,
+	}
+	c.live = maps.Clone(d.live)
+	c.h = rtHeader(c.live)
+	c.m = d.m.Clone()
+	if c.checkHeader() {
+		c.compareAll()
+	}
+	d.clones++
+	if c.errs > 0 {
+		d.t.FailNow()
+	}
 }
 
 // rtKeySet tracks which key numbers are in the maps, for picking random
@@ -784,8 +814,8 @@ func (x *rtDriver[K, V]) mixed(n int, putNew, update, delPresent, delAbsent int)
 }
 
 func (d *rtDiff[K, V]) logSummary() {
-	d.t.Logf("%s: %d ops, max B %d, %d growths (%d same-size), %d emptied by delete, %d clears, %d seed changes",
-		d.name, d.op, d.maxB, d.growths, d.sameSizeGrowths, d.emptied, d.clears, d.reseeds)
+	d.t.Logf("%s: %d ops, max B %d, %d growths (%d same-size), %d emptied by delete, %d clears, %d seed changes, %d clones compared",
+		d.name, d.op, d.maxB, d.growths, d.sameSizeGrowths, d.emptied, d.clears, d.reseeds, d.clones)
 }
 
 // runRuntimeDiff runs the operation sequences for one key/elem type.
