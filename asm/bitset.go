@@ -23,6 +23,20 @@ func EmptyBits[W ~uint64](w W) Bitset {
 	return Bitset(zeroBytes(uint64(w) &^ lsb))
 }
 
+// FullBits returns the slots of w whose byte is 2 or more: those an
+// iteration must look at (an entry, or a mark left by evacuation), the
+// complement of EmptyBits.
+func FullBits[W ~uint64](w W) Bitset {
+	return Bitset(^zeroBytes(uint64(w)&^lsb) & msb)
+}
+
+// Rotate returns s with slot i moved to slot (i-n)&7: walking the result
+// from its lowest slot visits the slots of s in the order n, n+1, ..., 7,
+// 0, ..., n-1.
+func Rotate[S ~uint64](s S, n uint8) S {
+	return S(bits.RotateLeft64(uint64(s), -8*int(n&7)))
+}
+
 // First returns the lowest slot in s, which must not be empty. The result
 // is masked to 0..7 so that indexing an [8]T with it needs no bounds check.
 func First[S ~uint64](s S) uint {

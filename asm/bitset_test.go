@@ -56,3 +56,29 @@ func TestBitsetFirst(t *testing.T) {
 	}
 	require.Equal(t, []uint{0, 2, 3, 7}, got)
 }
+
+func TestBitsetFull(t *testing.T) {
+	for _, w := range interestingWords() {
+		require.Equal(t, ^refEmpty(w)&0xff, walked(FullBits(w)), "%#016x", w)
+	}
+}
+
+// Walking a rotated set visits the slots of the original from n upwards,
+// wrapping past 7, which is the order an iteration with offset n uses.
+func TestBitsetRotate(t *testing.T) {
+	s := FullBits(wordOf([8]uint8{9, 0, 9, 9, 1, 5, 0, 9}))
+	for n := range uint8(8) {
+		var got []uint
+		for r := Rotate(s, n); r != 0; r = RemoveFirst(r) {
+			got = append(got, (First(r)+uint(n))&7)
+		}
+		var want []uint
+		for i := range uint(8) {
+			if slot := (i + uint(n)) & 7; slot != 1 && slot != 4 && slot != 6 {
+				want = append(want, slot)
+			}
+		}
+		require.Equal(t, want, got, "n=%d", n)
+		require.Equal(t, Rotate(s, n), Rotate(s, n+8), "only n's low 3 bits count")
+	}
+}

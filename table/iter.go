@@ -25,8 +25,8 @@ func (m *Map[K, V]) All() iter.Seq2[K, V] {
 			return
 		}
 		defer it.done()
-		for it.next() {
-			if !yield(it.key, it.elem) {
+		for k, e := it.next(); k != nil; k, e = it.next() {
+			if !yield(*k, *e) {
 				return
 			}
 		}
@@ -41,8 +41,8 @@ func (m *Map[K, V]) Keys() iter.Seq[K] {
 			return
 		}
 		defer it.done()
-		for it.next() {
-			if !yield(it.key) {
+		for k, _ := it.next(); k != nil; k, _ = it.next() {
+			if !yield(*k) {
 				return
 			}
 		}
@@ -57,8 +57,8 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 			return
 		}
 		defer it.done()
-		for it.next() {
-			if !yield(it.elem) {
+		for k, e := it.next(); k != nil; k, e = it.next() {
+			if !yield(*e) {
 				return
 			}
 		}
@@ -79,14 +79,13 @@ type iterator[K comparable, V any] struct {
 	startBucket uintptr              // first bucket, chosen at random
 	bucket      uintptr              // next bucket index to walk
 	checkBucket uintptr              // see next; noCheck if not filtering
+	rest        asm.Bitset           // slots of b still to look at, rotated
 	offset      uint8                // slot rotation, chosen at random
-	i           uint8                // next slot (before rotation) of b
+	slot        uint8                // slot of b that next last returned
 	B           uint8                // m.logB when the iteration started
 	wrapped     bool                 // bucket has wrapped past the end
 	seed        uint32               // m's hash seed when it started
 
-	key  K
-	elem V
 }
 
 const noCheck = ^uintptr(0) // not a bucket index
@@ -124,12 +123,19 @@ func (it *iterator[K, V]) done() {
 	atomic.AddUint32(&it.owner.flags, ^uint32(iterOne-1)) // minus iterOne
 }
 
-// next advances to the next entry, stores it in it.key and it.elem, and
-// reports whether there was one.
-func (it *iterator[K, V]) next() bool {
+// next advances to the next entry and returns where its key and elem
+// lie, good until the map is next written; at the end it returns nils.
+//
+// Arriving at a bucket, it takes the set of its slots that hold something
+// (one word of tophash, see asm.FullBits), rotated by the offset, and then
+// walks that set, not every slot. Each slot's tophash is read again when
+// it is reached, since the loop body may have deleted the entry or a
+// growth evacuated it; a slot filled after the set was taken is an entry
+// added during the loop, which may or may not be yielded.
+func (it *iterator[K, V]) next() (*K, *V) {
 	m := it.m
 	if m == nil {
-		return false
+		return nil, nil
 	}
 	if m.count < 0 {
 		panic(m.misuse(errIterWrite))
@@ -140,67 +146,65 @@ func (it *iterator[K, V]) next() bool {
 		// start is left, and the arrays an iteration may still hold are
 		// no longer marked by Clear.
 		it.m = nil
-		return false
+		return nil, nil
 	}
-	b, i, checkBucket := it.b, it.i, it.checkBucket
+	b, rest, checkBucket := it.b, it.rest, it.checkBucket
 	for {
-		if b == nil {
-			if it.bucket == it.startBucket && it.wrapped {
-				it.m = nil
-				return false
+		for rest == 0 {
+			if b != nil {
+				b = b.Overflow()
 			}
-			b, checkBucket = it.headFor(it.bucket)
-			it.bucket++
-			if it.bucket == uintptr(1)<<it.B {
-				it.bucket = 0
-				it.wrapped = true
+			if b == nil {
+				if it.bucket == it.startBucket && it.wrapped {
+					it.m = nil
+					return nil, nil
+				}
+				b, checkBucket = it.headFor(it.bucket)
+				it.bucket++
+				if it.bucket == uintptr(1)<<it.B {
+					it.bucket = 0
+					it.wrapped = true
+				}
 			}
-			i = 0
+			rest = asm.Rotate(asm.FullBits(asm.Word(&b.Tophash)), it.offset)
 		}
-		for ; i < asm.SlotCount; i++ {
-			slot := (i + it.offset) & (asm.SlotCount - 1)
-			top := b.Tophash[slot]
-			if bucket.IsEmpty(top) || top == bucket.EvacuatedEmpty {
-				continue
-			}
-			k := &b.Keys[slot]
-			if checkBucket != noCheck {
-				// b is an old bucket of a doubling that had not been
-				// evacuated when we reached it; it holds the entries of
-				// two new buckets. Yield only those of the one we are at.
-				// (Decided once per bucket: the runtime re-checks the
-				// growth kind at each slot, so a same-size growth starting
-				// in the loop body makes it yield the sibling's entries
-				// too, which are yielded again at the sibling.)
-				if *k == *k {
-					if m.hash(k)&(uintptr(1)<<it.B-1) != checkBucket {
-						continue
-					}
-				} else if checkBucket>>(it.B-1) != uintptr(top&1) {
-					// A NaN goes where the low bit of its tophash
-					// sends it, as evacuate decides.
+		slot := (asm.First(rest) + uint(it.offset)) & (asm.SlotCount - 1)
+		rest = asm.RemoveFirst(rest)
+		top := b.Tophash[slot]
+		if bucket.IsEmpty(top) || top == bucket.EvacuatedEmpty {
+			continue
+		}
+		k := &b.Keys[slot]
+		if checkBucket != noCheck {
+			// b is an old bucket of a doubling that had not been
+			// evacuated when we reached it; it holds the entries of
+			// two new buckets. Yield only those of the one we are at.
+			// (Decided once per bucket: the runtime re-checks the
+			// growth kind at each slot, so a same-size growth starting
+			// in the loop body makes it yield the sibling's entries
+			// too, which are yielded again at the sibling.)
+			if *k == *k {
+				if m.hash(k)&(uintptr(1)<<it.B-1) != checkBucket {
 					continue
 				}
+			} else if checkBucket>>(it.B-1) != uintptr(top&1) {
+				// A NaN goes where the low bit of its tophash
+				// sends it, as evacuate decides.
+				continue
 			}
-			if (top != bucket.EvacuatedX && top != bucket.EvacuatedY) || *k != *k {
-				// The entry is where we see it; or it is a NaN, which
-				// cannot have been updated or deleted since.
-				it.key, it.elem = *k, b.Elems[slot]
-			} else {
-				// The table grew since the iteration started and this
-				// entry has moved: the live copy, if any, is in the
-				// current table (the key too may have been rewritten).
-				lk, le := m.find(*k)
-				if lk == nil {
-					continue // deleted
-				}
-				it.key, it.elem = *lk, *le
-			}
-			it.b, it.i, it.checkBucket = b, i+1, checkBucket
-			return true
 		}
-		b = b.Overflow()
-		i = 0
+		e := &b.Elems[slot]
+		if (top == bucket.EvacuatedX || top == bucket.EvacuatedY) && *k == *k {
+			// The table grew since the iteration started and this
+			// entry has moved: the live copy, if any, is in the
+			// current table (the key too may have been rewritten).
+			// (A NaN cannot have been updated or deleted since.)
+			if k, e = m.find(*k); k == nil {
+				continue // deleted
+			}
+		}
+		it.b, it.rest, it.checkBucket, it.slot = b, rest, checkBucket, uint8(slot)
+		return k, e
 	}
 }
 

@@ -3,7 +3,6 @@ package table
 import (
 	"unsafe"
 
-	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 )
 
@@ -106,15 +105,16 @@ func (x *Iteration[K, V]) Next() (IterEntry[K, V], bool) {
 		return IterEntry[K, V]{OldBucket: -1, Chain: -1, Slot: -1}, false
 	}
 	it := &x.it
-	if !it.next() {
+	k, v := it.next()
+	if k == nil {
 		x.Stop()
 		return IterEntry[K, V]{OldBucket: -1, Chain: -1, Slot: -1}, false
 	}
-	e := IterEntry[K, V]{Key: it.key, Elem: it.elem, OldBucket: -1, Chain: -1}
+	e := IterEntry[K, V]{Key: *k, Elem: *v, OldBucket: -1, Chain: -1}
 	n := uintptr(1) << it.B
 	idx := (it.bucket + n - 1) & (n - 1) // next moved it.bucket past the one read
 	e.Bucket = int(idx)
-	slot := (it.i - 1 + it.offset) & (asm.SlotCount - 1)
+	slot := it.slot
 	e.Slot = int(slot)
 	top := it.b.Tophash[slot]
 	e.Moved = top == bucket.EvacuatedX || top == bucket.EvacuatedY

@@ -49,10 +49,14 @@ func (m Dolthub[K, V]) DeleteReinsert(keys []K, elems []V) {
 
 func (m Dolthub[K, V]) Iterate() int {
 	n := 0
-	m.M.Iter(func(K, V) bool {
+	var lk K
+	var lv V
+	m.M.Iter(func(k K, v V) bool {
 		n++
+		lk, lv = k, v
 		return false
 	})
+	matrix.Keep(lk, lv)
 	return n
 }
 
@@ -111,9 +115,12 @@ func (m Cockroach[K, V]) DeleteReinsert(keys []K, elems []V) {
 
 func (m Cockroach[K, V]) Iterate() int {
 	n := 0
-	for range m.M.All {
+	var k K
+	var v V
+	for k, v = range m.M.All {
 		n++
 	}
+	matrix.Keep(k, v)
 	return n
 }
 

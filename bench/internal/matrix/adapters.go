@@ -47,9 +47,12 @@ func (h Hmap[K, V]) DeleteReinsert(keys []K, elems []V) {
 
 func (h Hmap[K, V]) Iterate() int {
 	n := 0
-	for range h.M.All() {
+	var k K
+	var v V
+	for k, v = range h.M.All() {
 		n++
 	}
+	Keep(k, v)
 	return n
 }
 
@@ -103,11 +106,20 @@ func (m Builtin[K, V]) DeleteReinsert(keys []K, elems []V) {
 
 func (m Builtin[K, V]) Iterate() int {
 	n := 0
-	for range m.M {
+	var k K
+	var v V
+	for k, v = range m.M {
 		n++
 	}
+	Keep(k, v)
 	return n
 }
+
+// Keep is where an Iterate puts the last key and elem it read, so that
+// the compiler cannot drop the reads: each iteration's may be the last.
+//
+//go:noinline
+func Keep[K, V any](K, V) {}
 
 func (m Builtin[K, V]) Clone() Builtin[K, V] { return Builtin[K, V]{maps.Clone(m.M)} }
 func (m Builtin[K, V]) Clear()               { clear(m.M) }

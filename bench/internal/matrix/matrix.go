@@ -61,8 +61,8 @@ type Mapper[K comparable, V any, M any] interface {
 	// DeleteReinsert deletes keys[i] and stores it again with elems[i],
 	// for every i in order.
 	DeleteReinsert(keys []K, elems []V)
-	// Iterate visits every entry, reading key and elem as a range loop
-	// does, and returns the number of entries visited.
+	// Iterate visits every entry, reading its key and elem (for k, v :=
+	// range m, using both), and returns the number of entries visited.
 	Iterate() int
 	// Clone returns a copy of the map (maps.Clone for the builtin map).
 	Clone() M
