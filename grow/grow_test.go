@@ -153,3 +153,22 @@ func TestMaxCount(t *testing.T) {
 	require.Equal(t, math.MaxInt, def.MaxCount(63))
 	require.Equal(t, math.MaxInt, def.MaxCount(200))
 }
+
+// A table of one bucket has the same thresholds under every valid policy,
+// which lets a table set them up without asking its policy (table.setB).
+func TestOneBucketSameUnderEveryPolicy(t *testing.T) {
+	for _, p := range []grow.Policy{
+		grow.Default(),
+		{LoadNum: 1, LoadDen: 1 << 16, OverflowLog: 0, Pace: 0},
+		{LoadNum: 8, LoadDen: 1, OverflowLog: 15, Pace: 1},
+		{LoadNum: 1 << 16, LoadDen: 1 << 13, OverflowLog: 7, Pace: 3},
+	} {
+		require.NoError(t, p.Validate())
+		require.Equal(t, 8, p.MaxCount(0), "%+v", p)
+		require.Equal(t, uint16(1), p.OverflowLimit(0), "%+v", p)
+		for hint := range 9 {
+			require.Zero(t, p.BForHint(hint), "%+v hint %d", p, hint)
+		}
+		require.NotZero(t, p.BForHint(9), "%+v", p)
+	}
+}

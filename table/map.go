@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/option"
@@ -237,7 +238,11 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
 		hint = 0
 	}
-	m.setB(m.policy().BForHint(hint))
+	B := uint8(0) // one bucket holds 8 entries under any policy
+	if hint > asm.SlotCount {
+		B = m.policy().BForHint(hint)
+	}
+	m.setB(B)
 	if m.logB != 0 {
 		m.newArray(m.logB)
 	}
@@ -344,11 +349,13 @@ func mulNoOverflow(a, b uintptr) (uintptr, bool) {
 // overflow buckets the current one, with the account of its overflow
 // buckets. The caller keeps the previous array if it needs it.
 func (m *Map[K, V]) newArray(B uint8) {
-	m.buckets = unsafe.SliceData(make([]bucket.Bucket[K, V], m.arrayLen(B)))
 	m.overflow = nil
-	if B > 0 {
-		m.overflow = &arrayOverflow[K, V]{spare: uintptr(1) << B}
+	if B == 0 {
+		m.buckets = new(bucket.Bucket[K, V]) // the array of one, without makeslice
+		return
 	}
+	m.buckets = unsafe.SliceData(make([]bucket.Bucket[K, V], m.arrayLen(B)))
+	m.overflow = &arrayOverflow[K, V]{spare: uintptr(1) << B}
 }
 
 // arrayLen returns the length of an array of 2^B regular buckets with its
@@ -419,10 +426,17 @@ func (m *Map[K, V]) hash(key *K) uintptr {
 // setB makes the table's size 2^B regular buckets as far as the header
 // goes: B and the growth thresholds that depend on it.
 func (m *Map[K, V]) setB(B uint8) {
-	p := m.policy()
 	m.logB = B
-	m.maxLoad = p.MaxCount(B)
-	m.ovfLimit = p.OverflowLimit(B)
+	if B == 0 {
+		// What every valid policy gives one bucket (a load factor is at
+		// most 8, a threshold 2^min(0, OverflowLog)), without the calls:
+		// most maps start here.
+		m.maxLoad, m.ovfLimit = asm.SlotCount, 1
+	} else {
+		p := m.policy()
+		m.maxLoad = p.MaxCount(B)
+		m.ovfLimit = p.OverflowLimit(B)
+	}
 	// A table of one bucket never grows to the same size (its ninth
 	// insert doubles it), so B = 0 means one chain and no growth.
 	if B == 0 && m.flags&flagSmallKeys != 0 {
