@@ -24,7 +24,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	hint := min(m.entries(), m.maxLoad)
 	dst.self = dst
 	dst.hashfn = m.hashfn
-	dst.flags = m.flags & (flagPointers | flagSmallKeys | flagKeyUpdate)
+	dst.flags = m.flags & (flagPointers | flagSmallKeys | flagKeyUpdate | flagUserHasher)
 	if x := m.extra; x != nil && (x.policy != defaultPolicy || x.source.Deterministic()) {
 		dx := dst.x()
 		dx.policy, dx.source = x.policy, x.source.Fork()
@@ -72,7 +72,11 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 				if rehash {
 					idx = m.hash(&s.Keys[i]) & (dstN - 1)
 				}
-				to[idx].put(dst, idx, top, &s.Keys[i], &s.Elems[i])
+				d := &to[idx]
+				if d.i == asm.SlotCount {
+					d.link(dst, idx)
+				}
+				d.put(top, &s.Keys[i], &s.Elems[i])
 			}
 		}
 	}

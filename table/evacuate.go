@@ -16,13 +16,11 @@ type evacDst[K comparable, V any] struct {
 	n int // entries appended
 }
 
-// put appends an entry with tophash top to the chain of bucket idx of the
-// current array, linking an overflow bucket when the last one is full. It
-// is small enough to inline into the loops that move entries.
-func (d *evacDst[K, V]) put(m *Map[K, V], idx uintptr, top uint8, k *K, e *V) {
-	if d.i == asm.SlotCount {
-		d.link(m, idx)
-	}
+// put appends an entry with tophash top to the chain. The caller first
+// links an overflow bucket if the last one is full (d.i == 8): with that
+// call out of put, put is small enough to inline into the loops that move
+// entries.
+func (d *evacDst[K, V]) put(top uint8, k *K, e *V) {
 	i := d.i & (asm.SlotCount - 1) // (d.i < 8: no bounds check)
 	d.b.Tophash[i] = top
 	d.b.Keys[i] = *k
@@ -31,7 +29,10 @@ func (d *evacDst[K, V]) put(m *Map[K, V], idx uintptr, top uint8, k *K, e *V) {
 	d.n++
 }
 
-// link continues the chain with an overflow bucket.
+// link continues the chain of bucket idx of the current array with an
+// overflow bucket.
+//
+//go:noinline
 func (d *evacDst[K, V]) link(m *Map[K, V], idx uintptr) {
 	d.b = m.newOverflow(d.b, idx)
 	d.i = 0
@@ -44,9 +45,9 @@ func (d *evacDst[K, V]) link(m *Map[K, V], idx uintptr) {
 // then marked with where its entry went, which is how readers and
 // iterators know the bucket moved.
 //
-// Every key of the chain is hashed before anything changes, so a hasher
-// that panics leaves the table as it was: the write in progress is
-// abandoned, and the map stays usable (see hashChain).
+// With a user's hasher, every key of the chain is hashed before anything
+// changes, so a hasher that panics leaves the table as it was: the write
+// in progress is abandoned, and the map stays usable (see hashChain).
 //
 // paced tells whether the bucket is evacuated to advance the growth rather
 // than because a write is about to touch it; it only informs the tracer.
@@ -64,11 +65,12 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		return
 	}
 	same := m.sameSizeGrow()
-	var (
-		buf    [4 * asm.SlotCount]uintptr
-		hashes []uintptr
-	)
-	if !same {
+	// A user's hasher may panic: hash the whole chain first. The
+	// runtime's cannot, and each key is hashed where it is moved.
+	prehashed := !same && m.flags&flagUserHasher != 0
+	var hashes []uintptr
+	if prehashed {
+		var buf [4 * asm.SlotCount]uintptr
 		hashes = m.hashChain(b, buf[:0])
 	}
 	var xy [2]evacDst[K, V]
@@ -91,8 +93,13 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 			k := &ob.Keys[i]
 			var useY uint8
 			if !same {
-				h := hashes[j]
-				j++
+				var h uintptr
+				if prehashed {
+					h = hashes[j]
+					j++
+				} else {
+					h = m.hash(k)
+				}
 				if *k != *k && m.iterating() {
 					// A NaN's hash is not reproducible, but an iterator
 					// must agree with this choice: let the low bit of the
@@ -105,7 +112,11 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 				}
 			}
 			ob.Tophash[i] = bucket.EvacuatedX + useY
-			xy[useY].put(m, oldIdx+uintptr(useY)*newbit, top, k, &ob.Elems[i])
+			d := &xy[useY]
+			if d.i == asm.SlotCount {
+				d.link(m, oldIdx+uintptr(useY)*newbit)
+			}
+			d.put(top, k, &ob.Elems[i])
 		}
 	}
 	// Drop the old references so the collector can free what they point
@@ -150,8 +161,9 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 // chain that starts at b, in chain and slot order. It changes nothing, so
 // if the hasher panics the table is intact; the write in progress is then
 // abandoned (its mark cleared) before the panic goes on, and the map stays
-// usable. It is the only place a write calls the hasher after its mark is
-// set (Shrink's rebuild goes through it too).
+// usable. A write calls a user's hasher after its mark is set only here
+// (Shrink's rebuild goes through it too); the runtime's hasher, which
+// cannot panic on a key it has hashed before, evacuate calls directly.
 func (m *Map[K, V]) hashChain(b *bucket.Bucket[K, V], hashes []uintptr) []uintptr {
 	done := false
 	defer func() {

@@ -142,6 +142,10 @@ const (
 	// its figures at the end of each write. It shares the test of
 	// flagPending (see afterWrite), so an unwatched map pays nothing.
 	flagWatched = 512
+	// flagUserHasher: the hasher came from WithHasher and may panic, so
+	// evacuation hashes a chain before it changes anything (hashChain).
+	// The runtime's hasher cannot panic on a key it has hashed before.
+	flagUserHasher = 1024
 	// flagAfterWrite: the bits that send a write through afterWrite.
 	flagAfterWrite = flagPending | flagWatched
 
@@ -268,6 +272,9 @@ func (m *Map[K, V]) applyOptions(opts []Option) (rt.HashFunc, error) {
 	_, fn, err := option.Hasher[K](&cfg.Config)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Hasher != nil {
+		m.flags |= flagUserHasher
 	}
 	if cfg.policy != grow.Default() || cfg.Source.Deterministic() || cfg.tracer != nil {
 		x := m.x()

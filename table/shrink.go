@@ -107,7 +107,11 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 				}
 				idx := hashes[j] & mask
 				j++
-				dst[idx].put(m, idx, top, &b.Keys[s], &b.Elems[s])
+				d := &dst[idx]
+				if d.i == asm.SlotCount {
+					d.link(m, idx)
+				}
+				d.put(top, &b.Keys[s], &b.Elems[s])
 				if mark {
 					b.Tophash[s] = bucket.EvacuatedX
 				}
