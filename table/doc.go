@@ -98,7 +98,9 @@
 // # Iteration
 //
 // An iteration starts at a random bucket and a random slot offset and walks
-// the array it started on, chain by chain. If a growth began before it, the
+// the array it started on, chain by chain; in each bucket it visits only
+// the slots one tophash word shows full, rereading each slot's tophash as
+// it gets there, since the loop body may have deleted it. If a growth began before it, the
 // iterator reads each bucket from the old array until it has been
 // evacuated, keeping only the entries bound for the bucket it is at; if a
 // growth began after, it walks the old array and looks up entries that have
@@ -116,9 +118,11 @@
 // # Faults
 //
 // A write either happens entirely or not at all. The hasher is the only
-// user code a write calls while it holds the table open, and every key a
-// write must rehash (an evacuation, Shrink's rebuild) is hashed before the
-// table changes, so a hasher that panics leaves the map as it was. Tracer
+// user code a write calls while it holds the table open. With a hasher
+// from WithHasher, every key a write must rehash (an evacuation, Shrink's
+// rebuild) is hashed before the table changes, so a hasher that panics
+// leaves the map as it was; the runtime's hasher cannot panic on a key it
+// has hashed before, and evacuation hashes each key as it moves it. Tracer
 // functions run after the write, on a consistent table. So after any
 // recovered panic the map is usable and holds what it held.
 //
