@@ -50,20 +50,20 @@ type Map[K comparable, V any] struct {
 	// Written by every Snapshot and its Close, read by writers: apart from
 	// the fields above, so that snapshots taken back to back do not take
 	// the cache line every Load reads away from the readers' cores.
-	epoch    atomic.Uint64 // snapshot epoch: bumped by each Snapshot
-	snapLive atomic.Int64  // snapshots not yet closed
-	snapMin  atomic.Uint64 // smallest epoch of a live snapshot, MaxUint64 if none
-	mu       sync.Mutex    // serialises growth starts and ends, Clear, Snapshot and Close
-	live     []uint64      // epochs of the live snapshots, ascending (under mu)
-	swept    uint64        // kept() at the last sweep started with no snapshot alive (under mu)
+	epoch    atomicUint64 // snapshot epoch: bumped by each Snapshot
+	snapLive atomic.Int64 // snapshots not yet closed
+	snapMin  atomicUint64 // smallest epoch of a live snapshot, MaxUint64 if none
+	mu       sync.Mutex   // serialises growth starts and ends, Clear, Snapshot and Close
+	live     []uint64     // epochs of the live snapshots, ascending (under mu)
+	swept    uint64       // kept() at the last sweep started with no snapshot alive (under mu)
 	// liveEpochs is a copy of live for writers, which trim the versions
 	// no live snapshot reads (see trimVersions); nil if none is live.
 	liveEpochs atomic.Pointer[[]uint64]
-	growths    atomic.Uint64
-	evacTotal  atomic.Uint64
-	clears     atomic.Uint64
-	shrinks    atomic.Uint64
-	snapshots  atomic.Uint64
+	growths    atomicUint64
+	evacTotal  atomicUint64
+	clears     atomicUint64
+	shrinks    atomicUint64
+	snapshots  atomicUint64
 
 	// A watched map's registry entry (see WithName): what it reads, and
 	// the Owner whose collection, with the Map's, removes it.
@@ -206,7 +206,7 @@ const markBit = 1 << 63
 // stamp sits next to tophash: a Load reads both (isMarker, then the match),
 // and together they share a cache line however the body is aligned.
 type body[K comparable, V any] struct {
-	tophash  atomic.Uint64
+	tophash  atomicUint64
 	stamp    uint64 // immutable once published; markBit for a marker
 	slots    [asm.SlotCount]atomic.Pointer[entry[K, V]]
 	overflow atomic.Pointer[body[K, V]]
@@ -257,17 +257,17 @@ type stripe struct {
 	delta      [2]atomic.Int64 // entry count changes, by parity of the version they landed in
 	base       atomic.Int64    // entry count folded in by snapshots
 	overflow   atomic.Int64    // overflow bodies in current chains
-	contention atomic.Uint64   // lock acquisitions that had to wait
-	copies     atomic.Uint64   // chains copied because a snapshot holds them
+	contention atomicUint64    // lock acquisitions that had to wait
+	copies     atomicUint64    // chains copied because a snapshot holds them
 	// kept counts what writes left in place for live snapshots, for a
 	// Close to sweep: chain versions (copies, evacuations) and chains
 	// that deletes emptied.
-	kept atomic.Uint64
+	kept atomicUint64
 	_    [64]byte
 }
 
 type probeStripe struct {
-	hits, misses, keysHit, keysMiss, buckets, falsePos atomic.Uint64
+	hits, misses, keysHit, keysMiss, buckets, falsePos atomicUint64
 	_                                                  [80]byte
 }
 
