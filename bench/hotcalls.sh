@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# hotcalls.sh checks that the hot paths of table.Map make no call a user's
-# program would pay for. Generic code is compiled in the caller's package,
+# hotcalls.sh checks that the hot paths of table.Map, and of
+# concurrent.Map, make no call a user's program would pay for. Generic code is compiled in the caller's package,
 # and a helper that inlines when package table is compiled alone can stay a
 # real call there (golang/go#56280), so the check builds a program that
 # imports only table (bench/internal/opcount, with Map[int64, int64] and
@@ -54,5 +54,36 @@ for gotc in go1.23.12 local; do
     done
   done
 done
-[ $status = 0 ] && echo "hotcalls: ok: lookup, assign, Delete and the iteration step call only the hash function and their slow paths"
+# concurrent.Map, compiled in a program that imports only concurrent
+# (bench/internal/concops): Load calls only the hash function, its
+# probe-counting twin and the draw that samples it, and the map access
+# with which a nil map checks that the key is hashable; the write path
+# (mutate, apply, lock) calls no method of sync/atomic's types, which do
+# not inline there (concurrent's atomicUint64 does).
+loadAllowed='\.loadCounted$|^math/rand/v2\.Uint64$|^runtime\.mapaccess1_(fast64|faststr)$'
+for gotc in go1.23.12 local; do
+  GOTOOLCHAIN=$gotc go build -o "$tmp/concops" ./bench/internal/concops
+  for fn in Load mutate apply lock; do
+    for shape in 'go.shape.int64,go.shape.int64' 'go.shape.string,go.shape.int64'; do
+      sym="concurrent.(*Map[$shape]).$fn"
+      [ "$fn" = lock ] && sym="concurrent.lock[$shape]"
+      go tool objdump -s "^github.com/hmaplab/hmap/$(printf '%s' "$sym" | sed 's/[][().*]/\\&/g')\$" "$tmp/concops" >"$tmp/fn.s"
+      if ! [ -s "$tmp/fn.s" ]; then
+        echo "hotcalls: $sym not found in the binary ($gotc)" >&2
+        status=1
+        continue
+      fi
+      for c in $(awk '$(NF-1) == "CALL" {print $NF}' "$tmp/fn.s" | sed 's/(SB)$//' | sort -u); do
+        if [ "$fn" = Load ] && ! [[ $c =~ $common || $c =~ $loadAllowed ]]; then
+          echo "hotcalls: $sym calls $c ($gotc): a helper no longer inlines in the user's package" >&2
+          status=1
+        elif [[ $c =~ ^sync/atomic\.\(\* ]]; then
+          echo "hotcalls: $sym calls $c ($gotc): sync/atomic's methods do not inline in the user's package; use atomicUint64" >&2
+          status=1
+        fi
+      done
+    done
+  done
+done
+[ $status = 0 ] && echo "hotcalls: ok: lookup, assign, Delete and the iteration step call only the hash function and their slow paths; concurrent's Load too, and its writes call no sync/atomic method"
 exit $status
