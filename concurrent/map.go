@@ -234,6 +234,7 @@ type table[K comparable, V any] struct {
 	B         uint8
 	maxCount  int // entries above which an insert starts a growth (grow.Policy.MaxCount)
 	lin       *lineage
+	seed      uintptr // lin.seed, here so that a Load does not wait for lin
 	old       atomic.Pointer[table[K, V]]
 	nevacuate atomic.Uintptr
 	// evacuated is allocated on its own, so that a watched map's registry
@@ -366,8 +367,14 @@ func (m *Map[K, V]) newLineage() *lineage {
 
 func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
 	n := uintptr(1) << B
-	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin,
+	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, seed: lin.seed,
 		maxCount: m.policy.MaxCount(B), evacuated: new(atomic.Uintptr)}
+}
+
+// bucket returns the bucket of hash h. The array has mask+1 buckets, so
+// the index needs no bounds check.
+func (t *table[K, V]) bucket(h uintptr) *slot[K, V] {
+	return (*slot[K, V])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.buckets)), (h&t.mask)*unsafe.Sizeof(slot[K, V]{})))
 }
 
 // table returns the current table, setting up a zero Map first. (The
@@ -432,22 +439,23 @@ func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 // was growing then (nil if not), the chain, and whether the chain is the
 // old table's.
 func (m *Map[K, V]) lookupChain(t *table[K, V], key K) (h uintptr, tb, o *table[K, V], p *body[K, V], inOld bool) {
-	lin := t.lin
-	h = m.hash(&key, lin.seed)
+	seed := t.seed
+	h = m.hash(&key, seed)
 	for {
 		if o = t.old.Load(); o != nil {
-			if p = o.buckets[h&o.mask].body.Load(); !p.isMarker() {
+			if p = o.bucket(h).body.Load(); !p.isMarker() {
 				return h, t, o, p, true
 			}
 		}
-		if p = t.buckets[h&t.mask].body.Load(); !p.isMarker() {
+		if p = t.bucket(h).body.Load(); !p.isMarker() {
 			return h, t, o, p, false
 		}
-		// t has been replaced by a growth since we loaded it.
+		// t has been replaced by a growth since we loaded it (or by a
+		// Clear, which draws a new seed).
 		t = m.root.Load()
-		if t.lin != lin {
-			lin = t.lin
-			h = m.hash(&key, lin.seed)
+		if t.seed != seed {
+			seed = t.seed
+			h = m.hash(&key, seed)
 		}
 	}
 }
@@ -467,23 +475,24 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	if m.probes != nil && rand.Uint64() <= m.probeThreshold {
 		return m.loadCounted(t, key)
 	}
-	lin := t.lin
-	h := m.hash(&key, lin.seed)
+	seed := t.seed
+	h := m.hash(&key, seed)
 	for {
 		var p *body[K, V]
 		if o := t.old.Load(); o != nil {
-			p = o.buckets[h&o.mask].body.Load()
+			p = o.bucket(h).body.Load()
 			if !p.isMarker() {
 				goto found
 			}
 		}
-		p = t.buckets[h&t.mask].body.Load()
+		p = t.bucket(h).body.Load()
 		if p.isMarker() {
-			// t has been replaced by a growth since we loaded it.
+			// t has been replaced by a growth since we loaded it (or by
+			// a Clear, which draws a new seed).
 			t = m.root.Load()
-			if t.lin != lin {
-				lin = t.lin
-				h = m.hash(&key, lin.seed)
+			if t.seed != seed {
+				seed = t.seed
+				h = m.hash(&key, seed)
 			}
 			continue
 		}

@@ -220,13 +220,13 @@ func (s *Snapshot[K, V]) Get(key K) (value V, ok bool) {
 		rt.CheckHashable(key) // a snapshot of a nil *Map
 		return value, false
 	}
-	h := s.m.hash(&key, s.t.lin.seed)
+	h := s.m.hash(&key, s.t.seed)
 	var p *body[K, V]
 	if s.old != nil {
-		p = version(&s.old.buckets[h&s.old.mask], s.epoch)
+		p = version(s.old.bucket(h), s.epoch)
 	}
 	if s.old == nil || p.isMarker() {
-		p = version(&s.t.buckets[h&s.t.mask], s.epoch)
+		p = version(s.t.bucket(h), s.epoch)
 	}
 	if e := search(p, asm.Tophash(h), key); e != nil {
 		value, ok = s.m.valueOf(e), true

@@ -78,7 +78,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 				finish = o
 			}
 		}
-		b := &t.buckets[h&t.mask]
+		b := t.bucket(h)
 		lock(b, st)
 		p := b.body.Load()
 		if p.isMarker() {

@@ -54,24 +54,32 @@ func run[K comparable](op string, keys []K, n int) int64 {
 	}
 	var sink int64
 	j := 0
-	for i := range n {
+	next := func() K {
 		k := keys[j]
 		if j++; j == len(keys) {
 			j = 0
 		}
-		switch op {
-		case "load":
-			v, _ := m.Load(k)
+		return k
+	}
+	switch op {
+	case "load":
+		for range n {
+			v, _ := m.Load(next())
 			sink += v
-		case "store":
-			m.Store(k, int64(i))
-		case "delete-store":
+		}
+	case "store":
+		for i := range n {
+			m.Store(next(), int64(i))
+		}
+	case "delete-store":
+		for i := range n {
+			k := next()
 			m.Delete(k)
 			m.Store(k, int64(i))
-		default:
-			fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store or delete-store\n", op)
-			os.Exit(2)
 		}
+	default:
+		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store or delete-store\n", op)
+		os.Exit(2)
 	}
 	return sink + int64(m.Len())
 }
