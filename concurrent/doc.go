@@ -140,8 +140,10 @@
 //
 // # Memory ordering
 //
-// All shared words are sync/atomic values, whose operations Go's memory
-// model makes sequentially consistent; everything else a reader touches
+// All shared words are accessed through sync/atomic (the hot ones through
+// atomicUint64, whose methods inline in the user's package where
+// sync/atomic's types' would not), whose operations Go's memory model
+// makes sequentially consistent; everything else a reader touches
 // (entries, a body's stamp) is immutable once published by an atomic store.
 // The arguments:
 //
