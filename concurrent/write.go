@@ -66,7 +66,10 @@ type result[K comparable, V any] struct {
 // mutate is every write: it finds key's bucket in the current table
 // (helping a growth in progress first), locks it and applies the operation.
 func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, ComputeOp)) result[K, V] {
-	t := m.table()
+	t := m.root.Load() // m.table(), written out: it does not inline here
+	if t == nil {
+		t = m.setUp()
+	}
 	lin := t.lin
 	h := m.hash(&key, lin.seed) // may panic (unhashable key): nothing is held yet
 	for {
