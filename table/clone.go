@@ -61,7 +61,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	dstN := uintptr(1) << dst.logB
 	to := make([]evacDst[K, V], dstN)
 	for i := range to {
-		to[i].b = dst.at(uintptr(i))
+		to[i] = dst.evacDstAt(uintptr(i))
 	}
 	copyChain := func(s *bucket.Bucket[K, V], idx uintptr, rehash bool) {
 		for ; s != nil; s = s.Overflow() {
@@ -72,11 +72,8 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 				if rehash {
 					idx = m.hash(&s.Keys[i]) & (dstN - 1)
 				}
-				d := &to[idx]
-				if d.i == asm.SlotCount {
-					d.link(dst, idx)
-				}
-				d.put(top, &s.Keys[i], &s.Elems[i])
+				to[idx].room(dst)
+				to[idx].put(top, &s.Keys[i], &s.Elems[i])
 			}
 		}
 	}

@@ -11,15 +11,28 @@ import (
 // chain) and its next free slot. Evacuation, Shrink's rebuild and Clone all
 // fill empty chains this way, in order.
 type evacDst[K comparable, V any] struct {
-	b *bucket.Bucket[K, V]
-	i int // next slot of b
-	n int // entries appended
+	b   *bucket.Bucket[K, V]
+	idx uintptr // the chain's bucket in the array
+	i   int     // next slot of b
+	n   int     // entries appended
 }
 
-// put appends an entry with tophash top to the chain. The caller first
-// links an overflow bucket if the last one is full (d.i == 8): with that
-// call out of put, put is small enough to inline into the loops that move
-// entries.
+// evacDstAt returns an empty evacDst for the chain of bucket idx of the
+// current array.
+func (m *Map[K, V]) evacDstAt(idx uintptr) evacDst[K, V] {
+	return evacDst[K, V]{b: m.at(idx), idx: idx}
+}
+
+// room makes sure the chain has a free slot at its end, linking an
+// overflow bucket if the last one is full. It and put are apart, and link
+// out of line, so that both inline into the loops that move entries.
+func (d *evacDst[K, V]) room(m *Map[K, V]) {
+	if d.i == asm.SlotCount {
+		d.link(m)
+	}
+}
+
+// put appends an entry with tophash top to the chain, which must have room.
 func (d *evacDst[K, V]) put(top uint8, k *K, e *V) {
 	i := d.i & (asm.SlotCount - 1) // (d.i < 8: no bounds check)
 	d.b.Tophash[i] = top
@@ -29,12 +42,11 @@ func (d *evacDst[K, V]) put(top uint8, k *K, e *V) {
 	d.n++
 }
 
-// link continues the chain of bucket idx of the current array with an
-// overflow bucket.
+// link continues the chain with an overflow bucket.
 //
 //go:noinline
-func (d *evacDst[K, V]) link(m *Map[K, V], idx uintptr) {
-	d.b = m.newOverflow(d.b, idx)
+func (d *evacDst[K, V]) link(m *Map[K, V]) {
+	d.b = m.newOverflow(d.b, d.idx)
 	d.i = 0
 }
 
@@ -74,9 +86,9 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 		hashes = m.hashChain(b, buf[:0])
 	}
 	var xy [2]evacDst[K, V]
-	xy[0].b = m.at(oldIdx)
+	xy[0] = m.evacDstAt(oldIdx)
 	if !same {
-		xy[1].b = m.at(oldIdx + newbit)
+		xy[1] = m.evacDstAt(oldIdx + newbit)
 	}
 	overflow, j := -1, 0
 	for ob := b; ob != nil; ob = ob.Overflow() {
@@ -113,9 +125,7 @@ func (m *Map[K, V]) evacuate(oldIdx uintptr, paced bool) {
 			}
 			ob.Tophash[i] = bucket.EvacuatedX + useY
 			d := &xy[useY]
-			if d.i == asm.SlotCount {
-				d.link(m, oldIdx+uintptr(useY)*newbit)
-			}
+			d.room(m)
 			d.put(top, k, &ob.Elems[i])
 		}
 	}

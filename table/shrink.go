@@ -95,7 +95,7 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 	}
 	dst := make([]evacDst[K, V], uintptr(1)<<newB)
 	for i := range dst {
-		dst[i].b = m.at(uintptr(i))
+		dst[i] = m.evacDstAt(uintptr(i))
 	}
 	mask := uintptr(1)<<newB - 1
 	j := 0
@@ -107,11 +107,8 @@ func (m *Map[K, V]) rebuild(newB uint8) {
 				}
 				idx := hashes[j] & mask
 				j++
-				d := &dst[idx]
-				if d.i == asm.SlotCount {
-					d.link(m, idx)
-				}
-				d.put(top, &b.Keys[s], &b.Elems[s])
+				dst[idx].room(m)
+				dst[idx].put(top, &b.Keys[s], &b.Elems[s])
 				if mark {
 					b.Tophash[s] = bucket.EvacuatedX
 				}
