@@ -155,7 +155,7 @@ func TestMaxCount(t *testing.T) {
 }
 
 // A table of one bucket has the same thresholds under every valid policy,
-// which lets a table set them up without asking its policy (table.setB).
+// the OneBucket constants, which tables use without asking their policy.
 func TestOneBucketSameUnderEveryPolicy(t *testing.T) {
 	for _, p := range []grow.Policy{
 		grow.Default(),
@@ -165,7 +165,9 @@ func TestOneBucketSameUnderEveryPolicy(t *testing.T) {
 	} {
 		require.NoError(t, p.Validate())
 		require.Equal(t, 8, p.MaxCount(0), "%+v", p)
+		require.Equal(t, grow.OneBucketMaxCount, p.MaxCount(0), "%+v", p)
 		require.Equal(t, uint16(1), p.OverflowLimit(0), "%+v", p)
+		require.Equal(t, uint16(grow.OneBucketOverflowLimit), p.OverflowLimit(0), "%+v", p)
 		for hint := range 9 {
 			require.Zero(t, p.BForHint(hint), "%+v hint %d", p, hint)
 		}

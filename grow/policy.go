@@ -24,6 +24,16 @@ type Policy struct {
 	Pace int
 }
 
+// A table of one bucket has the same thresholds under every valid policy:
+// a load factor is at most 8, so MaxCount(0) is the bucket's 8 slots, and
+// OverflowLimit(0) is 2^min(0, OverflowLog) = 1. A hint of at most
+// OneBucketMaxCount therefore needs one bucket. Tables set up such a table
+// from these constants, without the arithmetic.
+const (
+	OneBucketMaxCount      = asm.SlotCount
+	OneBucketOverflowLimit = 1
+)
+
 // Default returns the Go 1.23 runtime's policy.
 func Default() Policy {
 	return Policy{LoadNum: 13, LoadDen: 2, OverflowLog: 15, Pace: 1}

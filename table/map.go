@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
 	"github.com/hmaplab/hmap/internal/option"
@@ -242,8 +241,8 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
 		hint = 0
 	}
-	B := uint8(0) // one bucket holds 8 entries under any policy
-	if hint > asm.SlotCount {
+	B := uint8(0)
+	if hint > grow.OneBucketMaxCount {
 		B = m.policy().BForHint(hint)
 	}
 	m.setB(B)
@@ -435,10 +434,8 @@ func (m *Map[K, V]) hash(key *K) uintptr {
 func (m *Map[K, V]) setB(B uint8) {
 	m.logB = B
 	if B == 0 {
-		// What every valid policy gives one bucket (a load factor is at
-		// most 8, a threshold 2^min(0, OverflowLog)), without the calls:
-		// most maps start here.
-		m.maxLoad, m.ovfLimit = asm.SlotCount, 1
+		// Most maps start here: spare them the policy's calls.
+		m.maxLoad, m.ovfLimit = grow.OneBucketMaxCount, grow.OneBucketOverflowLimit
 	} else {
 		p := m.policy()
 		m.maxLoad = p.MaxCount(B)
