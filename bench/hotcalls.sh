@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# hotcalls.sh checks that the hot paths of table.Map, and of
-# concurrent.Map, make no call a user's program would pay for. Generic code is compiled in the caller's package,
-# and a helper that inlines when package table is compiled alone can stay a
-# real call there (golang/go#56280), so the check builds a program that
-# imports only table (bench/internal/opcount, with Map[int64, int64] and
-# Map[string, int64]), disassembles it, and lists the calls made by the
-# lookup, the write, the delete and the iteration step. Every call must be
-# on the allowlist: the hash function (an indirect call), string compares,
-# the runtime's stack growth, panics and write barriers, and the named slow
-# paths, misuse included (it builds a misuse panic's message, and
-# convTstring boxes it for the panic). Deterministic: no timing is
-# involved.
+# hotcalls.sh checks that the hot paths of table.Map and concurrent.Map
+# make no call a user's program would pay for. Generic code is compiled in
+# the caller's package, and a helper that inlines when its own package is
+# compiled alone can stay a real call there (golang/go#56280), so the
+# check builds programs that import only table (bench/internal/opcount)
+# or only concurrent (bench/internal/concops), with keys int64 and
+# string, disassembles them, and lists the calls made by table's lookup,
+# write, delete and iteration step, and by concurrent's Load and write
+# path. Every call must be on the allowlist: the hash function (an
+# indirect call), string compares, the runtime's stack growth, panics and
+# write barriers, and the named slow paths, misuse included (it builds a
+# misuse panic's message, and convTstring boxes it for the panic).
+# Deterministic: no timing is involved.
 #
 #   bench/hotcalls.sh              with Go 1.23 and the installed Go
 set -euo pipefail
@@ -30,6 +31,18 @@ declare -A allowed=(
   [next]='\.(headFor|find|misuse)$|^runtime\.convTstring$'
 )
 
+# calls SYM BIN writes to stdout the callees of function SYM (without the
+# github.com/hmaplab/hmap/ prefix) in binary BIN, one per line; if BIN has
+# no such function it says so and fails.
+calls() {
+  go tool objdump -s "^github.com/hmaplab/hmap/$(printf '%s' "$1" | sed 's/[][().*]/\\&/g')\$" "$2" >"$tmp/fn.s"
+  if ! [ -s "$tmp/fn.s" ]; then
+    echo "hotcalls: $1 not found in the binary ($gotc)" >&2
+    return 1
+  fi
+  awk '$(NF-1) == "CALL" {print $NF}' "$tmp/fn.s" | sed 's/(SB)$//' | sort -u
+}
+
 status=0
 for gotc in go1.23.12 local; do
   GOTOOLCHAIN=$gotc go build -o "$tmp/opcount" ./bench/internal/opcount
@@ -38,14 +51,11 @@ for gotc in go1.23.12 local; do
       recv="Map"
       [ "$fn" = next ] && recv="iterator"
       sym="table.(*$recv[$shape]).$fn"
-      go tool objdump -s "^github.com/hmaplab/hmap/$(printf '%s' "$sym" | sed 's/[][().*]/\\&/g')\$" "$tmp/opcount" >"$tmp/fn.s"
-      calls=$(awk '$(NF-1) == "CALL" {print $NF}' "$tmp/fn.s" | sed 's/(SB)$//' | sort -u)
-      if ! [ -s "$tmp/fn.s" ]; then
-        echo "hotcalls: $sym not found in the binary ($gotc)" >&2
+      if ! cs=$(calls "$sym" "$tmp/opcount"); then
         status=1
         continue
       fi
-      for c in $calls; do
+      for c in $cs; do
         if ! [[ $c =~ $common || $c =~ ${allowed[$fn]} ]]; then
           echo "hotcalls: $sym calls $c ($gotc): a helper no longer inlines in the user's package" >&2
           status=1
@@ -67,13 +77,11 @@ for gotc in go1.23.12 local; do
     for shape in 'go.shape.int64,go.shape.int64' 'go.shape.string,go.shape.int64'; do
       sym="concurrent.(*Map[$shape]).$fn"
       [ "$fn" = lock ] && sym="concurrent.lock[$shape]"
-      go tool objdump -s "^github.com/hmaplab/hmap/$(printf '%s' "$sym" | sed 's/[][().*]/\\&/g')\$" "$tmp/concops" >"$tmp/fn.s"
-      if ! [ -s "$tmp/fn.s" ]; then
-        echo "hotcalls: $sym not found in the binary ($gotc)" >&2
+      if ! cs=$(calls "$sym" "$tmp/concops"); then
         status=1
         continue
       fi
-      for c in $(awk '$(NF-1) == "CALL" {print $NF}' "$tmp/fn.s" | sed 's/(SB)$//' | sort -u); do
+      for c in $cs; do
         if [ "$fn" = Load ] && ! [[ $c =~ $common || $c =~ $loadAllowed ]]; then
           echo "hotcalls: $sym calls $c ($gotc): a helper no longer inlines in the user's package" >&2
           status=1
