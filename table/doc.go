@@ -100,14 +100,14 @@
 // An iteration starts at a random bucket and a random slot offset and walks
 // the array it started on, chain by chain; in each bucket it visits only
 // the slots one tophash word shows full, rereading each slot's tophash as
-// it gets there, since the loop body may have deleted it. If a growth began before it, the
-// iterator reads each bucket from the old array until it has been
-// evacuated, keeping only the entries bound for the bucket it is at; if a
-// growth began after, it walks the old array and looks up entries that have
-// moved, so it sees their latest elems and skips deleted ones. Evacuation
-// sends keys that are not equal to themselves (NaN), whose hash cannot be
-// recomputed, by the low bit of their tophash when an iterator may be
-// watching, so both agree.
+// it gets there, since the loop body may have deleted it. If a growth
+// began before it, the iterator reads each bucket from the old array until
+// it has been evacuated, keeping only the entries bound for the bucket it
+// is at; if a growth began after, it walks the old array and looks up
+// entries that have moved, so it sees their latest elems and skips deleted
+// ones. Evacuation sends keys that are not equal to themselves (NaN),
+// whose hash cannot be recomputed, by the low bit of their tophash when an
+// iterator may be watching, so both agree.
 //
 // # Invariants
 //
