@@ -24,7 +24,7 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 	hint := min(m.entries(), m.maxLoad)
 	dst.self = dst
 	dst.hashfn = m.hashfn
-	dst.flags = m.flags & (flagPointers | flagSmallKeys | flagKeyUpdate | flagUserHasher)
+	dst.flags = m.flags & (flagPointers | flagSmallKeys | flagKeyUpdate | flagUserHasher | flagStringKey)
 	if x := m.extra; x != nil && (x.policy != defaultPolicy || x.source.Deterministic()) {
 		dx := dst.x()
 		dx.policy, dx.source = x.policy, x.source.Fork()

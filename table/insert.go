@@ -1,9 +1,12 @@
 package table
 
 import (
+	"unsafe"
+
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/grow"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // Put stores elem for key: m[k] = v. If key is present its elem is
@@ -67,7 +70,20 @@ again:
 	for {
 		w := asm.Word(&b.Tophash)
 		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
-			if i := asm.First(s); b.Keys[i] == key {
+			i := asm.First(s)
+			if unsafe.Sizeof(key) == unsafe.Sizeof("") && rt.SameWords(&b.Keys[i], &key) &&
+				m.flags&(flagStringKey|flagSmallKeys) != 0 {
+				// The stored key's two words are the key's: for a string,
+				// the same bytes at the same address, as an update often
+				// passes; for regular memory, equality itself. Nothing to
+				// compare further, nor to rewrite (the runtime's
+				// mapassign_faststr takes the same shortcut). The size
+				// test is constant in the compiled code: keys of another
+				// size than a string's carry no test at all.
+				e = &b.Elems[i]
+				goto done
+			}
+			if b.Keys[i] == key {
 				if m.flags&flagKeyUpdate != 0 {
 					b.Keys[i] = key
 				}

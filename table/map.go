@@ -145,6 +145,10 @@ const (
 	// evacuation hashes a chain before it changes anything (hashChain).
 	// The runtime's hasher cannot panic on a key it has hashed before.
 	flagUserHasher = 1024
+	// flagStringKey: K's kind is string (rt.StringKey), so an insert can
+	// recognise the very key it holds (rt.SameString) without comparing
+	// bytes, as the runtime's mapassign_faststr does.
+	flagStringKey = 2048
 	// flagAfterWrite: the bits that send a write through afterWrite.
 	flagAfterWrite = flagPending | flagWatched
 
@@ -234,6 +238,9 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	}
 	if !rt.RegularKey[K]() {
 		m.flags |= flagKeyUpdate
+	}
+	if rt.StringKey[K]() {
+		m.flags |= flagStringKey
 	}
 	m.seed = uint32(m.source().Next())
 

@@ -10,6 +10,7 @@ package table
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -494,6 +495,66 @@ func TestStateSignedZeroKeys(t *testing.T) {
 	require.False(t, math.Signbit(*k), "the stored key is +0")
 	require.Equal(t, 2, *e)
 	utInv(t, m2)
+}
+
+// TestStateIdenticalSixteenByteKeys covers the shortcut an update takes for
+// 16-byte keys whose two words are the stored key's: it may skip the
+// comparison only for strings and regular memory. An interface or a
+// complex128 holding NaN is identical to itself and equal to nothing, so
+// each Put of it adds an entry, as in the builtin map. (NaN hashes at
+// random, so a Put meets an identical NaN only when the tophash bytes
+// collide: it takes a few thousand Puts to see it happen.)
+func TestStateIdenticalSixteenByteKeys(t *testing.T) {
+	const n = 3000
+	nan := any(math.NaN()) // one boxed NaN: the same two words each time
+	mi := New[any, int](0, WithSeed(3))
+	bi := map[any]int{}
+	cnan := complex(math.NaN(), 0)
+	mc := New[complex128, int](0, WithSeed(3))
+	bc := map[complex128]int{}
+	for i := range n {
+		mi.Put(nan, i)
+		bi[nan] = i
+		mc.Put(cnan, i)
+		bc[cnan] = i
+	}
+	require.Equal(t, len(bi), mi.Len(), "any(NaN)")
+	require.Equal(t, n, mi.Len())
+	require.Equal(t, len(bc), mc.Len(), "complex NaN")
+	utInv(t, mi)
+	utInv(t, mc)
+
+	// A string: the very same one updates in place; an equal copy
+	// elsewhere updates too and becomes the stored key, as in the runtime.
+	s := strings.Repeat("k", 20)
+	ms := New[string, int](0, WithSeed(3))
+	ms.Put(s, 1)
+	ms.Put(s, 2)
+	k, e := ms.find(s)
+	require.Equal(t, 1, ms.Len())
+	require.Equal(t, 2, *e)
+	require.Same(t, unsafe.StringData(s), unsafe.StringData(*k))
+	c := strings.Clone(s)
+	ms.Put(c, 3)
+	k, e = ms.find(s)
+	require.Equal(t, 1, ms.Len())
+	require.Equal(t, 3, *e)
+	require.Same(t, unsafe.StringData(c), unsafe.StringData(*k), "the copy is the stored key now")
+	// A string of the same address but shorter is another key.
+	ms.Put(s[:10], 4)
+	require.Equal(t, 2, ms.Len())
+	utInv(t, ms)
+
+	// Regular memory: identical words are equal keys.
+	type pair struct{ A, B int64 }
+	mp := New[pair, int](0, WithSeed(3))
+	mp.Put(pair{1, 2}, 1)
+	mp.Put(pair{1, 2}, 2)
+	mp.Put(pair{2, 1}, 3)
+	require.Equal(t, 2, mp.Len())
+	v, _ := mp.Get(pair{1, 2})
+	require.Equal(t, 2, v)
+	utInv(t, mp)
 }
 
 // ---------------------------------------------------------------------------

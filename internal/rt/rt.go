@@ -20,11 +20,13 @@ type HashFunc func(key unsafe.Pointer, seed uintptr) uintptr
 
 // typeDesc mirrors the start of the runtime's type descriptor (abi.Type):
 // its size, how many of its leading bytes can hold pointers, its hash,
-// and its flags.
+// its flags, alignments and kind.
 type typeDesc struct {
 	size, ptrBytes uintptr
 	_              uint32 // hash
 	tflag          uint8
+	_, _           uint8 // alignments
+	kind           uint8 // reflect.Kind in the low five bits (abi.KindMask)
 }
 
 // tflagRegularMemory marks a type whose equality and hash treat a value as
@@ -120,6 +122,28 @@ func SmallRegularKey[K comparable]() bool {
 // differ: ±0, a string's storage.)
 func RegularKey[K comparable]() bool {
 	return mapDesc[K, struct{}]().key.tflag&tflagRegularMemory != 0
+}
+
+// StringKey reports whether K's kind is string (string, or a type defined
+// as one): generic code instantiated for K then runs with K's shape being
+// string itself, and may read a key as a string header (SameString).
+func StringKey[K comparable]() bool {
+	return mapDesc[K, struct{}]().key.kind&kindMask == uint8(reflect.String)
+}
+
+// kindMask selects the kind in abi.Type's kind byte (abi.KindMask).
+const kindMask = 1<<5 - 1
+
+// SameWords reports whether the values at a and b, each the size of a
+// string header (two machine words), are identical word for word. For a
+// string (a K of kind string, StringKey) that is the same length and the
+// same address of the bytes, which makes the two equal without comparing
+// the bytes (they may be equal without it); for regular memory, equality
+// itself. It is generic so that it inlines in the user's package (see
+// NoEscape).
+func SameWords[K comparable](a, b *K) bool {
+	x, y := (*[2]uintptr)(unsafe.Pointer(a)), (*[2]uintptr)(unsafe.Pointer(b))
+	return x[0] == y[0] && x[1] == y[1]
 }
 
 // HasPointers reports whether K or V holds pointers the garbage collector

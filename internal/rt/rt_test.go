@@ -98,6 +98,44 @@ func TestSmallRegularKey(t *testing.T) {
 	require.False(t, SmallRegularKey[[3]int64](), "24 bytes")
 }
 
+func TestStringKey(t *testing.T) {
+	type name string
+	require.True(t, StringKey[string]())
+	require.True(t, StringKey[name](), "a defined string type")
+	require.False(t, StringKey[struct{ S string }](), "a struct holding one")
+	require.False(t, StringKey[[1]string]())
+	require.False(t, StringKey[any]())
+	require.False(t, StringKey[[2]uint64](), "string-sized")
+	require.False(t, StringKey[complex128]())
+	require.False(t, StringKey[int64]())
+	// Every kind reflect knows, against reflect's own answer.
+	for _, v := range []any{false, 0, int8(0), int16(0), int32(0), int64(0), uint(0), uint8(0),
+		uint16(0), uint32(0), uint64(0), uintptr(0), float32(0), float64(0), complex64(0),
+		complex128(0), [1]int{}, make(chan int), (*int)(nil), "", struct{}{}, unsafe.Pointer(nil)} {
+		require.Equal(t, reflect.TypeOf(v).Kind() == reflect.String, kindOf(v) == uint8(reflect.String), "%T", v)
+	}
+}
+
+// kindOf reads the kind byte of v's dynamic type as StringKey does.
+func kindOf(v any) uint8 {
+	return (*struct {
+		typ  *typeDesc
+		data unsafe.Pointer
+	})(unsafe.Pointer(&v)).typ.kind & kindMask
+}
+
+func TestSameWords(t *testing.T) {
+	s := "a string"
+	u := s
+	v := string([]byte(s)) // equal, elsewhere
+	require.True(t, SameWords(&s, &u))
+	require.False(t, SameWords(&s, &v), "equal bytes at another address")
+	w := s[:4]
+	require.False(t, SameWords(&s, &w), "same address, shorter")
+	var e1, e2 string
+	require.True(t, SameWords(&e1, &e2))
+}
+
 func TestRegularKey(t *testing.T) {
 	require.True(t, RegularKey[int64]())
 	require.True(t, RegularKey[[5]int64]())
