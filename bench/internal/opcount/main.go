@@ -23,6 +23,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"strconv"
@@ -91,7 +92,7 @@ func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 		for i, k := range hits {
 			m[k] = int64(i)
 		}
-		return builtinOps(m, op, hits, misses, n)
+		return builtinOps(m, op, visitOrder(hits), visitOrder(misses), n)
 	default:
 		fmt.Fprintf(os.Stderr, "opcount: -impl %q: want hmap, hmap-named, hmap-sampled, hmap-traced or builtin\n", impl)
 		os.Exit(2)
@@ -100,7 +101,23 @@ func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 	for i, k := range hits {
 		m.Put(k, int64(i))
 	}
-	return hmapOps(m, op, hits, misses, n, opts)
+	return hmapOps(m, op, visitOrder(hits), visitOrder(misses), n, opts)
+}
+
+// visitOrder returns keys in a fixed random order, the order the
+// operations visit them in (after the map is filled in keys' order). A
+// run of fewer operations than the map has entries (200K in a 1M map)
+// then samples every part of the map, where visiting keys in insertion
+// order would take the keys inserted first, which sit in their buckets'
+// first slots: a map that scans a bucket slot by slot (the builtin map's
+// fast paths) would look cheaper than it is.
+func visitOrder[K any](keys []K) []K {
+	r := rand.New(rand.NewPCG(uint64(len(keys)), 2))
+	out := make([]K, len(keys))
+	for i, j := range r.Perm(len(keys)) {
+		out[i] = keys[j]
+	}
+	return out
 }
 
 // hmapOps and builtinOps are the same loops over the two maps. The index
