@@ -10,6 +10,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 
@@ -47,11 +48,24 @@ func main() {
 	fmt.Println(strconv.FormatInt(sink, 10))
 }
 
+// visitOrder returns keys in a fixed random order, the order the
+// operations visit them in, so that a run of fewer operations than the map
+// has entries samples all of it (as in bench/internal/opcount).
+func visitOrder[K any](keys []K) []K {
+	r := rand.New(rand.NewPCG(uint64(len(keys)), 2))
+	out := make([]K, len(keys))
+	for i, j := range r.Perm(len(keys)) {
+		out[i] = keys[j]
+	}
+	return out
+}
+
 func run[K comparable](op string, keys []K, n int) int64 {
 	m := concurrent.New[K, int64](0)
 	for i, k := range keys {
 		m.Store(k, int64(i))
 	}
+	keys = visitOrder(keys)
 	var sink int64
 	j := 0
 	next := func() K {
