@@ -205,6 +205,25 @@
 // bucket's lock and three or four atomic additions on its stripe; a read
 // takes none. Stats reads a few dozen words.
 //
+// A Load follows three pointers that depend on each other: the bucket's to
+// its body, the body's slot to the entry, after the table's to its array.
+// Peers that keep the first eight slots in the bucket array itself (xsync's
+// Map) follow two. The body stays behind its pointer because that pointer
+// is what makes a chain a version: one atomic store replaces it (by a copy
+// with a write applied, while a snapshot reads the old one, or by an
+// evacuation marker), and the version it replaced stays whole for the
+// snapshots that read it. Slots kept in the array would be changed in
+// place, under readers; a snapshot would then have to copy the table when
+// it is taken, or every Load would have to check a sequence count around
+// its reads and retry, which costs on every Load what the pointer costs
+// only on a miss. Measured with callgrind, simulating a 2 MiB last-level
+// cache, 200K Loads in random order on a map of 1M int64 entries, one
+// goroutine: 123.0 instructions, 3.59 first-level and 3.28 last-level
+// misses per Load, against 91.2, 2.18 and 2.10 for xsync v4's Map; a Store
+// that updates, 304.5, 4.22 and 3.97 against 351.4, 2.43 and 2.32. The body
+// costs about one more cache miss per operation on a large map; on a small
+// one, a load from the first-level cache.
+//
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the
 // cores that read, which is what would stop reads from scaling if every
