@@ -6,11 +6,11 @@
 # valgrind is installed it also counts instructions per operation
 # (bench/opcount.sh), which RESULTS.md shows beside the timings.
 #
-#   bench/compare.sh            the full run (-count 8, concurrent maps 6; about 14 minutes on 2 cores)
+#   bench/compare.sh            the full run (-count 10, concurrent maps 6; about 17 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
 #
 # Environment overrides:
-#   BENCH_COUNT      runs of each benchmark (default 8; -quick: 1)
+#   BENCH_COUNT      runs of each benchmark (default 10; -quick: 1)
 #   BENCH_TIME       -benchtime of the whole-map ops and the probes (default 30ms; -quick: 5ms)
 #   BENCH_OPS_N      operations per run of the per-op cells (default 500000; -quick: 20000)
 #   BENCH_MEM_COUNT  runs of the memory benchmarks, which are deterministic (default 1)
@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-COUNT=${BENCH_COUNT:-8}
+COUNT=${BENCH_COUNT:-10}
 TIME=${BENCH_TIME:-30ms}
 OPSN=${BENCH_OPS_N:-500000}
 MEMCOUNT=${BENCH_MEM_COUNT:-1}
