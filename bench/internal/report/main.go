@@ -734,6 +734,11 @@ func main() {
 	rp.printf("\nBytes per entry: see the memory table below (target ≤ 1.05 at 1K and 1M).\n\n")
 	rp.printf("### Instructions and simulated cache misses per operation, 1K entries (%s)\n\n", rp.v123)
 	rp.countTable(rp.counts, "From results/opcount.txt (bench/opcount.sh); new-fill is New plus 1K Puts, per map. Per entry for iterate.")
+	if c := loadCounts(filepath.Join(*dir, "opcount1m.txt")); c != nil {
+		rp.printf("\n### Instructions and simulated cache misses per operation, 1M entries (%s)\n\n", rp.v123)
+		rp.countTable(c, fmt.Sprintf("From results/opcount1m.txt (%s): 200K operations on keys in random order. The simulated last level is 2 MiB, this machine's L2, so LL misses are the accesses that leave the core. compare.sh reruns these counts only with OPCOUNT_1M=1 (about 40 minutes); they are not necessarily of the commit the rest of this page is.",
+			strings.TrimPrefix(firstLine(filepath.Join(*dir, "opcount1m.txt")), "# ")))
+	}
 	rp.printf("\n## Targets under %s (Swiss-table builtin map)\n\n", rp.v126)
 	rp.targets(rp.go126, map[string]float64{"get-hit": 1.10, "get-miss": 1.25, "set-update": 1.25, "insert-grow": 1.25, "delete-reinsert": 1.25, "iterate": 1.25, "clone": 1.25, "mixed": 1.25},
 		variants[:2], []string{"1M"}, nil)
