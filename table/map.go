@@ -146,7 +146,7 @@ const (
 	// The runtime's hasher cannot panic on a key it has hashed before.
 	flagUserHasher = 1024
 	// flagStringKey: K's kind is string (rt.StringKey), so an insert can
-	// recognise the very key it holds (rt.SameString) without comparing
+	// recognise the very key it holds (rt.SameWords) without comparing
 	// bytes, as the runtime's mapassign_faststr does.
 	flagStringKey = 2048
 	// flagAfterWrite: the bits that send a write through afterWrite.

@@ -126,7 +126,7 @@ func RegularKey[K comparable]() bool {
 
 // StringKey reports whether K's kind is string (string, or a type defined
 // as one): generic code instantiated for K then runs with K's shape being
-// string itself, and may read a key as a string header (SameString).
+// string itself, and may read a key as a string header (SameWords).
 func StringKey[K comparable]() bool {
 	return mapDesc[K, struct{}]().key.kind&kindMask == uint8(reflect.String)
 }
