@@ -1,5 +1,6 @@
 // Command concops runs concurrent.Map's hot operations from a package
-// that imports only concurrent, as a user's program would: the generic
+// that imports, of the map's packages, only concurrent (bench/internal/visit
+// imports none), as a user's program would: the generic
 // code is compiled here. bench/hotcalls.sh disassembles it to check that
 // the hot paths call no helper that failed to inline, and it serves for
 // counting instructions per operation with callgrind:
@@ -10,10 +11,10 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strconv"
 
+	"github.com/hmaplab/hmap/bench/internal/visit"
 	"github.com/hmaplab/hmap/concurrent"
 )
 
@@ -48,24 +49,12 @@ func main() {
 	fmt.Println(strconv.FormatInt(sink, 10))
 }
 
-// visitOrder returns keys in a fixed random order, the order the
-// operations visit them in, so that a run of fewer operations than the map
-// has entries samples all of it (as in bench/internal/opcount).
-func visitOrder[K any](keys []K) []K {
-	r := rand.New(rand.NewPCG(uint64(len(keys)), 2))
-	out := make([]K, len(keys))
-	for i, j := range r.Perm(len(keys)) {
-		out[i] = keys[j]
-	}
-	return out
-}
-
 func run[K comparable](op string, keys []K, n int) int64 {
 	m := concurrent.New[K, int64](0)
 	for i, k := range keys {
 		m.Store(k, int64(i))
 	}
-	keys = visitOrder(keys)
+	keys = visit.Shuffled(keys)
 	var sink int64
 	j := 0
 	next := func() K {

@@ -3,9 +3,10 @@
 // operation: run it with -n N and with -n 0 (the setup alone), and divide
 // the difference by N. bench/opcount.sh does that for each cell.
 //
-// It imports only package table, as a user's program would: generic code
-// is compiled in its caller's package, so where the caller stands decides
-// what the compiler inlines.
+// Of the map's packages it imports only table (and watch, for the watched
+// cells), as a user's program would (bench/internal/visit imports none):
+// generic code is compiled in its caller's package, so where the caller
+// stands decides what the compiler inlines.
 //
 //	opcount -impl IMPL -key int64|string -op OP -size 1000 -n 1000000
 //
@@ -23,11 +24,11 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"strconv"
 
+	"github.com/hmaplab/hmap/bench/internal/visit"
 	"github.com/hmaplab/hmap/table"
 	"github.com/hmaplab/hmap/watch"
 )
@@ -92,7 +93,7 @@ func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 		for i, k := range hits {
 			m[k] = int64(i)
 		}
-		return builtinOps(m, op, visitOrder(hits), visitOrder(misses), n)
+		return builtinOps(m, op, visit.Shuffled(hits), visit.Shuffled(misses), n)
 	default:
 		fmt.Fprintf(os.Stderr, "opcount: -impl %q: want hmap, hmap-named, hmap-sampled, hmap-traced or builtin\n", impl)
 		os.Exit(2)
@@ -101,23 +102,7 @@ func run[K comparable](impl, op string, hits, misses []K, n int) int64 {
 	for i, k := range hits {
 		m.Put(k, int64(i))
 	}
-	return hmapOps(m, op, visitOrder(hits), visitOrder(misses), n, opts)
-}
-
-// visitOrder returns keys in a fixed random order, the order the
-// operations visit them in (after the map is filled in keys' order). A
-// run of fewer operations than the map has entries (200K in a 1M map)
-// then samples every part of the map, where visiting keys in insertion
-// order would take the keys inserted first, which sit in their buckets'
-// first slots: a map that scans a bucket slot by slot (the builtin map's
-// fast paths) would look cheaper than it is.
-func visitOrder[K any](keys []K) []K {
-	r := rand.New(rand.NewPCG(uint64(len(keys)), 2))
-	out := make([]K, len(keys))
-	for i, j := range r.Perm(len(keys)) {
-		out[i] = keys[j]
-	}
-	return out
+	return hmapOps(m, op, visit.Shuffled(hits), visit.Shuffled(misses), n, opts)
 }
 
 // hmapOps and builtinOps are the same loops over the two maps. The index
