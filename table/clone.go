@@ -55,58 +55,71 @@ func (m *Map[K, V]) Clone() *Map[K, V] {
 
 	// Entries keep their hash (same seed), so a source chain goes to the
 	// destination bucket its index reduces to: the copy has at most as
-	// many buckets as the source. Chains of the old array not yet
-	// evacuated hold the rest; when the old array is smaller than the
-	// copy, their entries spread over several buckets and are rehashed.
+	// many buckets as the source. Destination-major, as the runtime does:
+	// bucket i is filled from source buckets i, i+dstN, i+2*dstN, ...
+	// before bucket i+1, which decides which chains get the preallocated
+	// overflow buckets. One destination chain is open at a time, unless m
+	// is growing: the chains of its old array not yet evacuated are copied
+	// last, each entry appended to the end of the chain it belongs to, so
+	// then every chain's end is kept (ends). When the old array is smaller
+	// than the copy, an old chain's entries spread over several buckets and
+	// are rehashed.
 	dstN := uintptr(1) << dst.logB
-	to := make([]evacDst[K, V], dstN)
-	for i := range to {
-		to[i] = dst.evacDstAt(uintptr(i))
-	}
-	copyChain := func(s *bucket.Bucket[K, V], idx uintptr, rehash bool) {
-		for ; s != nil; s = s.Overflow() {
-			for i, top := range &s.Tophash {
-				if top < asm.MinTopHash {
-					continue
-				}
-				if rehash {
-					idx = m.hash(&s.Keys[i]) & (dstN - 1)
-				}
-				to[idx].room(dst)
-				to[idx].put(top, &s.Keys[i], &s.Elems[i])
-			}
-		}
-	}
-	// Destination-major, as the runtime does: bucket i is filled from
-	// source buckets i, i+dstN, i+2*dstN, ... before bucket i+1, which
-	// decides which chains get the preallocated overflow buckets.
 	srcN := uintptr(1) << m.logB
+	old := m.oldArray()
+	var ends []evacDst[K, V]
+	if old != nil {
+		ends = make([]evacDst[K, V], dstN)
+	}
 	for i := range dstN {
+		d := dst.evacDstAt(i)
+		n := -1
 		if srcN == dstN {
-			if n := packed(m.at(i)); n >= 0 {
-				// The chain's entries fill its first n slots and no
-				// overflow follows: packing would rebuild the bucket as
-				// it is, so copy it whole (a deleted slot holds zeros).
-				*to[i].b = *m.at(i)
-				to[i].i, to[i].n = n, n
-				continue
+			n = packed(m.at(i))
+		}
+		if n >= 0 {
+			// The chain's entries fill its first n slots and no overflow
+			// follows: packing would rebuild the bucket as it is, so copy
+			// it whole (a deleted slot holds zeros).
+			*d.b = *m.at(i)
+			d.i, d.n = n, n
+		} else {
+			for j := i; j < srcN; j += dstN {
+				for s := m.at(j); s != nil; s = s.Overflow() {
+					d.appendLive(dst, s)
+				}
 			}
 		}
-		for j := i; j < srcN; j += dstN {
-			copyChain(m.at(j), i, false)
+		if ends != nil {
+			ends[i] = d
 		}
 	}
-	if old := m.oldArray(); old != nil {
+	if old != nil {
 		oldN := m.noldbuckets()
 		for i := range oldN {
-			if s := &old[i]; !s.Evacuated() {
-				copyChain(s, i&(dstN-1), oldN < dstN)
+			s := &old[i]
+			if s.Evacuated() {
+				continue
+			}
+			if oldN >= dstN {
+				for d := &ends[i&(dstN-1)]; s != nil; s = s.Overflow() {
+					d.appendLive(dst, s)
+				}
+				continue
+			}
+			for ; s != nil; s = s.Overflow() {
+				for k, top := range &s.Tophash {
+					if top >= asm.MinTopHash {
+						d := &ends[m.hash(&s.Keys[k])&(dstN-1)]
+						d.room(dst)
+						d.put(top, &s.Keys[k], &s.Elems[k])
+					}
+				}
 			}
 		}
 	}
-	for i := range to {
-		dst.count += to[i].n
-	}
+	// Every live entry of m was copied.
+	dst.count = m.entries()
 	return dst
 }
 

@@ -42,6 +42,16 @@ func (d *evacDst[K, V]) put(top uint8, k *K, e *V) {
 	d.n++
 }
 
+// appendLive appends the live entries of bucket s, in slot order.
+func (d *evacDst[K, V]) appendLive(m *Map[K, V], s *bucket.Bucket[K, V]) {
+	for i, top := range &s.Tophash {
+		if top >= asm.MinTopHash {
+			d.room(m)
+			d.put(top, &s.Keys[i], &s.Elems[i])
+		}
+	}
+}
+
 // link continues the chain with an overflow bucket.
 //
 //go:noinline
