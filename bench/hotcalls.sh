@@ -65,12 +65,14 @@ for gotc in go1.23.12 local; do
   done
 done
 # concurrent.Map, compiled in a program that imports only concurrent
-# (bench/internal/concops): Load calls only the hash function, its
-# probe-counting twin and the draw that samples it, and the map access
-# with which a nil map checks that the key is hashable; the write path
+# (bench/internal/concops): Load calls only the hash function, and
+# returns what one of its out-of-line paths returns: its probe-counting
+# twin (loadProbed), its retry in a table that replaced the one it read
+# (loadRetry), and the map access with which a nil map checks that the
+# key is hashable; the write path
 # (mutate, apply, lock) calls no method of sync/atomic's types, which do
 # not inline there (concurrent's atomicUint64 does).
-loadAllowed='\.loadCounted$|^math/rand/v2\.Uint64$|^runtime\.mapaccess1_(fast64|faststr)$'
+loadAllowed='\.loadProbed$|\.loadRetry$|^runtime\.mapaccess1_(fast64|faststr)$'
 for gotc in go1.23.12 local; do
   GOTOOLCHAIN=$gotc go build -o "$tmp/concops" ./bench/internal/concops
   for fn in Load mutate apply lock; do

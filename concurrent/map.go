@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"sync"
@@ -43,6 +42,7 @@ type Map[K comparable, V any] struct {
 	tracer         *Tracer     // nil unless WithTracer
 	tq             *traceQueue // the tracer's events; nil unless WithTracer
 	hashfn         rt.HashFunc
+	wordHash       bool // hash keys with hashWord, not hashfn (see hash)
 	source         rng.Source
 	initDone       atomic.Bool
 	_              [64]byte
@@ -319,6 +319,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 		return err
 	}
 	m.hashfn = fn
+	m.wordHash = cfg.Hasher == nil && wordKey(reflect.TypeFor[K]())
 	m.source = cfg.Source
 	m.vmode, m.inplace = valueMode[V](), inPlace[K, V]()
 	m.nstripes = stripeCount()
@@ -401,7 +402,43 @@ func (m *Map[K, V]) setUp() *table[K, V] {
 
 // hash hashes *key with seed. The pointer does not escape.
 func (m *Map[K, V]) hash(key *K, seed uintptr) uintptr {
+	if unsafe.Sizeof(*key) == 8 && m.wordHash {
+		return hashWord(*(*uint64)(unsafe.Pointer(key)), seed)
+	}
 	return m.hashfn(rt.NoEscape(unsafe.Pointer(key)), seed)
+}
+
+// rehash is hash, out of line, for the hot paths' rare second hash (after
+// a Clear drew a new seed): hash does not inline, and Load and mutate have
+// their first call written out.
+//
+//go:noinline
+func (m *Map[K, V]) rehash(key *K, seed uintptr) uintptr { return m.hash(key, seed) }
+
+// wordKey reports whether K is an integer of 8 bytes, whose equality is
+// that of its bits, so that hashWord may hash it.
+func wordKey(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return t.Size() == 8
+	}
+	return false
+}
+
+// hashWord hashes an 8-byte key with a seed: the construction of the
+// runtime's portable hash for 8-byte keys (wyhash: two 64×64→128-bit
+// multiplies, each folded by xor), with fixed odd constants in place of
+// the runtime's per-process ones (the seed is drawn per table). The
+// runtime's own hash for such a key is an indirect call (to AES code on
+// amd64): written here, it inlines into Load and the write path, which
+// then call nothing and spill nothing around the call. Every bit of the
+// result depends on every bit of the key and of the seed: the bucket
+// index (low bits), the tophash (top byte) and the stripe (bits 32 up) are
+// all well mixed.
+func hashWord(k uint64, seed uintptr) uintptr {
+	hi, lo := bits.Mul64(k^uint64(seed)^0xa0761d6478bd642f, k^0xe7037ed1a0b428db)
+	hi, lo = bits.Mul64(hi^lo, 0x8ebc6af09c88c6e3^8)
+	return uintptr(hi ^ lo)
 }
 
 // stripe returns the stripe of a hash: bits far from the bucket index and
@@ -473,43 +510,57 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		rt.CheckHashable(key)
 		return value, false
 	}
-	if m.probes != nil && rand.Uint64() <= m.probeThreshold {
-		return m.loadCounted(t, key)
+	var h uintptr
+	if unsafe.Sizeof(key) == 8 && m.wordHash {
+		h = hashWord(*(*uint64)(unsafe.Pointer(&key)), t.seed) // m.hash, written out
+	} else {
+		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), t.seed)
 	}
-	seed := t.seed
-	h := m.hash(&key, seed)
-	for {
-		var p *body[K, V]
-		if o := t.old.Load(); o != nil {
-			p = o.bucket(h).body.Load()
-			if !p.isMarker() {
-				goto found
-			}
+	var p *body[K, V]
+	if o := t.old.Load(); o != nil {
+		p = o.bucket(h).body.Load()
+		if !p.isMarker() {
+			goto found
 		}
-		p = t.bucket(h).body.Load()
-		if p.isMarker() {
-			// t has been replaced by a growth since we loaded it (or by
-			// a Clear, which draws a new seed).
-			t = m.root.Load()
-			if t.seed != seed {
-				seed = t.seed
-				h = m.hash(&key, seed)
-			}
-			continue
-		}
-	found:
-		// search, written out: Load is the hot path, and the call would
-		// not be inlined.
-		top := asm.Tophash(h)
-		for ; p != nil; p = p.overflow.Load() {
-			for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
-				if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
-					return m.valueOf(e), true
+	}
+	p = t.bucket(h).body.Load()
+	if p.isMarker() {
+		// t has been replaced by a growth since we loaded it (or by a
+		// Clear, which draws a new seed): rare, and out of line.
+		return m.loadRetry(key)
+	}
+found:
+	// search, written out: Load is the hot path, and the call would not
+	// be inlined. Every call Load makes but the hasher's returns from
+	// Load, so that nothing is kept across a call on the way here: probe
+	// counting too comes last.
+	top := asm.Tophash(h)
+	for ; p != nil; p = p.overflow.Load() {
+		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+			if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
+				if m.probes != nil {
+					return m.loadProbed(t, key, m.valueOf(e), true)
 				}
+				return m.valueOf(e), true
 			}
 		}
-		return value, false
 	}
+	if m.probes != nil {
+		return m.loadProbed(t, key, value, false)
+	}
+	return value, false
+}
+
+// loadRetry is Load from the current table, for a Load that found its
+// table replaced.
+//
+//go:noinline
+func (m *Map[K, V]) loadRetry(key K) (value V, ok bool) {
+	h, _, _, p, _ := m.lookupChain(m.root.Load(), key)
+	if e := search(p, asm.Tophash(h), key); e != nil {
+		return m.valueOf(e), true
+	}
+	return value, false
 }
 
 // Len returns the number of entries. It is exact when no write and no

@@ -23,16 +23,22 @@ type config struct {
 	tracer        *Tracer
 }
 
-// WithHasher makes the map hash keys with h instead of the runtime's hash
-// function. h must hash the map's key type. Default: the runtime's.
+// WithHasher makes the map hash keys with h instead of the default hash
+// function. h must hash the map's key type. Default: for a key that is an
+// integer of 8 bytes (int64, uint64, int, uint, uintptr, or a type defined
+// as one), a hash of the map's own written into Load and the write path
+// (two 64×64→128-bit multiplies, each folded by xor: the runtime's
+// portable hash for such keys, with fixed constants); for any other key,
+// the runtime's hash function. hash.Runtime[K] gives the runtime's for every key.
 func WithHasher[K any](h hash.Hasher[K]) Option {
 	return func(c *config) { option.SetHasher(&c.Config, h) }
 }
 
 // WithSeed makes the map's hash seeds (the first one, and the one drawn by
 // each Clear) come from a sequence fixed by seed. With a reproducible hasher
-// (not the runtime's, which is keyed per process) the layout of a map built
-// by one goroutine then replays identically. Default: random.
+// (the default one for 8-byte integer keys, not the runtime's, which is
+// keyed per process) the layout of a map built by one goroutine then
+// replays identically. Default: random.
 func WithSeed(seed uint64) Option {
 	return func(c *config) { c.Source = rng.Fixed(seed) }
 }

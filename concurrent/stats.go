@@ -1,6 +1,10 @@
 package concurrent
 
-import "github.com/hmaplab/hmap/asm"
+import (
+	"math/rand/v2"
+
+	"github.com/hmaplab/hmap/asm"
+)
 
 // Stats is a map's counters at one moment. Taking them reads a few dozen
 // words; it takes no bucket lock. While writes are in progress the figures
@@ -105,8 +109,16 @@ func (m *Map[K, V]) Stats() Stats {
 	return s
 }
 
-// loadCounted is Load with probe counting.
-func (m *Map[K, V]) loadCounted(t *table[K, V], key K) (value V, ok bool) {
+// loadProbed ends a Load of a map that counts probes, which found value
+// and ok through t: drawn at random, one Load in probeEvery searches
+// again, counting, and returns what that search finds (as valid a result
+// as the first: the Load takes effect at the second search).
+//
+//go:noinline
+func (m *Map[K, V]) loadProbed(t *table[K, V], key K, value V, ok bool) (V, bool) {
+	if rand.Uint64() > m.probeThreshold {
+		return value, ok
+	}
 	h, _, _, p, _ := m.lookupChain(t, key)
 	return m.searchCounted(p, h, key)
 }

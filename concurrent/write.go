@@ -2,6 +2,7 @@ package concurrent
 
 import (
 	"slices"
+	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/internal/rt"
@@ -71,7 +72,12 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 		t = m.setUp()
 	}
 	lin := t.lin
-	h := m.hash(&key, lin.seed) // may panic (unhashable key): nothing is held yet
+	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
+	if unsafe.Sizeof(key) == 8 && m.wordHash {
+		h = hashWord(*(*uint64)(unsafe.Pointer(&key)), lin.seed)
+	} else {
+		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), lin.seed)
+	}
 	for {
 		st := lin.stripe(h)
 		e := m.enter(st)
@@ -94,7 +100,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 			t = m.root.Load()
 			if t.lin != lin {
 				lin = t.lin
-				h = m.hash(&key, lin.seed)
+				h = m.rehash(&key, lin.seed)
 			}
 			continue
 		}
