@@ -223,7 +223,8 @@
 // its reads and retry, which costs on every Load what the pointer costs
 // only on a miss. Measured with callgrind, simulating a 2 MiB last-level
 // cache, 200K Loads in random order on a map of 1M int64 entries, one
-// goroutine, GOGC=off: 116.4 instructions, 3.42 first-level and 3.19
+// goroutine, GOGC=off (bench/internal/concops, and for xsync
+// bench/peers/internal/xsyncops): 116.4 instructions, 3.42 first-level and 3.19
 // last-level misses per Load, against 86.9, 2.13 and 2.05 for xsync v4's
 // Map; a Store that updates, 298.1, 4.14 and 3.93 against 353.2, 2.49 and
 // 2.33. The body
