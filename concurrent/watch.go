@@ -37,6 +37,7 @@ type watched[K comparable, V any] struct {
 	growths    atomic.Uint64
 	evacuated  atomic.Uint64
 	clears     atomic.Uint64
+	shrinks    atomic.Uint64
 }
 
 // ownFrames are hmap's frames of a watched map's creation stack.
@@ -79,6 +80,7 @@ func (m *Map[K, V]) mirror() {
 	w.growths.Store(m.growths.Load())
 	w.evacuated.Store(m.evacTotal.Load())
 	w.clears.Store(m.clears.Load())
+	w.shrinks.Store(m.shrinks.Load())
 }
 
 // read fills in info's figures from the copies, as Stats would.
@@ -103,6 +105,7 @@ func (w *watched[K, V]) read(info *registry.Info) {
 	s.Growths = int(w.growths.Load())
 	s.BucketsEvacuated = int(w.evacuated.Load())
 	s.Clears = int(w.clears.Load())
+	s.Shrinks = int(w.shrinks.Load())
 }
 
 // moved is what an evacuation of a watched map records of the entries it

@@ -53,6 +53,20 @@ func TestWatchNamed(t *testing.T) {
 	info = watchtest.Newest(t, "concurrent-named")
 	require.Equal(t, 0, info.Stats.Count)
 	require.Equal(t, 1, info.Stats.Clears)
+
+	// Clear keeps the bucket array; Shrink gives it back, and says so.
+	for k := range 4000 {
+		m.Store(k, k)
+	}
+	for k := range 4000 {
+		m.Delete(k)
+	}
+	before, after := m.Shrink()
+	require.Less(t, after, before)
+	info = watchtest.Newest(t, "concurrent-named")
+	require.Equal(t, 1, info.Stats.Shrinks)
+	require.Equal(t, m.Stats().Events.Shrinks, info.Stats.Shrinks)
+	require.Equal(t, m.Stats().Buckets, info.Stats.Buckets)
 	runtime.KeepAlive(m)
 }
 

@@ -121,7 +121,7 @@ func (m *Map[K, V]) publish(key *K) {
 		Count: n, B: m.logB, OverflowBuckets: now.overflow, BytesAllocated: now.bytes,
 		Growing: now.growing,
 		Growths: x.events.Growths, SameSizeGrowths: x.events.SameSizeGrowths,
-		BucketsEvacuated: x.events.BucketsEvacuated, Clears: x.events.Clears,
+		BucketsEvacuated: x.events.BucketsEvacuated, Clears: x.events.Clears, Shrinks: x.events.Shrinks,
 	}
 	if m.buckets != nil {
 		s.Buckets = 1 << m.logB

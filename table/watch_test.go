@@ -68,6 +68,14 @@ func TestWatchNamed(t *testing.T) {
 	require.Equal(t, 0, info.Stats.Count)
 	require.Equal(t, 1, info.Stats.Clears)
 	require.Equal(t, 1001, info.Stats.Deletes)
+
+	// Clear keeps the buckets; Shrink gives them back, and says so.
+	before, after := m.Shrink()
+	require.Less(t, after, before)
+	info = watchtest.Newest(t, "table-named")
+	require.Equal(t, 1, info.Stats.Shrinks)
+	require.Equal(t, m.Stats().Events.Shrinks, info.Stats.Shrinks)
+	require.Equal(t, after, info.Stats.BytesAllocated)
 	runtime.KeepAlive(m)
 }
 

@@ -89,6 +89,7 @@ var metrics = []metric{
 		extra: []Label{{"kind", "same_size"}}, value: func(m *Info) float64 { return float64(m.Stats.SameSizeGrowths) }},
 	{name: "hmap_evacuated_buckets_total", help: "Old buckets moved by growths.", counter: true, value: func(m *Info) float64 { return float64(m.Stats.BucketsEvacuated) }},
 	{name: "hmap_clears_total", help: "Clear calls.", counter: true, value: func(m *Info) float64 { return float64(m.Stats.Clears) }},
+	{name: "hmap_shrinks_total", help: "Shrink calls that rebuilt the table.", counter: true, value: func(m *Info) float64 { return float64(m.Stats.Shrinks) }},
 	{name: "hmap_inserts_total", help: "Entries inserted (table maps).", counter: true, value: func(m *Info) float64 { return float64(m.Stats.Inserts) }},
 	{name: "hmap_deletes_total", help: "Entries removed by Delete and Clear (table maps).", counter: true, value: func(m *Info) float64 { return float64(m.Stats.Deletes) }},
 	{name: "hmap_probe_length_max", help: "Most buckets a lookup of a recorded entry reads (1: its home bucket).", value: func(m *Info) float64 { return float64(m.Probe.Max) }},

@@ -48,6 +48,7 @@ type Stats struct {
 	SameSizeGrowths  int `json:"same_size_growths"` // growths that rebuilt it at the same size (table maps)
 	BucketsEvacuated int `json:"buckets_evacuated"` // old buckets moved by growths
 	Clears           int `json:"clears"`            // Clear calls
+	Shrinks          int `json:"shrinks"`           // Shrink calls that rebuilt the table
 	Inserts          int `json:"inserts"`           // entries added (table maps)
 	Deletes          int `json:"deletes"`           // entries removed, by Delete or Clear (table maps)
 }
