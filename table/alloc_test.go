@@ -80,13 +80,13 @@ func TestCloneAllocatesOnlyTheCopy(t *testing.T) {
 	}
 	// TotalAlloc counts every goroutine's allocations, which only add:
 	// take the least of five.
-	least, table := uint64(math.MaxUint64), uint64(0)
+	least, tableBytes := uint64(math.MaxUint64), uint64(0)
 	for range 5 {
 		before := allocated()
 		c := m.Clone()
 		least = min(least, allocated()-before)
-		table = uint64(c.Stats().BytesAllocated)
+		tableBytes = uint64(c.Stats().BytesAllocated)
 		require.Equal(t, m.Len(), c.Len())
 	}
-	require.LessOrEqual(t, least, table+table/16, "Clone allocated %d bytes for a table of %d", least, table)
+	require.LessOrEqual(t, least, tableBytes+tableBytes/16, "Clone allocated %d bytes for a table of %d", least, tableBytes)
 }
