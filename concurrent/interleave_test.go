@@ -127,3 +127,40 @@ func TestSnapshotWriterAcrossEvacuation(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadRetry: loadRetry, where a Load goes when it finds its table
+// replaced (which takes a growth's end or a Clear between two of its
+// loads, so that the races reach it only now and then), finds what Load
+// finds, for present and absent keys, while a growth is under way (both
+// tables read), after it and after a Clear.
+func TestLoadRetry(t *testing.T) {
+	for _, word := range []bool{true, false} {
+		var opts []Option
+		if !word {
+			opts = append(opts, WithHasher[int](hash.NewSeeded[int]()))
+		}
+		m := New[int, int](0, append(opts, WithSeed(4), WithEvacuationPace(1))...)
+		check := func(what string, n int) {
+			for k := range n + 100 {
+				v, ok := m.loadRetry(k)
+				wv, wok := m.Load(k)
+				require.Equal(t, wok, ok, "%s: key %d", what, k)
+				require.Equal(t, k < n, ok, "%s: key %d", what, k)
+				require.Equal(t, wv, v, "%s: key %d", what, k)
+			}
+		}
+		n, growing := 0, false
+		for ; n < 5000 && !growing; n++ {
+			m.Store(n, n*10)
+			growing = m.Stats().Growing
+		}
+		require.True(t, growing, "wordHash %v: no growth under way after %d stores", word, n)
+		check("growing", n)
+		for ; m.Stats().Growing; n++ {
+			m.Store(n, n*10)
+		}
+		check("grown", n)
+		m.Clear()
+		check("cleared", 0)
+	}
+}

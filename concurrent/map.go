@@ -400,20 +400,15 @@ func (m *Map[K, V]) setUp() *table[K, V] {
 	return m.root.Load()
 }
 
-// hash hashes *key with seed. The pointer does not escape.
+// hash hashes *key with seed. The pointer does not escape. It does not
+// inline (hashWord and the indirect call together are over the budget):
+// Load and mutate have it written out.
 func (m *Map[K, V]) hash(key *K, seed uintptr) uintptr {
 	if unsafe.Sizeof(*key) == 8 && m.wordHash {
 		return hashWord(*(*uint64)(unsafe.Pointer(key)), seed)
 	}
 	return m.hashfn(rt.NoEscape(unsafe.Pointer(key)), seed)
 }
-
-// rehash is hash, out of line, for the hot paths' rare second hash (after
-// a Clear drew a new seed): hash does not inline, and Load and mutate have
-// their first call written out.
-//
-//go:noinline
-func (m *Map[K, V]) rehash(key *K, seed uintptr) uintptr { return m.hash(key, seed) }
 
 // wordKey reports whether K is an integer of 8 bytes, whose equality is
 // that of its bits, so that hashWord may hash it.
@@ -538,6 +533,8 @@ found:
 	for ; p != nil; p = p.overflow.Load() {
 		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
+				// (The test is repeated at the two returns: joining
+				// them costs two instructions per Load.)
 				if m.probes != nil {
 					return m.loadProbed(t, key, m.valueOf(e), true)
 				}

@@ -29,7 +29,8 @@ type config struct {
 // as one), a hash of the map's own written into Load and the write path
 // (two 64×64→128-bit multiplies, each folded by xor: the runtime's
 // portable hash for such keys, with fixed constants); for any other key,
-// the runtime's hash function. hash.Runtime[K] gives the runtime's for every key.
+// the runtime's hash function. hash.Runtime[K] gives the runtime's for
+// every key.
 func WithHasher[K any](h hash.Hasher[K]) Option {
 	return func(c *config) { option.SetHasher(&c.Config, h) }
 }

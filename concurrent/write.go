@@ -100,7 +100,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 			t = m.root.Load()
 			if t.lin != lin {
 				lin = t.lin
-				h = m.rehash(&key, lin.seed)
+				h = m.hash(&key, lin.seed) // rare: a Clear drew a new seed
 			}
 			continue
 		}
