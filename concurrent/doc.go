@@ -70,6 +70,14 @@
 // atomically. While a snapshot is alive the entry may be shared with a
 // version the snapshot reads, so the update publishes a new entry.
 //
+// Store and Delete first try the plain way (writePlain): when the table
+// they load is not growing, no snapshot is alive and the map has no
+// tracer, which is most of the time, the write is one function that
+// locks, changes the chain and counts itself, with nothing of the other
+// cases on its way. Anything else it finds, before changing anything, it
+// leaves to the general way (mutate), which every other write takes. The
+// plain way spends a fifth fewer instructions (see Costs).
+//
 // # Growth
 //
 // When a write finds the entries over the classic load factor (6.5 per

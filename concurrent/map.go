@@ -439,7 +439,8 @@ func hashWord(k uint64, seed uintptr) uintptr {
 // stripe returns the stripe of a hash: bits far from the bucket index and
 // from the tophash byte.
 func (l *lineage) stripe(h uintptr) *stripe {
-	return &l.stripes[(h>>32)&l.smask]
+	// l.stripes has smask+1 elements: the index needs no bounds check.
+	return (*stripe)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(l.stripes)), ((h>>32)&l.smask)*unsafe.Sizeof(stripe{})))
 }
 
 // count sums the striped entry counters.

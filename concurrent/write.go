@@ -226,21 +226,11 @@ decided:
 		switch {
 		case put != nil && cur != nil:
 			fb.slots[fi].Store(put)
-		case put != nil && p == nil:
-			nb := &body[K, V]{stamp: e}
-			nb.slots[0].Store(put)
-			nb.tophash.Store(uint64(top))
-			b.body.Store(nb)
-		case put != nil && eb != nil:
-			eb.slots[ei].Store(put)
-			eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
 		case put != nil:
-			nb := &body[K, V]{}
-			nb.slots[0].Store(put)
-			nb.tophash.Store(uint64(top))
-			last.overflow.Store(nb)
-			st.overflow.Add(1)
-			r.bodies = int32(chainOverflow(p) + 1)
+			if insert(b, p, eb, last, ei, top, put, e) {
+				st.overflow.Add(1)
+				r.bodies = int32(chainOverflow(p) + 1)
+			}
 		case del:
 			fb.slots[fi].Store(nil)
 			fb.tophash.Store(fb.tophash.Load() &^ (0xff << (8 * fi)))
@@ -260,6 +250,31 @@ decided:
 		st.delta[landing&1].Add(-1)
 	}
 	return r
+}
+
+// insert adds put, with tophash top, to chain p of bucket b, whose lock
+// the caller holds: into the first empty slot, eb's slot ei, if the chain
+// has one (eb nil if not), else into a new body after last, the chain's
+// last body, or as a new chain stamped e if p is nil. It reports whether
+// it added an overflow body.
+func insert[K comparable, V any](b *slot[K, V], p, eb, last *body[K, V], ei uint, top uint8, put *entry[K, V], e uint64) bool {
+	if eb != nil {
+		// The slot before the byte: a reader that matches the byte finds
+		// the entry.
+		eb.slots[ei].Store(put)
+		eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
+		return false
+	}
+	nb := &body[K, V]{}
+	nb.slots[0].Store(put)
+	nb.tophash.Store(uint64(top))
+	if p == nil {
+		nb.stamp = e
+		b.body.Store(nb)
+		return false
+	}
+	last.overflow.Store(nb)
+	return true
 }
 
 // overwrite stores v into cur, an entry of chain p, in place, if no
@@ -677,7 +692,9 @@ func (m *Map[K, V]) mustNotBeNil() {
 // Store sets the value for key.
 func (m *Map[K, V]) Store(key K, value V) {
 	m.mustNotBeNil()
-	m.mutate(key, opStore, value, nil)
+	if !m.writePlain(m.root.Load(), key, value, false) {
+		m.mutate(key, opStore, value, nil)
+	}
 }
 
 // Swap stores value for key and returns the previous value, if any.
@@ -725,7 +742,9 @@ func (m *Map[K, V]) Delete(key K) {
 		return
 	}
 	var zero V
-	m.mutate(key, opDelete, zero, nil)
+	if !m.writePlain(m.root.Load(), key, zero, true) {
+		m.mutate(key, opDelete, zero, nil)
+	}
 }
 
 // Compute atomically reads and rewrites the value of key: f receives the

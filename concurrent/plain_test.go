@@ -1,0 +1,127 @@
+package concurrent
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
+)
+
+// contents returns what m holds, read through the table (not through
+// Load), with checkInvariants' verdict.
+func contents(t *testing.T, m *Map[int, int]) map[int]int {
+	t.Helper()
+	require.NoError(t, checkInvariants(m))
+	got := map[int]int{}
+	for k, v := range m.All() {
+		got[k] = v
+	}
+	return got
+}
+
+// writePlain takes a Store or Delete that needs nothing but the chain
+// changed, and declines, changing nothing, every other: a table that is
+// growing, a live snapshot, a tracer, and a table that a growth replaced
+// after the caller loaded it.
+func TestWritePlainDeclines(t *testing.T) {
+	fill := func(m *Map[int, int], n int) map[int]int {
+		want := map[int]int{}
+		for k := range n {
+			m.Store(k, -k)
+			want[k] = -k
+		}
+		return want
+	}
+	// writes tries a Store of a new key, a Store of a present one and a
+	// Delete of a present one through writePlain on table tb, and returns
+	// what it reported for each.
+	writes := func(m *Map[int, int], tb *table[int, int], absent, present int) [3]bool {
+		return [3]bool{
+			m.writePlain(tb, absent, 1, false),
+			m.writePlain(tb, present, 2, false),
+			m.writePlain(tb, present, 0, true),
+		}
+	}
+
+	t.Run("quiet map", func(t *testing.T) {
+		m := New[int, int](0)
+		want := fill(m, 100)
+		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), 1000, 7))
+		want[1000] = 1
+		delete(want, 7)
+		require.Equal(t, want, contents(t, m))
+	})
+
+	t.Run("snapshot alive", func(t *testing.T) {
+		m := New[int, int](0)
+		want := fill(m, 100)
+		s := m.Snapshot()
+		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), 1000, 7))
+		require.Equal(t, want, contents(t, m))
+		s.Close()
+		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), 1000, 7))
+	})
+
+	t.Run("tracer", func(t *testing.T) {
+		m := New[int, int](0, WithTracer(&Tracer{}))
+		want := fill(m, 100)
+		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), 1000, 7))
+		require.Equal(t, want, contents(t, m))
+	})
+
+	t.Run("growing", func(t *testing.T) {
+		m := New[int, int](0, WithEvacuationPace(1))
+		want := map[int]int{}
+		for k := 0; !m.Stats().Growing; k++ {
+			m.Store(k, -k)
+			want[k] = -k
+		}
+		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), -1, 0))
+		require.Equal(t, want, contents(t, m))
+	})
+
+	t.Run("replaced table", func(t *testing.T) {
+		// Identity hashing: key k sits in bucket k of the old table, so
+		// the write finds the marker its evacuation left.
+		m := New[int, int](0, WithHasher[int](hash.Identity[int]{}), WithEvacuationPace(0))
+		old := m.root.Load()
+		want := map[int]int{}
+		for k := 0; m.root.Load() == old || m.Stats().Growing; k++ {
+			m.Store(k, -k)
+			want[k] = -k
+		}
+		require.Equal(t, [3]bool{}, writes(m, old, 1000, 0))
+		require.Equal(t, want, contents(t, m))
+		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), 1000, 0))
+	})
+}
+
+// Store and Delete through writePlain keep the count, the overflow count
+// and the chains as the general way keeps them: filling one bucket past
+// a body, then emptying it, drops the chain and its overflow bodies.
+func TestWritePlainChains(t *testing.T) {
+	// Constant hashing: every key in one bucket, under one tophash.
+	m := New[int, int](64, WithHasher[int](hash.Constant[int]{Value: 1 << 60}))
+	for k := range 20 {
+		m.Store(k, k)
+		require.NoError(t, checkInvariants(m))
+	}
+	require.Equal(t, 20, m.Len())
+	require.Equal(t, 2, m.Stats().OverflowBuckets, "20 entries: three bodies")
+	for k := range 20 {
+		m.Store(k, k+1) // in place
+	}
+	for k := range 20 {
+		v, ok := m.Load(k)
+		require.True(t, ok)
+		require.Equal(t, k+1, v)
+	}
+	for k := range 20 {
+		m.Delete(k)
+		require.NoError(t, checkInvariants(m))
+	}
+	require.Equal(t, 0, m.Len())
+	require.Equal(t, 0, m.Stats().OverflowBuckets)
+	require.Nil(t, m.root.Load().bucket(1<<60).body.Load(), "the emptied chain is dropped")
+}
