@@ -373,19 +373,27 @@ type chainBuilder[K comparable, V any] struct {
 
 func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
 	if c.tail == nil || c.n == asm.SlotCount {
-		nb := &body[K, V]{}
-		if c.tail == nil {
-			c.head = nb
-		} else {
-			c.tail.tophash.Store(c.w)
-			c.tail.overflow.Store(nb)
-			c.ovf++
-		}
-		c.tail, c.n, c.w = nb, 0, 0
+		c.extend()
 	}
-	c.tail.slots[c.n].Store(x)
+	// No reader sees the chain before the caller publishes what finish
+	// returns, by an atomic store: a plain store into the slot suffices,
+	// and inlines where the atomic one (with its write barrier) is a call.
+	*(*unsafe.Pointer)(unsafe.Pointer(&c.tail.slots[c.n&(asm.SlotCount-1)])) = unsafe.Pointer(x)
 	c.w |= uint64(top) << (8 * c.n)
 	c.n++
+}
+
+// extend starts a new body, the chain's first or after a full one.
+func (c *chainBuilder[K, V]) extend() {
+	nb := &body[K, V]{}
+	if c.tail == nil {
+		c.head = nb
+	} else {
+		c.tail.tophash.Store(c.w)
+		c.tail.overflow.Store(nb)
+		c.ovf++
+	}
+	c.tail, c.n, c.w = nb, 0, 0
 }
 
 // count returns the number of entries added.
@@ -537,10 +545,27 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	if m.watched != nil {
 		watched = new(moved)
 	}
+	seed := t.lin.seed
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for i := range asm.SlotCount {
+		// The body's keys are hashed first, apart: on a large map each
+		// key is a cache miss, and with nothing else between them the
+		// processor has the eight loads under way at once.
+		var ens [asm.SlotCount]*entry[K, V]
+		var hs [asm.SlotCount]uintptr
+		for i := range ens {
 			en := q.slots[i].Load()
+			ens[i] = en
+			if en == nil || en.key != en.key {
+				continue
+			}
+			if unsafe.Sizeof(en.key) == 8 && m.wordHash {
+				hs[i] = hashWord(*(*uint64)(unsafe.Pointer(&en.key)), seed) // m.hash, written out
+			} else {
+				hs[i] = m.hash(&en.key, seed)
+			}
+		}
+		for i, en := range ens {
 			if en == nil {
 				continue
 			}
@@ -551,7 +576,7 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 				// as the runtime does.
 				toY = top&1 != 0
 			} else {
-				h := m.hash(&en.key, t.lin.seed)
+				h := hs[i]
 				toY = h&n != 0
 				if watched != nil {
 					cb := &x
