@@ -51,6 +51,13 @@
 // call whose result Load returns, so that nothing Load holds is saved
 // around a call on the way.
 //
+// The operations that may write but find nothing to change are reads too:
+// a LoadOrStore of a key that is present, and a CompareAndSwap or
+// CompareAndDelete whose old value is not the key's, are a Load, without
+// the bucket's lock, so that callers who all find a warm key do not queue
+// on it. (Only when the Load says the write may happen does the operation
+// lock the bucket, and decide again.)
+//
 // # Writes
 //
 // A write locks its bucket in the current table (after helping the growth,

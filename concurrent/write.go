@@ -736,6 +736,12 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // true); otherwise it stores value and returns it.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	m.mustNotBeNil()
+	// A key that is present is read as Load reads it, without the bucket's
+	// lock: where every caller gets a key that is there, as in a warm
+	// cache, they would otherwise take that lock one after the other.
+	if v, ok := m.Load(key); ok {
+		return v, true
+	}
 	r := m.mutate(key, opLoadOrStore, value, nil)
 	if r.old != nil {
 		// Read after the lock is released, this may be the value of a
@@ -815,6 +821,11 @@ func CompareAndSwap[K, V comparable](m *Map[K, V], key K, old, new V) (swapped b
 		rt.CheckHashable(key)
 		return false // nothing to compare with
 	}
+	// A swap that cannot happen fails as a Load would see it, without the
+	// bucket's lock (see LoadOrStore). One that can is decided under it.
+	if cur, ok := m.Load(key); !ok || cur != old {
+		return false
+	}
 	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && cur == old {
 			swapped = true
@@ -831,6 +842,9 @@ func CompareAndDelete[K, V comparable](m *Map[K, V], key K, old V) (deleted bool
 	if m == nil {
 		rt.CheckHashable(key)
 		return false
+	}
+	if cur, ok := m.Load(key); !ok || cur != old {
+		return false // as CompareAndSwap fails
 	}
 	m.Compute(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && cur == old {
