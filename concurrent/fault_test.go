@@ -17,15 +17,24 @@ import (
 // returned within a generous deadline: a wedged map never returns.
 func finishes(t *testing.T, what string, f func()) {
 	t.Helper()
-	done := make(chan struct{})
+	if ok, _ := returnsWithin(20*time.Second, f); !ok {
+		t.Fatalf("%s: still blocked: the map is wedged", what)
+	}
+}
+
+// returnsWithin runs f on another goroutine and reports whether it
+// returned within d; done waits until it has.
+func returnsWithin(d time.Duration, f func()) (ok bool, done func()) {
+	c := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(c)
 		f()
 	}()
 	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s: still blocked: the map is wedged", what)
+	case <-c:
+		return true, func() {}
+	case <-time.After(d):
+		return false, func() { <-c }
 	}
 }
 

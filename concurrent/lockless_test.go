@@ -15,20 +15,10 @@ func withBucketLocked(t *testing.T, m *Map[int, int], key int, d time.Duration, 
 	tb := m.root.Load()
 	b := tb.bucket(m.hash(&key, tb.seed))
 	b.mu.Lock()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-		b.mu.Unlock()
-		return true
-	case <-time.After(d):
-		b.mu.Unlock()
-		<-done
-		return false
-	}
+	ok, done := returnsWithin(d, f)
+	b.mu.Unlock()
+	done()
+	return ok
 }
 
 // A LoadOrStore of a key that is present, and a CompareAndSwap or
