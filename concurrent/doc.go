@@ -77,11 +77,11 @@
 // atomically. While a snapshot is alive the entry may be shared with a
 // version the snapshot reads, so the update publishes a new entry.
 //
-// Store and Delete first try the plain way (writePlain): when the table
-// they load is not growing, no snapshot is alive and the map has no
-// tracer, which is most of the time, the write is one function that
-// locks, changes the chain and counts itself, with nothing of the other
-// cases on its way. Anything else it finds, before changing anything, it
+// Store and Delete first try the plain way (writePlain): when no snapshot
+// is alive and the map has no tracer, which is most of the time, the
+// write is one function that helps a growth under way, locks, changes
+// the chain and counts itself, with nothing of the other cases on its
+// way. Anything else it finds, before changing anything, it
 // leaves to the general way (mutate), which every other write takes. The
 // plain way spends about a fifth fewer instructions: on a 1K map of int64
 // keys, 235 against 297 for a Store that updates in place, 793 against

@@ -7,9 +7,9 @@ import (
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
-// Plain writes. Most Stores and Deletes find no snapshot alive, no growth
-// under way, and no tracer to tell: such a write changes its chain in
-// place and counts itself, nothing more. writePlain is that write, apart
+// Plain writes. Most Stores and Deletes find no snapshot alive and no
+// tracer to tell: such a write helps a growth under way if there is one,
+// then changes its chain in place and counts itself, nothing more. writePlain is that write, apart
 // from mutate and apply, which take every case and pay for it on every
 // write: a call between them with ten arguments, a result of four words,
 // and a frame holding what the other cases need. Measured with callgrind
@@ -18,14 +18,19 @@ import (
 // 793; the entry's allocation is about 180 of either.
 
 // writePlain stores value for key, or deletes key if del, in table t, the
-// map's root when the caller loaded it, if t is not growing, no snapshot
-// is alive and the map has no tracer. It reports whether it did; if it did
-// not, it changed nothing, and the caller takes the general way (mutate),
-// which handles every case: so does a t that a growth has replaced since.
+// map's root when the caller loaded it, if no snapshot is alive and the
+// map has no tracer; if t is growing, it first helps the growth as mutate
+// does. It reports whether it wrote; if it did not, it changed nothing
+// but the growth it helped, and the caller takes the general way
+// (mutate), which handles every case: so does a t that a growth has
+// replaced since.
 //
-// What it does is what apply does in that case: see there.
+// What it does is what mutate and apply do in that case: see there.
 func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
-	if t == nil || t.old.Load() != nil || m.tq != nil {
+	// The snapshot test here only spares a write that would decline below
+	// the growth help it would do again in mutate, so that each write
+	// moves what the evacuation pace says; the test that decides is below.
+	if t == nil || m.tq != nil || m.snapLive.Load() != 0 {
 		return false
 	}
 	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
@@ -36,6 +41,10 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 	}
 	st := t.lin.stripe(h)
 	e := m.enter(st)
+	var finish *table[K, V] // the old table, if this write moved its last bucket
+	if o := t.old.Load(); o != nil && m.helpGrowGuarded(t, o, h, e, st) {
+		finish = o
+	}
 	b := t.bucket(h)
 	if !b.mu.TryLock() {
 		st.contention.Add(1)
@@ -48,6 +57,9 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 	if p.isMarker() || m.snapLive.Load() != 0 {
 		b.mu.Unlock()
 		exit(st, e)
+		if finish != nil {
+			m.finishGrow(t, finish)
+		}
 		return false
 	}
 	landing := e // the parity the write counts in (see apply)
@@ -62,6 +74,8 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 		eb, last *body[K, V]
 		ei       uint
 	)
+	found := false
+search:
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
 		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
@@ -84,9 +98,8 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 			default:
 				q.slots[i].Store(&entry[K, V]{key, value})
 			}
-			b.mu.Unlock()
-			exit(st, e)
-			return true
+			found = true
+			break search
 		}
 		if eb == nil {
 			if em := asm.EmptyBits(w); em != 0 {
@@ -95,7 +108,8 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 		}
 		last = q
 	}
-	if !del {
+	inserted := !found && !del
+	if inserted {
 		if insert(b, p, eb, last, ei, top, &entry[K, V]{key, value}, e) {
 			st.overflow.Add(1)
 		}
@@ -103,7 +117,10 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 	}
 	b.mu.Unlock()
 	exit(st, e)
-	if !del {
+	if finish != nil {
+		m.finishGrow(t, finish)
+	}
+	if inserted {
 		m.maybeGrow(t, st)
 	}
 	return true

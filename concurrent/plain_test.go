@@ -21,9 +21,9 @@ func contents(t *testing.T, m *Map[int, int]) map[int]int {
 }
 
 // writePlain takes a Store or Delete that needs nothing but the chain
-// changed, and declines, changing nothing, every other: a table that is
-// growing, a live snapshot, a tracer, and a table that a growth replaced
-// after the caller loaded it.
+// changed, helping a growth under way first, and declines, changing
+// nothing else, every other: a live snapshot, a tracer, and a table that a
+// growth replaced after the caller loaded it.
 func TestWritePlainDeclines(t *testing.T) {
 	fill := func(m *Map[int, int], n int) map[int]int {
 		want := map[int]int{}
@@ -73,12 +73,30 @@ func TestWritePlainDeclines(t *testing.T) {
 	t.Run("growing", func(t *testing.T) {
 		m := New[int, int](0, WithEvacuationPace(1))
 		want := map[int]int{}
-		for k := 0; !m.Stats().Growing; k++ {
+		for k := 0; !m.Stats().Growing || m.Stats().B < 6; k++ {
 			m.Store(k, -k)
 			want[k] = -k
 		}
-		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), -1, 0))
+		moved := m.Stats().Evacuated
+		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), -1, 0))
+		want[-1] = 1
+		delete(want, 0)
 		require.Equal(t, want, contents(t, m))
+		require.Greater(t, m.Stats().Evacuated, moved, "the writes helped the growth")
+	})
+
+	t.Run("growth ended by a plain write", func(t *testing.T) {
+		m := New[int, int](0, WithEvacuationPace(1))
+		k := 0
+		for ; !m.Stats().Growing; k++ {
+			m.Store(k, -k)
+		}
+		for ; m.Stats().Growing; k++ {
+			require.True(t, m.writePlain(m.root.Load(), k, -k, false))
+		}
+		require.Nil(t, m.root.Load().old.Load(), "the old table is dropped")
+		require.NoError(t, checkInvariants(m))
+		require.Equal(t, k, m.Len())
 	})
 
 	t.Run("replaced table", func(t *testing.T) {
