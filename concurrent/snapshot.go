@@ -246,7 +246,20 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 			return // a snapshot of a nil *Map
 		}
 		if o == nil {
-			for i := range t.buckets {
+			// Four buckets at a time: finding a bucket's version reads its
+			// body's stamp, on a large map a cache miss, and the four
+			// reads, apart from the yields, are under way together.
+			n := len(t.buckets)
+			i := 0
+			for ; i+4 <= n; i += 4 {
+				p0, p1 := version(&t.buckets[i], e), version(&t.buckets[i+1], e)
+				p2, p3 := version(&t.buckets[i+2], e), version(&t.buckets[i+3], e)
+				if !s.m.yieldChain(p0, yield) || !s.m.yieldChain(p1, yield) ||
+					!s.m.yieldChain(p2, yield) || !s.m.yieldChain(p3, yield) {
+					return
+				}
+			}
+			for ; i < n; i++ {
 				if !s.m.yieldChain(version(&t.buckets[i], e), yield) {
 					return
 				}
