@@ -14,8 +14,11 @@ const (
 // when the low seven bits are not all zero; or-ing x adds the byte's own
 // high bit.
 func zeroBytes[W ~uint64](x W) W {
-	t := ((x & low7) + low7) | x
-	return ^t & msb
+	// ^(t|low7) is ^t&msb: or-ing the low seven bits of every byte before
+	// the complement clears them as and-ing msb after it would, with one
+	// constant where the other form needs two.
+	t := ((x & low7) + low7) | x | low7
+	return ^t
 }
 
 // movemask compresses a word whose only set bits are byte high bits (bit
