@@ -33,9 +33,12 @@ func (m *Map[K, V]) Ptr(key K) *V {
 //
 // Put is a one-call wrapper that the compiler inlines, so assign is the
 // whole write path, with the chain walk written out: tophash bytes are
-// matched a word at a time, and the first free slot is found the same way.
-// The walk goes to the end of the chain rather than stopping at EmptyRest;
-// the slots after an EmptyRest are all free, so the result is the same.
+// matched a word at a time. An insert then finds the first free slot the
+// same way, in a second walk of the chain (in cache by then), so that the
+// search, which an update ends early, carries no free-slot state for the
+// compiler to keep in registers or spill around it. The search
+// goes to the end of the chain rather than stopping at EmptyRest; the
+// slots after an EmptyRest are all free, so the result is the same.
 func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m == nil {
 		panic(errNilAssign)
@@ -56,7 +59,7 @@ func (m *Map[K, V]) assign(key K, elem *V) *V {
 		grew  = false
 		idx   uintptr
 		b     *bucket.Bucket[K, V]
-		freeB *bucket.Bucket[K, V] // first free slot seen, for an insert
+		freeB *bucket.Bucket[K, V] // the first free slot, for an insert
 		freeI uint
 		e     *V
 	)
@@ -91,11 +94,6 @@ again:
 				goto done
 			}
 		}
-		if freeB == nil {
-			if s := asm.EmptyBits(w); s != 0 {
-				freeB, freeI = b, asm.First(s)
-			}
-		}
 		next := b.Overflow()
 		if next == nil {
 			break
@@ -110,12 +108,22 @@ again:
 	// runtime's policy that cannot happen.)
 	if !grew && !m.growing() && (m.entries()+1 > m.maxLoad || m.noverflow >= m.ovfLimit) {
 		m.startGrowth()
-		grew, freeB = true, nil
+		grew = true
 		goto again
 	}
-	if freeB == nil {
-		// The whole chain is full.
-		freeB, freeI = m.newOverflow(b, idx), 0
+	// The first free slot of the chain, in a second walk: the search above
+	// does not track it, so that an update, which finds its key there,
+	// carries nothing it does not need. The chain is in cache by now.
+	for fb := m.at(idx); ; fb = fb.Overflow() {
+		if fb == nil {
+			// The whole chain is full; b is its last bucket.
+			freeB, freeI = m.newOverflow(b, idx), 0
+			break
+		}
+		if s := asm.EmptyBits(asm.Word(&fb.Tophash)); s != 0 {
+			freeB, freeI = fb, asm.First(s)
+			break
+		}
 	}
 	freeB.Tophash[freeI] = top
 	freeB.Keys[freeI] = key
