@@ -56,7 +56,9 @@
 // CompareAndDelete whose old value is not the key's, are a Load, without
 // the bucket's lock, so that callers who all find a warm key do not queue
 // on it. (Only when the Load says the write may happen does the operation
-// lock the bucket, and decide again.)
+// lock the bucket, and decide again: a CompareAndSwap that succeeds pays
+// for that Load, 34 -> 39 ns in a loop on one goroutine, where one that
+// fails went from 26 to 8 ns.)
 //
 // # Writes
 //

@@ -46,7 +46,7 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 		finish = o
 	}
 	b := t.bucket(h)
-	if !b.mu.TryLock() {
+	if !b.mu.TryLock() { // lock, written out: it does not inline here (cost 122)
 		st.contention.Add(1)
 		b.mu.Lock()
 	}

@@ -1,6 +1,7 @@
 package concurrent
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,11 +14,7 @@ import (
 func contents(t *testing.T, m *Map[int, int]) map[int]int {
 	t.Helper()
 	require.NoError(t, checkInvariants(m))
-	got := map[int]int{}
-	for k, v := range m.All() {
-		got[k] = v
-	}
-	return got
+	return maps.Collect(m.All())
 }
 
 // writePlain takes a Store or Delete that needs nothing but the chain
