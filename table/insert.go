@@ -111,9 +111,8 @@ again:
 		grew = true
 		goto again
 	}
-	// The first free slot of the chain, in a second walk: the search above
-	// does not track it, so that an update, which finds its key there,
-	// carries nothing it does not need. The chain is in cache by now.
+	// The first free slot of the chain in chain order, in a second walk
+	// (see the doc comment).
 	for fb := m.at(idx); ; fb = fb.Overflow() {
 		if fb == nil {
 			// The whole chain is full; b is its last bucket.
