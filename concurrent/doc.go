@@ -44,12 +44,21 @@
 // not moved (it is not an evacuation marker), it searches it, otherwise the
 // new one. Searching loads a body's tophash word, matches the key's byte
 // against all eight at once (asm.MatchBits), loads the matching slots and
-// compares keys, and follows the overflow link. Its only call is to the
+// compares keys, and follows the overflow link. The new table's bucket is
+// a marker too if a growth replaced the whole table since Load loaded it;
+// a marker holds no entry, so Load searches the bucket's chain without
+// testing for one first, and only a miss tests, and looks again from the
+// map's current table: a hit pays for no test. Its only call is to the
 // hash function, and none for an 8-byte integer key under the default
 // hasher (see WithHasher), whose hash is written into Load; every other
 // path (a nil map, probe counting, a table replaced under the Load) is a
 // call whose result Load returns, so that nothing Load holds is saved
-// around a call on the way.
+// around a call on the way. How a hit reads the value (a word, a pointer
+// word, or through probe counting) is one byte of the map, tested once.
+// A loop of Loads on a 1K map of int64 keys and values
+// (bench/internal/concops; callgrind, alignment padding excluded) takes
+// 101 instructions per iteration, 108 before the marker and value tests
+// were so arranged; xsync v4's Map takes 83 in the same loop.
 //
 // The operations that may write but find nothing to change are reads too:
 // a LoadOrStore of a key that is present, and a CompareAndSwap or

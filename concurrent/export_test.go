@@ -28,6 +28,10 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 	entries, ovf := 0, 0
 	walk := func(name string, tb *table[K, V], i int) error {
 		p := tb.buckets[i].body.Load()
+		if p.isMarker() && (p.tophash.Load() != 0 || p.overflow.Load() != nil) {
+			// Load searches a marker as a chain, and tests for one after a miss.
+			return fmt.Errorf("%s bucket %d: an evacuation marker holds slots or an overflow link", name, i)
+		}
 		if quiet && p != nil && p.prev.Load() != nil {
 			return fmt.Errorf("%s bucket %d links an older version with no snapshot alive", name, i)
 		}
@@ -64,6 +68,11 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 		return nil
 	}
 	o := t.old.Load()
+	for _, tb := range []*table[K, V]{t, o} {
+		if tb != nil && (tb.seed != tb.lin.seed || tb.wseed != uint64(tb.seed)^hashWordSeedMix) {
+			return fmt.Errorf("table of B=%d: seed %#x, wseed %#x, lineage seed %#x", tb.B, tb.seed, tb.wseed, tb.lin.seed)
+		}
+	}
 	marked := 0
 	for i := range t.buckets {
 		if t.buckets[i].body.Load().isMarker() {

@@ -1,10 +1,13 @@
 package concurrent
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/hash"
 )
 
 // withBucketLocked runs f in a goroutine while the test holds the lock of
@@ -68,5 +71,41 @@ func TestReadsWithoutTheLock(t *testing.T) {
 	require.False(t, ok)
 	got, _ = m.Load(1000)
 	require.Equal(t, 1, got)
+	require.NoError(t, checkInvariants(m))
+}
+
+// A Load that loaded the root before a growth replaced that table finds
+// a marker in its bucket there, and must look again in the new table: a
+// key present throughout is never missed. The hasher holds the Load
+// between its reading of the root and of the bucket while the map grows.
+func TestLoadFromReplacedTable(t *testing.T) {
+	const probe = 7
+	var armed atomic.Bool
+	inHash, resume := make(chan struct{}), make(chan struct{})
+	m := New[int, int](0, WithHasher(hash.Func[int](func(k int, seed uint64) uint64 {
+		if k == probe && armed.CompareAndSwap(true, false) {
+			close(inHash)
+			<-resume
+		}
+		return hash.NewRuntime[int]().Hash(k, seed)
+	})))
+	for k := range 16 {
+		m.Store(k, k)
+	}
+	stale := m.root.Load()
+	armed.Store(true)
+	type result struct{ v, ok any }
+	got := make(chan result)
+	go func() {
+		v, ok := m.Load(probe)
+		got <- result{v, ok}
+	}()
+	<-inHash
+	for k := 16; m.root.Load() == stale || m.root.Load().old.Load() != nil; k++ {
+		m.Store(k, k)
+	}
+	require.True(t, stale.bucket(0).body.Load().isMarker(), "the old table's buckets are markers")
+	close(resume)
+	require.Equal(t, result{probe, true}, <-got)
 	require.NoError(t, checkInvariants(m))
 }

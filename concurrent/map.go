@@ -37,6 +37,7 @@ type Map[K comparable, V any] struct {
 	probeEvery     int
 	nstripes       int
 	vmode          uint8       // how values are read: valueWhole, valueBits or valuePtr
+	hitMode        uint8       // how a Load reads the value it finds: hitWord, hitPointer or hitProbed
 	inplace        bool        // a Store to a present key overwrites its value (see valueMode)
 	policy         grow.Policy // load factor and evacuation pace
 	tracer         *Tracer     // nil unless WithTracer
@@ -177,16 +178,38 @@ func (e *entry[K, V]) storeValue(v V, mode uint8) {
 // place or not.
 func (m *Map[K, V]) valueOf(e *entry[K, V]) V {
 	var zero V
+	if unsafe.Sizeof(zero) == 8 && unsafe.Alignof(zero) == 8 && m.vmode == valuePtr {
+		return e.pointerValue()
+	}
+	return e.wordValue()
+}
+
+// A Load that finds its key reads the value by one test of the map's
+// hitMode, where valueOf and probe counting would take two:
+const (
+	hitWord    = iota // valueOf reads a valueBits or valueWhole value, no probe counting: wordValue
+	hitPointer        // V is a pointer word (valuePtr), no probe counting: pointerValue
+	hitProbed         // probe counting: Load counts the hit, reading the value with valueOf
+)
+
+// wordValue is valueOf for a map whose values are not pointer words.
+func (e *entry[K, V]) wordValue() V {
+	var zero V
 	if unsafe.Sizeof(zero) != 8 || unsafe.Alignof(zero) != 8 {
 		return e.value
 	}
-	// One word: valueBits or valuePtr.
-	if m.vmode == valuePtr {
-		p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&e.value)))
-		return *(*V)(unsafe.Pointer(&p))
-	}
 	u := atomic.LoadUint64((*uint64)(unsafe.Pointer(&e.value)))
 	return *(*V)(unsafe.Pointer(&u))
+}
+
+// pointerValue is valueOf for a map whose values are pointer words.
+func (e *entry[K, V]) pointerValue() V {
+	var zero V
+	if unsafe.Sizeof(zero) != 8 || unsafe.Alignof(zero) != 8 {
+		return e.value
+	}
+	p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&e.value)))
+	return *(*V)(unsafe.Pointer(&p))
 }
 
 // markBit, set in a body's stamp, makes the body an evacuation marker: the
@@ -235,6 +258,7 @@ type table[K comparable, V any] struct {
 	maxCount  int // entries above which an insert starts a growth (grow.Policy.MaxCount)
 	lin       *lineage
 	seed      uintptr // lin.seed, here so that a Load does not wait for lin
+	wseed     uint64  // seed^hashWordSeedMix, for hashWordFolded
 	old       atomic.Pointer[table[K, V]]
 	nevacuate atomic.Uintptr
 	// evacuated is allocated on its own, so that a watched map's registry
@@ -322,11 +346,15 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	m.wordHash = cfg.Hasher == nil && wordKey(reflect.TypeFor[K]())
 	m.source = cfg.Source
 	m.vmode, m.inplace = valueMode[V](), inPlace[K, V]()
+	if m.vmode == valuePtr {
+		m.hitMode = hitPointer
+	}
 	m.nstripes = stripeCount()
 	if cfg.probeEvery > 0 {
 		m.probes = make([]probeStripe, m.nstripes)
 		m.probeEvery = cfg.probeEvery
 		m.probeThreshold = math.MaxUint64 / uint64(cfg.probeEvery)
+		m.hitMode = hitProbed
 	}
 	m.marker = &body[K, V]{stamp: markBit}
 	m.snapMin.Store(math.MaxUint64)
@@ -369,6 +397,7 @@ func (m *Map[K, V]) newLineage() *lineage {
 func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
 	n := uintptr(1) << B
 	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, seed: lin.seed,
+		wseed:    uint64(lin.seed) ^ hashWordSeedMix,
 		maxCount: m.policy.MaxCount(B), evacuated: new(atomic.Uintptr)}
 }
 
@@ -431,7 +460,17 @@ func wordKey(t reflect.Type) bool {
 // index (low bits), the tophash (top byte) and the stripe (bits 32 up) are
 // all well mixed.
 func hashWord(k uint64, seed uintptr) uintptr {
-	hi, lo := bits.Mul64(k^uint64(seed)^0xa0761d6478bd642f, k^0xe7037ed1a0b428db)
+	return hashWordFolded(k, uint64(seed)^hashWordSeedMix)
+}
+
+// hashWordSeedMix is what hashWord xors into the seed: a table keeps its
+// seed so mixed (table.wseed), and the hot paths call hashWordFolded with
+// it, one constant and one xor fewer per hash.
+const hashWordSeedMix = 0xa0761d6478bd642f
+
+// hashWordFolded is hashWord(k, seed) for folded = seed^hashWordSeedMix.
+func hashWordFolded(k, folded uint64) uintptr {
+	hi, lo := bits.Mul64(k^folded, k^0xe7037ed1a0b428db)
 	hi, lo = bits.Mul64(hi^lo, 0x8ebc6af09c88c6e3^8)
 	return uintptr(hi ^ lo)
 }
@@ -508,7 +547,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	}
 	var h uintptr
 	if unsafe.Sizeof(key) == 8 && m.wordHash {
-		h = hashWord(*(*uint64)(unsafe.Pointer(&key)), t.seed) // m.hash, written out
+		h = hashWordFolded(*(*uint64)(unsafe.Pointer(&key)), t.wseed) // m.hash, written out
 	} else {
 		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), t.seed)
 	}
@@ -519,32 +558,37 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 			goto found
 		}
 	}
+	// If this chain is a marker, t has been replaced by a growth since we
+	// loaded it (or by a Clear, which draws a new seed). A marker holds no
+	// entry, so the search below finds nothing in it, and the test is made
+	// only after a miss: a hit does not pay for it.
 	p = t.bucket(h).body.Load()
-	if p.isMarker() {
-		// t has been replaced by a growth since we loaded it (or by a
-		// Clear, which draws a new seed): rare, and out of line.
-		return m.loadRetry(key)
-	}
 found:
 	// search, written out: Load is the hot path, and the call would not
 	// be inlined. Every call Load makes but the hasher's returns from
 	// Load, so that nothing is kept across a call on the way here: probe
 	// counting too comes last.
 	top := asm.Tophash(h)
-	for ; p != nil; p = p.overflow.Load() {
-		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
-			if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
-				// (The test is repeated at the two returns: joining
-				// them costs two instructions per Load.)
-				if m.probes != nil {
-					return m.loadProbed(t, key, m.valueOf(e), true)
+	for q := p; q != nil; q = q.overflow.Load() {
+		for s := asm.MatchBits(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+			if e := q.slots[asm.First(s)].Load(); e != nil && e.key == key {
+				// (One test of hitMode here, and one of probes at the
+				// miss: joining the returns costs two instructions.)
+				if r := m.hitMode; r != hitWord {
+					if r == hitPointer {
+						return e.pointerValue(), true
+					}
+					return m.loadProbed(t, key, e)
 				}
-				return m.valueOf(e), true
+				return e.wordValue(), true
 			}
 		}
 	}
+	if p.isMarker() {
+		return m.loadRetry(key) // rare, and out of line
+	}
 	if m.probes != nil {
-		return m.loadProbed(t, key, value, false)
+		return m.loadProbed(t, key, nil)
 	}
 	return value, false
 }

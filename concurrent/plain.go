@@ -35,7 +35,7 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
 	}
 	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
 	if unsafe.Sizeof(key) == 8 && m.wordHash {
-		h = hashWord(*(*uint64)(unsafe.Pointer(&key)), t.seed)
+		h = hashWordFolded(*(*uint64)(unsafe.Pointer(&key)), t.wseed)
 	} else {
 		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), t.seed)
 	}

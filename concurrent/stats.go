@@ -109,15 +109,18 @@ func (m *Map[K, V]) Stats() Stats {
 	return s
 }
 
-// loadProbed ends a Load of a map that counts probes, which found value
-// and ok through t: drawn at random, one Load in probeEvery searches
-// again, counting, and returns what that search finds (as valid a result
-// as the first: the Load takes effect at the second search).
+// loadProbed ends a Load of a map that counts probes, which found the
+// entry e (nil: none) through t: drawn at random, one Load in probeEvery
+// searches again, counting, and returns what that search finds (as valid
+// a result as the first: the Load takes effect at the second search).
 //
 //go:noinline
-func (m *Map[K, V]) loadProbed(t *table[K, V], key K, value V, ok bool) (V, bool) {
+func (m *Map[K, V]) loadProbed(t *table[K, V], key K, e *entry[K, V]) (value V, ok bool) {
 	if rand.Uint64() > m.probeThreshold {
-		return value, ok
+		if e != nil {
+			return m.valueOf(e), true
+		}
+		return value, false
 	}
 	h, _, _, p, _ := m.lookupChain(t, key)
 	return m.searchCounted(p, h, key)

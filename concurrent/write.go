@@ -74,7 +74,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 	lin := t.lin
 	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
 	if unsafe.Sizeof(key) == 8 && m.wordHash {
-		h = hashWord(*(*uint64)(unsafe.Pointer(&key)), lin.seed)
+		h = hashWordFolded(*(*uint64)(unsafe.Pointer(&key)), t.wseed)
 	} else {
 		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), lin.seed)
 	}
@@ -560,7 +560,7 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 				continue
 			}
 			if unsafe.Sizeof(en.key) == 8 && m.wordHash {
-				hs[i] = hashWord(*(*uint64)(unsafe.Pointer(&en.key)), seed) // m.hash, written out
+				hs[i] = hashWordFolded(*(*uint64)(unsafe.Pointer(&en.key)), t.wseed) // m.hash, written out
 			} else {
 				hs[i] = m.hash(&en.key, seed)
 			}
