@@ -72,6 +72,10 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 		if tb != nil && (tb.seed != tb.lin.seed || tb.wseed != uint64(tb.seed)^hashWordSeedMix) {
 			return fmt.Errorf("table of B=%d: seed %#x, wseed %#x, lineage seed %#x", tb.B, tb.seed, tb.wseed, tb.lin.seed)
 		}
+		if tb != nil && (tb.maxCount != m.policy.MaxCount(tb.B) || tb.stripeMax != int64(tb.maxCount/len(tb.lin.stripes))) {
+			return fmt.Errorf("table of B=%d: maxCount %d, stripeMax %d, %d stripes; the policy's MaxCount %d",
+				tb.B, tb.maxCount, tb.stripeMax, len(tb.lin.stripes), m.policy.MaxCount(tb.B))
+		}
 	}
 	marked := 0
 	for i := range t.buckets {

@@ -255,7 +255,8 @@ type table[K comparable, V any] struct {
 	buckets   []slot[K, V]
 	mask      uintptr
 	B         uint8
-	maxCount  int // entries above which an insert starts a growth (grow.Policy.MaxCount)
+	maxCount  int   // entries above which an insert starts a growth (grow.Policy.MaxCount)
+	stripeMax int64 // maxCount / the number of stripes: a stripe over it sums them all (see maybeGrow)
 	lin       *lineage
 	seed      uintptr // lin.seed, here so that a Load does not wait for lin
 	wseed     uint64  // seed^hashWordSeedMix, for hashWordFolded
@@ -288,7 +289,10 @@ type stripe struct {
 	// Close to sweep: chain versions (copies, evacuations) and chains
 	// that deletes emptied.
 	kept atomicUint64
-	_    [64]byte
+	// To 128 bytes: a stripe's index is then a shift, and as the array
+	// is allocated whole (8 to 64 stripes: 1 to 8 KiB, size classes
+	// aligned to their size), each stripe has two cache lines of its own.
+	_ [128 - 9*8]byte
 }
 
 type probeStripe struct {
@@ -398,7 +402,8 @@ func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
 	n := uintptr(1) << B
 	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, seed: lin.seed,
 		wseed:    uint64(lin.seed) ^ hashWordSeedMix,
-		maxCount: m.policy.MaxCount(B), evacuated: new(atomic.Uintptr)}
+		maxCount: m.policy.MaxCount(B), stripeMax: int64(m.policy.MaxCount(B) / len(lin.stripes)),
+		evacuated: new(atomic.Uintptr)}
 }
 
 // bucket returns the bucket of hash h. The array has mask+1 buckets, so

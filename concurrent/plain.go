@@ -120,8 +120,8 @@ search:
 	if finish != nil {
 		m.finishGrow(t, finish)
 	}
-	if inserted {
-		m.maybeGrow(t, st)
+	if inserted && st.base.Load()+st.delta[0].Load()+st.delta[1].Load() > t.stripeMax {
+		m.growIfOver(t) // m.maybeGrow, written out
 	}
 	return true
 }

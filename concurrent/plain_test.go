@@ -3,6 +3,7 @@ package concurrent
 import (
 	"maps"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -139,4 +140,14 @@ func TestWritePlainChains(t *testing.T) {
 	require.Equal(t, 0, m.Len())
 	require.Equal(t, 0, m.Stats().OverflowBuckets)
 	require.Nil(t, m.root.Load().bucket(1<<60).body.Load(), "the emptied chain is dropped")
+}
+
+// A stripe is two cache lines, so that its index is a shift and stripes
+// share no line (the array's allocation is aligned to its size).
+func TestStripeSize(t *testing.T) {
+	require.EqualValues(t, 128, unsafe.Sizeof(stripe{}))
+	for _, n := range []int{8, 16, 32, 64} {
+		s := make([]stripe, n)
+		require.Zero(t, uintptr(unsafe.Pointer(&s[0]))%128, "%d stripes", n)
+	}
 }

@@ -641,12 +641,19 @@ func (m *Map[K, V]) overflowed(i int, bodies int32) {
 }
 
 // maybeGrow starts a growth of t if it holds too many entries. A cheap
-// estimate from the writer's own stripe filters the calls that sum them all.
+// estimate from the writer's own stripe filters the calls that sum them
+// all. (It does not inline: writePlain has the test written out.)
 func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
-	local := st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
-	if int(local)*len(t.lin.stripes) <= t.maxCount {
-		return
+	if st.base.Load()+st.delta[0].Load()+st.delta[1].Load() > t.stripeMax {
+		m.growIfOver(t)
 	}
+}
+
+// growIfOver starts a growth of t if the entries of all stripes are over
+// its threshold and no growth is under way.
+//
+//go:noinline
+func (m *Map[K, V]) growIfOver(t *table[K, V]) {
 	if t.old.Load() != nil || int(t.lin.count()) <= t.maxCount {
 		return
 	}
