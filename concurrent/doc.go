@@ -252,12 +252,13 @@
 // only on a miss. Measured with callgrind, simulating a 2 MiB last-level
 // cache, 200K Loads in random order on a map of 1M int64 entries, one
 // goroutine, GOGC=off (bench/internal/concops, and for xsync
-// bench/peers/internal/xsyncops): 116.4 instructions, 3.42 first-level and 3.19
-// last-level misses per Load, against 86.9, 2.13 and 2.05 for xsync v4's
-// Map; a Store that updates, 231.7, 4.14 and 3.90 against 353.2, 2.49 and
-// 2.33. The body
-// costs about one more cache miss per operation on a large map; on a small
-// one, a load from the first-level cache.
+// bench/peers/internal/xsyncops; per iteration of their loops, which add
+// the same few instructions to each): 103.3 instructions, 3.43
+// first-level and 3.20 last-level misses per Load, against 86.9, 2.13 and
+// 2.05 for xsync v4's Map; a Store that updates, 231.7, 4.14 and 3.90
+// against 353.2, 2.49 and 2.33. The body costs about one more cache miss
+// per operation on a large map; on a small one, a load from the
+// first-level cache.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the
