@@ -82,12 +82,13 @@ func TestLoadFromReplacedTable(t *testing.T) {
 	const probe = 7
 	var armed atomic.Bool
 	inHash, resume := make(chan struct{}), make(chan struct{})
+	runtimeHash := hash.NewRuntime[int]()
 	m := New[int, int](0, WithHasher(hash.Func[int](func(k int, seed uint64) uint64 {
 		if k == probe && armed.CompareAndSwap(true, false) {
 			close(inHash)
 			<-resume
 		}
-		return hash.NewRuntime[int]().Hash(k, seed)
+		return runtimeHash.Hash(k, seed)
 	})))
 	for k := range 16 {
 		m.Store(k, k)

@@ -9,9 +9,9 @@ import (
 
 // Plain writes. Most Stores and Deletes find no snapshot alive and no
 // tracer to tell: such a write helps a growth under way if there is one,
-// then changes its chain in place and counts itself, nothing more. writePlain is that write, apart
-// from mutate and apply, which take every case and pay for it on every
-// write: a call between them with ten arguments, a result of four words,
+// then changes its chain in place and counts itself, nothing more.
+// writePlain is that write, apart from mutate and apply, which take every
+// case and pay for it on every write: a call between them with ten arguments, a result of four words,
 // and a frame holding what the other cases need. Measured with callgrind
 // (bench/internal/concops, a Delete and a Store back of keys of a 1K
 // map), the general way spends 981 instructions per pair, the plain way
@@ -86,11 +86,11 @@ search:
 			}
 			switch {
 			case del:
+				// As apply deletes (written out: a helper does not inline).
 				q.slots[i].Store(nil)
 				q.tophash.Store(q.tophash.Load() &^ (0xff << (8 * i)))
 				if chainEmpty(p) {
-					st.overflow.Add(-int64(chainOverflow(p)))
-					b.body.Store(nil)
+					dropChain(b, p, st)
 				}
 				st.delta[landing&1].Add(-1)
 			case m.inplace:

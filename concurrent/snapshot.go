@@ -178,8 +178,7 @@ func (m *Map[K, V]) sweep() {
 				trimVersions(p, m.liveEpochs.Load())
 				if !p.isMarker() && chainEmpty(p) {
 					if m.snapLive.Load() == 0 {
-						st.overflow.Add(-int64(chainOverflow(p)))
-						b.body.Store(nil)
+						dropChain(b, p, st)
 					} else {
 						st.kept.Add(1) // a snapshot taken since: its Close drops it
 					}

@@ -232,15 +232,12 @@ decided:
 				r.bodies = int32(chainOverflow(p) + 1)
 			}
 		case del:
+			// The slot before the byte: a reader that matches the byte
+			// finds the entry or nil.
 			fb.slots[fi].Store(nil)
 			fb.tophash.Store(fb.tophash.Load() &^ (0xff << (8 * fi)))
-			switch {
-			case !live && chainEmpty(p):
-				st.overflow.Add(-int64(chainOverflow(p)))
-				b.body.Store(nil)
-			case live && chainEmpty(p) && m.leave(st):
-				st.overflow.Add(-int64(chainOverflow(p)))
-				b.body.Store(nil)
+			if chainEmpty(p) && (!live || m.leave(st)) {
+				dropChain(b, p, st)
 			}
 		}
 	}
@@ -275,6 +272,14 @@ func insert[K comparable, V any](b *slot[K, V], p, eb, last *body[K, V], ei uint
 	}
 	last.overflow.Store(nb)
 	return true
+}
+
+// dropChain sets bucket b's chain p, which deletes have emptied, to nil,
+// and takes its overflow bodies off stripe st's count. The caller holds
+// b's lock.
+func dropChain[K comparable, V any](b *slot[K, V], p *body[K, V], st *stripe) {
+	st.overflow.Add(-int64(chainOverflow(p)))
+	b.body.Store(nil)
 }
 
 // overwrite stores v into cur, an entry of chain p, in place, if no
