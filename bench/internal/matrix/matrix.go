@@ -240,8 +240,15 @@ func runOp[M Mapper[K, V, M], K comparable, V any](b *testing.B, op string, d *d
 			hint = n
 		}
 		var m M
+		if n >= restSize {
+			m = newMap(hint) // warm-up: see restSize
+			m.Put(d.keys[:n], d.elems[:n])
+		}
 		b.ResetTimer()
 		for range b.N {
+			if n >= restSize {
+				collectUntimed(b)
+			}
 			m = newMap(hint)
 			m.Put(d.keys[:n], d.elems[:n])
 		}
@@ -265,8 +272,14 @@ func runOp[M Mapper[K, V, M], K comparable, V any](b *testing.B, op string, d *d
 	case "clone":
 		m := shared(b, d, st, newMap)
 		var c M
+		if n >= restSize {
+			c = m.Clone() // warm-up: see restSize
+		}
 		b.ResetTimer()
 		for range b.N {
+			if n >= restSize {
+				collectUntimed(b)
+			}
 			c = m.Clone()
 		}
 		b.StopTimer()
@@ -281,6 +294,28 @@ func runOp[M Mapper[K, V, M], K comparable, V any](b *testing.B, op string, d *d
 	default:
 		b.Fatalf("unknown op %q", op)
 	}
+}
+
+// restSize is the size from which a whole-map op that builds a map
+// (insert-grow, insert-presized, clone) is measured in a steady state: one
+// untimed op first, then each timed op starts with the collector at rest
+// and the previous op's memory free for reuse. Such an op allocates tens
+// of megabytes at 1M entries, the same bytes for every implementation of
+// the same layout, and it is one op per run: whether a collection cycle
+// fell into it (its allocations then pay mark assists), or whether its
+// memory came fresh from the kernel (a page fault per 4 KiB), decided the
+// figure (clone at 1M varied by ±62%, and by 5x between runs), not the
+// implementation. Below it, many ops make one run and these average out.
+const restSize = 1 << 16
+
+// collectUntimed collects the heap with the timer stopped, so that the op
+// that follows starts with no cycle under way and the memory of the
+// previous op's map (no longer live: the op's result is assigned after)
+// free for reuse.
+func collectUntimed(b *testing.B) {
+	b.StopTimer()
+	runtime.GC()
+	b.StartTimer()
 }
 
 // perEntry reports the time of a whole-map op per entry.
