@@ -32,6 +32,9 @@ func (m *Map[K, V]) Delete(key K) {
 				goto done
 			}
 		}
+		if b.Tophash[asm.SlotCount-1] == bucket.EmptyRest {
+			break // the chain holds nothing more (see lookup)
+		}
 	}
 done:
 	m.endWrite()

@@ -37,8 +37,11 @@ func (m *Map[K, V]) Ptr(key K) *V {
 // same way, in a second walk of the chain (in cache by then), so that the
 // search, which an update ends early, carries no free-slot state for the
 // compiler to keep in registers or spill around it. The search
-// goes to the end of the chain rather than stopping at EmptyRest; the
-// slots after an EmptyRest are all free, so the result is the same.
+// stops at a bucket with an EmptyRest slot, as lookup's does, without
+// loading the overflow word: on a large table, that word's cache line is
+// one the insert would not otherwise touch. The second walk then finds
+// its free slot at or before that bucket, so b is the chain's last bucket
+// whenever the chain turns out full.
 func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m == nil {
 		panic(errNilAssign)
@@ -93,6 +96,9 @@ again:
 				e = &b.Elems[i]
 				goto done
 			}
+		}
+		if b.Tophash[asm.SlotCount-1] == bucket.EmptyRest {
+			break // the chain holds nothing more (see lookup)
 		}
 		next := b.Overflow()
 		if next == nil {

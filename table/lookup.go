@@ -77,11 +77,22 @@ func (m *Map[K, V]) lookup(key K) *V {
 				return &b.Elems[i]
 			}
 		}
-		if asm.MatchBits(w, bucket.EmptyRest) != 0 {
+		if chainEnds(w) {
 			break // the chain holds nothing more
 		}
 	}
 	return nil
+}
+
+// chainEnds reports whether w, the tophash word of a bucket, ends with an
+// EmptyRest slot: then no later slot of the chain holds an entry. Slots
+// after an EmptyRest are EmptyRest too (checkInvariants), so the last
+// byte tells for the whole word, in one shift and compare where matching
+// all eight bytes against EmptyRest takes eight instructions. (assign and
+// Delete load the byte instead: there the word is not kept in a register
+// past the match, and keeping it costs a spill.)
+func chainEnds(w uint64) bool {
+	return uint8(w>>(8*(asm.SlotCount-1))) == bucket.EmptyRest
 }
 
 // scan is lookup for a table of one bucket whose keys compare more cheaply
