@@ -481,11 +481,15 @@ func hashWordFolded(k, folded uint64) uintptr {
 }
 
 // stripe returns the stripe of a hash: bits far from the bucket index and
-// from the tophash byte.
+// from the tophash byte (bits 32 up of a 64-bit hash, 16 up of a 32-bit
+// one).
 func (l *lineage) stripe(h uintptr) *stripe {
 	// l.stripes has smask+1 elements: the index needs no bounds check.
-	return (*stripe)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(l.stripes)), ((h>>32)&l.smask)*unsafe.Sizeof(stripe{})))
+	return (*stripe)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(l.stripes)), ((h>>stripeShift)&l.smask)*unsafe.Sizeof(stripe{})))
 }
+
+// stripeShift is half a hash's width.
+const stripeShift = 16 << (^uintptr(0) >> 63)
 
 // count sums the striped entry counters.
 func (l *lineage) count() int64 {

@@ -131,7 +131,7 @@ func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok 
 	var visited, compared, fp uint64
 	hit := false
 	defer func() {
-		ps := &m.probes[(h>>32)&uintptr(len(m.probes)-1)]
+		ps := &m.probes[(h>>stripeShift)&uintptr(len(m.probes)-1)]
 		if hit {
 			ps.hits.Add(1)
 			ps.keysHit.Add(compared)

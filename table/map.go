@@ -176,7 +176,10 @@ const (
 	errCopied       = "table: write to a copied Map: a copy of a Map value shares the original's buckets; " +
 		"pass *Map instead of copying the Map"
 
-	maxAlloc = 1 << 48 // the runtime's limit on one allocation (64-bit)
+	// maxAlloc is the runtime's limit on one allocation: 2^48 bytes on a
+	// 64-bit platform, 2^32-1 on a 32-bit one.
+	maxAlloc = 1<<48*(ptrBits/64) + (1<<32-1)*(1-ptrBits/64)
+	ptrBits  = 32 << (^uintptr(0) >> 63)
 )
 
 // noCopy lets go vet's copylocks check flag copies of a Map.

@@ -172,10 +172,14 @@ func TestStateNegativeAndHugeHint(t *testing.T) {
 	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](math.MinInt) })
 
 	// makemap ignores a hint whose buckets could not be allocated:
-	// hint*bucketsize > maxAlloc (2^48), or the product overflows.
-	// 144 * 2^50 > 2^48; 144 * 2^62 overflows a uintptr.
-	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
-	for _, hint := range []int{1 << 50, 1 << 62} {
+	// hint*bucketsize > maxAlloc (2^48 on 64-bit platforms), or the
+	// product overflows. On 64-bit, 144 * (2^48/144 + 1) > 2^48 and
+	// 144 * MaxInt overflows a uintptr; on 32-bit both overflow.
+	size := unsafe.Sizeof(bucket.Bucket[int64, int64]{})
+	if ptrBits == 64 {
+		require.Equal(t, uintptr(144), size)
+	}
+	for _, hint := range []int{int(maxAlloc/size) + 1, math.MaxInt} {
 		m := New[int64, int64](hint, WithSeed(1))
 		require.Equal(t, uint8(0), m.logB, "hint %d", hint)
 		require.Nil(t, m.array())

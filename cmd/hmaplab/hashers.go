@@ -444,7 +444,7 @@ func hashersRun(c hashersConfig) *result {
 				"Families: seq int64 0..n-1; random int64 (drawn afresh for each seed); prefix string %q.. (31 bytes, 24 shared); "+
 				"struct16 {A, B int64} = {i/64, i%%64}; ptr16 and ptr64, addresses %#x + 16i and + 64i. "+
 				"Only random int64's keys change with the seed; the others keep their keys and change only the hash seed.",
-				n, c.b, m, m-1, hashersLoad, c.seeds, sessionKey(0), ptrBase),
+				n, c.b, m, m-1, hashersLoad, c.seeds, sessionKey(0), uint64(ptrBase)),
 			fmt.Sprintf("Hashers: seeded is hash.NewSeeded; xxh3 is hash.XXH3 for strings and XXH3-64 (zeebo/xxh3 HashSeed) of the key's little-endian bytes otherwise; "+
 				"runtime is the builtin map's hash, keyed per process at random, so its rows change from run to run (-seed fixes its keys and hash seeds, not its key); "+
 				"identity applies to integers only; masked is seeded & %#x (%d bucket bits). "+
