@@ -118,7 +118,7 @@ func (r *run[K]) writeSteps(o Op, k K, before table.View[K, string], was table.L
 		if was.Found {
 			text += fmt.Sprintf("it compared the key in each slot whose tophash matched, and found it in %s, slot %d.", where("new", loc.Bucket, loc.Chain), loc.Slot)
 		} else {
-			text += "it compared the key in each slot whose tophash matched, to the end of the chain (the key is new), and kept the first free slot it saw."
+			text += "it compared the key in each slot whose tophash matched, up to where the chain can hold nothing more (its last bucket, or one whose last slot is EmptyRest): the key is new. It kept the first free slot it saw."
 			if ovf != nil {
 				text += " It saw none: every slot of the chain is full."
 			}
@@ -138,7 +138,7 @@ func (r *run[K]) writeSteps(o Op, k K, before table.View[K, string], was table.L
 	case OpDelete:
 		if !was.Found {
 			steps = append(steps, Step{Kind: "probe",
-				Text:  fmt.Sprintf("The delete walked bucket %d's chain, comparing the key in each slot whose tophash (0x%02x) matched, to its end: the key is not there, so nothing was deleted.", loc.Bucket, loc.Tophash),
+				Text:  fmt.Sprintf("The delete walked bucket %d's chain, comparing the key in each slot whose tophash (0x%02x) matched, up to where the chain can hold nothing more: the key is not there, so nothing was deleted.", loc.Bucket, loc.Tophash),
 				Marks: walkMarks("new", loc.Bucket, chain, loc.Tophash, -1, -1, -1, true)})
 			break
 		}
@@ -231,10 +231,12 @@ func (r *run[K]) evacStep(v *table.EvacuateEvent, old []table.Chain[K, string], 
 	return Step{Kind: "evacuate", Text: sb.String(), Marks: marks}
 }
 
-// walkMarks marks the slots a write's walk along a chain read: every
-// slot to the end of the chain when toEnd (a key that is not there), else
-// up to the one where it found the key (stopChain, stopSlot). free is the
-// slot, as chain*8+slot, the walk kept as the first free one (-1: none).
+// walkMarks marks the slots a write's walk along a chain read: when toEnd
+// (a key that is not there), every slot up to where the chain can hold
+// nothing more, the end of its last bucket or of the first one whose last
+// slot is EmptyRest, as table's walks stop; else up to the one where it
+// found the key (stopChain, stopSlot). free is the slot, as chain*8+slot,
+// the walk kept as the first free one (-1: none).
 func walkMarks[K comparable](array string, b int, chain table.Chain[K, string], top uint8, stopChain, stopSlot, free int, toEnd bool) []Mark {
 	marks := []Mark{{Array: array, Bucket: b, Chain: 0, Slot: -1, What: "read"}}
 	for j := range chain {
@@ -256,6 +258,9 @@ func walkMarks[K comparable](array string, b int, chain table.Chain[K, string], 
 			if !toEnd && j == stopChain && s == stopSlot {
 				return marks
 			}
+		}
+		if toEnd && chain[j].Tophash[asm.SlotCount-1] == bucket.EmptyRest {
+			break
 		}
 	}
 	return marks

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/table"
 )
@@ -173,3 +174,31 @@ func TestIterateAcrossOps(t *testing.T) {
 }
 
 func itoa(k int64) string { return intKeys.format(k) }
+
+// A walk for a key that is not there stops after the first bucket whose
+// last slot is EmptyRest, as table's inserts and deletes do: the empty
+// overflow bucket after it is not read.
+func TestWalkMarksStopAtEmptyRest(t *testing.T) {
+	const top = 0x42
+	var head, tail table.BucketView[int, string]
+	for s := range 5 {
+		head.Tophash[s] = top + uint8(s)
+	}
+	// head's slots 5..7 are EmptyRest (0); tail is empty too.
+	marks := walkMarks("new", 3, table.Chain[int, string]{head, tail}, top, -1, -1, -1, true)
+	for _, m := range marks {
+		if m.Chain != 0 {
+			t.Fatalf("the walk read %+v, past a bucket ending in EmptyRest", m)
+		}
+	}
+	if got, want := len(marks), 1+8; got != want {
+		t.Fatalf("%d marks, want %d (the bucket, then its eight slots)", got, want)
+	}
+
+	// With head's last slot EmptyOne, the chain may go on: tail is read.
+	head.Tophash[7] = bucket.EmptyOne
+	marks = walkMarks("new", 3, table.Chain[int, string]{head, tail}, top, -1, -1, -1, true)
+	if got, want := len(marks), 1+16; got != want {
+		t.Fatalf("%d marks, want %d (the bucket, then both buckets' slots)", got, want)
+	}
+}
