@@ -39,7 +39,10 @@
 // The eight tophash bytes of a bucket are one machine word, and lookups,
 // inserts and deletes test all eight at once: a few integer instructions
 // (package asm, MatchBits) give the set of matching slots, walked lowest
-// first; an insert finds the first free slot the same way. The runtime
+// first; an insert finds the first free slot the same way. A search for
+// a key that is not there stops at a bucket whose last slot is EmptyRest
+// (nothing follows it in the chain), as the runtime's does, without
+// loading the overflow word, which lies on another cache line. The runtime
 // compares one byte per slot, and for 8-byte keys it skips the tophash
 // bytes and compares every key. The word at a time wins most on misses,
 // where every slot of the chain is ruled out at once; bench/RESULTS.md has
