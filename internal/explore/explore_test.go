@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/table"
@@ -108,7 +109,10 @@ func TestExplanations(t *testing.T) {
 	s := settings("int", "identity", 1)
 	st := mustReplay(t, s, []Op{batch(52), ins("52")})
 	text := strings.Join(st.Explanation, "\n")
-	for _, want := range []string{"B goes 3 → 4", "old bucket", "A doubling is in progress"} {
+	// Under the identity hasher 52's hash is 52, a pointer-wide number
+	// whose top byte, 0, is reserved: the slot stores 5.
+	hash52 := fmt.Sprintf("Its hash is 0x%0*x;", 2*unsafe.Sizeof(uintptr(0)), 52)
+	for _, want := range []string{"B goes 3 → 4", "old bucket", "A doubling is in progress", hash52, "its top byte, 0x00, is one of the reserved values below 5, so the slot stores it plus 5: tophash 0x05."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("growth explanation lacks %q:\n%s", want, text)
 		}

@@ -27,9 +27,10 @@ func codePtr(fn HashFunc) uintptr { return **(**uintptr)(unsafe.Pointer(&fn)) }
 // of regular memory: each must use memhash128, and the two must agree.
 func TestHashRepacked(t *testing.T) {
 	type pair struct{ A, B int64 }
+	// A pointer and words to 16 bytes, whatever the pointer's size.
 	type ptrLen struct {
 		P *byte
-		N uintptr
+		N [16/unsafe.Sizeof(uintptr(0)) - 1]uintptr
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	check := func(name string, desc HashFunc, got HashFunc, key func() unsafe.Pointer) {
@@ -52,7 +53,11 @@ func TestHashRepacked(t *testing.T) {
 		return unsafe.Pointer(&[4]int32{r.Int32(), r.Int32(), r.Int32(), r.Int32()})
 	})
 	check("ptrLen", mapDesc[ptrLen, struct{}]().hasher, RuntimeHash[ptrLen](), func() unsafe.Pointer {
-		return unsafe.Pointer(&ptrLen{new(byte), uintptr(r.Uint64())})
+		k := ptrLen{P: new(byte)}
+		for i := range k.N {
+			k.N[i] = uintptr(r.Uint64())
+		}
+		return unsafe.Pointer(&k)
 	})
 	check("[16]byte", mapDesc[[16]byte, struct{}]().hasher, RuntimeHash[[16]byte](), func() unsafe.Pointer {
 		var k [16]byte
