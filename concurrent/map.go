@@ -491,12 +491,15 @@ func (l *lineage) stripe(h uintptr) *stripe {
 // stripeShift is half a hash's width.
 const stripeShift = 16 << (^uintptr(0) >> 63)
 
+// entries returns the stripe's share of the entry count: its base and
+// both parities' deltas.
+func (s *stripe) entries() int64 { return s.base.Load() + s.delta[0].Load() + s.delta[1].Load() }
+
 // count sums the striped entry counters.
 func (l *lineage) count() int64 {
 	var n int64
 	for i := range l.stripes {
-		s := &l.stripes[i]
-		n += s.base.Load() + s.delta[0].Load() + s.delta[1].Load()
+		n += l.stripes[i].entries()
 	}
 	return n
 }

@@ -11,8 +11,9 @@ import (
 // tracer to tell: such a write helps a growth under way if there is one,
 // then changes its chain in place and counts itself, nothing more.
 // writePlain is that write, apart from mutate and apply, which take every
-// case and pay for it on every write: a call between them with ten arguments, a result of four words,
-// and a frame holding what the other cases need. Measured with callgrind
+// case and pay for it on every write: a call between them with ten
+// arguments, a result of four words, and a frame holding what the other
+// cases need. Measured with callgrind
 // (bench/internal/concops, a Delete and a Store back of keys of a 1K
 // map), the general way spends 981 instructions per pair, the plain way
 // 793; the entry's allocation is about 180 of either.
@@ -120,7 +121,7 @@ search:
 	if finish != nil {
 		m.finishGrow(t, finish)
 	}
-	if inserted && st.base.Load()+st.delta[0].Load()+st.delta[1].Load() > t.stripeMax {
+	if inserted && st.entries() > t.stripeMax {
 		m.growIfOver(t) // m.maybeGrow, written out
 	}
 	return true

@@ -84,7 +84,7 @@ func (m *Map[K, V]) Stats() Stats {
 	var n, ovf int64
 	for i := range t.lin.stripes {
 		st := &t.lin.stripes[i]
-		n += st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
+		n += st.entries()
 		ovf += st.overflow.Load()
 		s.Events.LockContention += int(st.contention.Load())
 		s.Events.BucketCopies += int(st.copies.Load())

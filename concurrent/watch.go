@@ -94,7 +94,7 @@ func (w *watched[K, V]) read(info *registry.Info) {
 	var n, ovf int64
 	for i := range lin.stripes {
 		st := &lin.stripes[i]
-		n += st.base.Load() + st.delta[0].Load() + st.delta[1].Load()
+		n += st.entries()
 		ovf += st.overflow.Load()
 	}
 	s.Count, s.OverflowBuckets = int(max(n, 0)), int(max(ovf, 0))

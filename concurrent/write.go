@@ -649,7 +649,7 @@ func (m *Map[K, V]) overflowed(i int, bodies int32) {
 // estimate from the writer's own stripe filters the calls that sum them
 // all. (It does not inline: writePlain has the test written out.)
 func (m *Map[K, V]) maybeGrow(t *table[K, V], st *stripe) {
-	if st.base.Load()+st.delta[0].Load()+st.delta[1].Load() > t.stripeMax {
+	if st.entries() > t.stripeMax {
 		m.growIfOver(t)
 	}
 }
