@@ -3,6 +3,7 @@ package grow_test
 import (
 	"math"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -82,7 +83,6 @@ func TestRoundUpSize(t *testing.T) {
 		{2688, true, 2688},
 		{600, true, 640},
 		{600, false, 632},     // 8-byte malloc header: 608 -> 640 - 8
-		{512, false, 512},     // at the header threshold: no header
 		{32760, true, 32768},  // largest small object
 		{32761, true, 32768},  // large: whole 8 KiB pages
 		{32769, true, 40960},  //
@@ -91,6 +91,21 @@ func TestRoundUpSize(t *testing.T) {
 	}
 	for _, c := range cases {
 		require.Equal(t, c.want, grow.RoundUpSize(c.size, c.pointerFree), "size %d pointerFree %v", c.size, c.pointerFree)
+	}
+}
+
+// TestRoundUpSizeHeaderThreshold: an object with pointers carries the
+// malloc header above pointer size * pointer bits, 512 bytes with 64-bit
+// pointers and 128 with 32-bit ones (Go 1.23 runtime/mbitmap.go:
+// minSizeForMallocHeader). Go 1.23 on 386 gives a []*int of 54 elements
+// (216 bytes) a capacity of 54: the 224-byte class less the header.
+func TestRoundUpSizeHeaderThreshold(t *testing.T) {
+	want := map[uintptr]uintptr{512: 512, 513: 568, 216: 224, 129: 144, 128: 128} // 64-bit
+	if unsafe.Sizeof(uintptr(0)) == 4 {
+		want = map[uintptr]uintptr{512: 568, 513: 568, 216: 216, 129: 136, 128: 128}
+	}
+	for size, w := range want {
+		require.Equal(t, w, grow.RoundUpSize(size, false), "size %d with pointers", size)
 	}
 }
 

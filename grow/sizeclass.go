@@ -24,13 +24,17 @@ func Spare(B uint8, bucketSize uintptr, pointerFree bool) uintptr {
 	return ArrayLen(B, bucketSize, pointerFree) - uintptr(1)<<B
 }
 
-// Constants of the Go 1.23 allocator on 64-bit platforms.
+// Constants of the Go 1.23 allocator.
 const (
 	maxSmallSize     = 32768
 	mallocHeaderSize = 8
-	// Objects with pointers larger than this carry an 8-byte header.
-	minSizeForMallocHeader = 512
+	// Objects with pointers larger than this carry an 8-byte header: those
+	// up to it keep their pointer bitmap in the span, one bit per word,
+	// in a pointer's worth of bits (512 bytes with 64-bit pointers, 128
+	// with 32-bit ones).
+	minSizeForMallocHeader = ptrSize * 8 * ptrSize
 	pageSize               = 8192
+	ptrSize                = 4 << (^uintptr(0) >> 63)
 )
 
 // sizeClasses are the Go 1.23 malloc size classes (class 0 excluded).
