@@ -13,7 +13,8 @@ import (
 type Location struct {
 	// Hash is the key's hash under the map's seed, and Tophash the byte a
 	// slot holding the key stores: the hash's top byte, raised to at
-	// least asm.MinTopHash.
+	// least asm.MinTopHash. (On 32-bit platforms the hash of a Hasher's
+	// 64 bits is their top byte and low 24 bits: see package hash.)
 	Hash    uintptr
 	Tophash uint8
 	// B is the log2 of the current table's size, and Bucket the chain the

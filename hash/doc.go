@@ -3,7 +3,10 @@
 //
 // A [Hasher] maps a key and a seed to a 64-bit hash. The table package uses
 // the low B bits of that hash to pick a bucket and the top 8 bits as the
-// slot's tophash, so a hasher decides everything about how keys spread.
+// slot's tophash, so a hasher decides everything about how keys spread. A
+// table's hash is pointer wide: on 32-bit platforms it keeps those bits, the
+// top byte and the low 24, so that a hasher and a seed lay keys out alike on
+// every platform, in tables of up to 2^24 buckets.
 // Four families are provided:
 //
 //   - [Runtime]: the builtin map's own hash function for K, taken from the

@@ -29,11 +29,25 @@ func NewRuntime[K comparable]() Runtime[K] {
 }
 
 // Hash returns the runtime hash of key under seed, as the builtin map would
-// compute it for a map whose seed is seed.
+// compute it for a map whose seed is seed. On a 32-bit platform that hash
+// is 32 bits: Hash returns it in the low 32 bits, with its top byte also in
+// the top 8, where a table takes the tophash from a Hasher's 64 bits (see
+// the package doc), so that a hasher wrapping Runtime (Masked, a Func)
+// still spreads tophashes.
 func (h Runtime[K]) Hash(key K, seed uint64) uint64 {
 	fn := h.fn
 	if fn == nil {
 		fn = rt.RuntimeHash[K]()
 	}
-	return uint64(fn(rt.NoEscape(unsafe.Pointer(&key)), uintptr(seed)))
+	return widen(fn(rt.NoEscape(unsafe.Pointer(&key)), uintptr(seed)))
+}
+
+// widen returns a pointer-wide hash as 64 bits: itself on a 64-bit
+// platform; on a 32-bit one, itself with its top byte copied to bits 56 to
+// 63.
+func widen(h uintptr) uint64 {
+	if ^uintptr(0)>>32 == 0 {
+		return uint64(h) | uint64(h>>24)<<56
+	}
+	return uint64(h)
 }

@@ -73,3 +73,43 @@ func TestRuntimeHasherIsDirect(t *testing.T) {
 		require.Equal(t, uintptr(hash.NewRuntime[int]().Hash(k, 9)), fn(unsafe.Pointer(&k), 9))
 	}
 }
+
+// TestTableHash: a table's hash keeps a Hasher's top byte, its tophash, and
+// its low bits, its bucket index, on every platform; on 64-bit ones it is
+// the hasher's value.
+func TestTableHash(t *testing.T) {
+	for _, x := range []uint64{0, 1, 0x5a00_0000_0000_0000, 0xff00_0000_0000_0003, 0xe992_d23b_48e8_f2af, ^uint64(0)} {
+		h := TableHash(x)
+		require.Equal(t, uint8(x>>56), uint8(h>>(ptrBits-8)), "%#x: top byte", x)
+		require.Equal(t, x&(1<<24-1), uint64(h)&(1<<24-1), "%#x: low 24 bits", x)
+		if ptrBits == 64 {
+			require.Equal(t, uintptr(x), h)
+		}
+	}
+}
+
+// TestWrappedHasherKeepsTopByte: a Hasher that sets only the top byte and
+// the low bits (hash.Constant, hash.Masked) gives the table those bits on
+// every platform; cutting the hash to 32 bits would drop the top byte.
+func TestWrappedHasherKeepsTopByte(t *testing.T) {
+	fn := resolve[int64](t, hash.Constant[int64]{Value: 0x5a00_0000_0000_0002})
+	k := int64(7)
+	h := fn(unsafe.Pointer(&k), 0)
+	require.Equal(t, uintptr(0x5a), h>>(ptrBits-8))
+	require.Equal(t, uintptr(2), h&(1<<24-1))
+}
+
+// TestRuntimeWrappedKeepsItsHash: a hasher wrapping the runtime's (which is
+// 32 bits wide on a 32-bit platform) gives the table the runtime's own
+// hash, its top byte included.
+func TestRuntimeWrappedKeepsItsHash(t *testing.T) {
+	rtHash := resolve[int64](t, hash.NewRuntime[int64]())
+	wrapped := resolve[int64](t, hash.Func[int64](hash.NewRuntime[int64]().Hash))
+	tops := map[uintptr]bool{}
+	for k := range int64(1000) {
+		want := rtHash(unsafe.Pointer(&k), 99)
+		require.Equal(t, want, wrapped(unsafe.Pointer(&k), 99), "key %d", k)
+		tops[want>>(ptrBits-8)] = true
+	}
+	require.Greater(t, len(tops), 200, "tophashes of 1000 keys")
+}
