@@ -41,8 +41,14 @@ func TestValueMode(t *testing.T) {
 			f float32
 		}, int](), valueBits, false},
 	} {
-		require.Equal(t, c.want, c.mode, c.name)
-		require.Equal(t, c.wantIn, c.inplace, c.name)
+		want, wantIn := c.want, c.wantIn
+		if hashBits == 32 {
+			// No value is one word: pointers are 4 bytes, and an int64
+			// is 4-aligned, which a 64-bit atomic does not take.
+			want, wantIn = valueWhole, false
+		}
+		require.Equal(t, want, c.mode, c.name)
+		require.Equal(t, wantIn, c.inplace, c.name)
 	}
 }
 
@@ -50,18 +56,24 @@ func TestValueMode(t *testing.T) {
 // nothing while no snapshot is alive; with one alive it publishes a new
 // entry, which the snapshot does not see.
 func TestStoreInPlace(t *testing.T) {
+	// On 32-bit platforms no value is one word (see TestValueMode): each
+	// update publishes a new entry.
+	var entryAllocs float64
+	if hashBits == 32 {
+		entryAllocs = 1
+	}
 	m := New[int, int64](0)
 	for k := range 100 {
 		m.Store(k, 0)
 	}
-	require.Zero(t, testing.AllocsPerRun(100, func() { m.Store(7, 1) }))
-	require.Zero(t, testing.AllocsPerRun(100, func() {
+	require.Equal(t, entryAllocs, testing.AllocsPerRun(100, func() { m.Store(7, 1) }))
+	require.Equal(t, entryAllocs, testing.AllocsPerRun(100, func() {
 		m.Compute(8, func(v int64, _ bool) (int64, ComputeOp) { return v + 1, UpdateOp })
 	}))
 	p := New[int, *int](0)
 	x, y := new(int), new(int)
 	p.Store(1, x)
-	require.Zero(t, testing.AllocsPerRun(100, func() { p.Store(1, y) }))
+	require.Equal(t, entryAllocs, testing.AllocsPerRun(100, func() { p.Store(1, y) }))
 	s := New[int, string](0)
 	s.Store(1, "a")
 	require.Equal(t, 1.0, testing.AllocsPerRun(100, func() { s.Store(1, "b") }), "a string value takes a new entry")

@@ -132,15 +132,17 @@ func TestSnapshotWriterAcrossEvacuation(t *testing.T) {
 // replaced (which takes a growth's end or a Clear between two of its
 // loads, so that the races reach it only now and then), finds what Load
 // finds, for present and absent keys, while a growth is under way (both
-// tables read), after it and after a Clear.
+// tables read), after it and after a Clear. The keys are int64s, which
+// hashWord hashes on every platform (an int is 4 bytes on 32-bit ones).
 func TestLoadRetry(t *testing.T) {
 	for _, word := range []bool{true, false} {
 		var opts []Option
 		if !word {
-			opts = append(opts, WithHasher[int](hash.NewSeeded[int]()))
+			opts = append(opts, WithHasher[int64](hash.NewSeeded[int64]()))
 		}
-		m := New[int, int](0, append(opts, WithSeed(4), WithEvacuationPace(1))...)
-		check := func(what string, n int) {
+		m := New[int64, int64](0, append(opts, WithSeed(4), WithEvacuationPace(1))...)
+		require.Equal(t, word, m.wordHash)
+		check := func(what string, n int64) {
 			for k := range n + 100 {
 				v, ok := m.loadRetry(k)
 				wv, wok := m.Load(k)
@@ -149,7 +151,7 @@ func TestLoadRetry(t *testing.T) {
 				require.Equal(t, wv, v, "%s: key %d", what, k)
 			}
 		}
-		n, growing := 0, false
+		n, growing := int64(0), false
 		for ; n < 5000 && !growing; n++ {
 			m.Store(n, n*10)
 			growing = m.Stats().Growing

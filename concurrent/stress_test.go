@@ -40,7 +40,7 @@ type hasherCase struct {
 
 func hasherCases() []hasherCase {
 	return []hasherCase{
-		{"default", nil}, // hashWord, for int keys
+		{"default", nil}, // hashWord for int keys, the runtime's where an int is 4 bytes
 		{"runtime", []Option{WithHasher[int](hash.NewRuntime[int]())}},
 		{"constant", []Option{WithHasher[int](hash.Constant[int]{Value: 0xdead_beef_0000_0005})}},
 		{"masked-low", []Option{WithHasher[int](hash.Masked[int]{Inner: hash.NewRuntime[int](), Mask: 0x0f00_0000_0000_0003})}},

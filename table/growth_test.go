@@ -301,13 +301,16 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	// int64 -> int64: bucket = 8 tophash + 8*8 keys + 8*8 elems + 8 link
 	// = 144 bytes, pointer-free. B = 4: 2^4 + 2^(4-4) = 17 buckets = 2448
 	// bytes; Go 1.23 size classes ... 2304, 2688 ...: 2688/144 = 18.67 ->
-	// 18 buckets, so 18 - 16 = 2 spares.
+	// 18 buckets, so 18 - 16 = 2 spares. On 32-bit the link is 4 bytes:
+	// 140-byte buckets, 17*140 = 2380 bytes, the same class: 2688/140 =
+	// 19.2 -> 19 buckets, 3 spares.
 	m := utNewID[int64, int64](100)
+	size, n := utWidth[uintptr](144, 140), utWidth[uintptr](18, 19)
 	require.Equal(t, uint8(4), m.logB)
-	require.Equal(t, uintptr(144), unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
+	require.Equal(t, size, unsafe.Sizeof(bucket.Bucket[int64, int64]{}))
 	require.False(t, m.hasPointers())
-	require.Equal(t, uintptr(18), grow.ArrayLen(4, 144, true))
-	require.Len(t, m.array(), 18)
+	require.Equal(t, n, grow.ArrayLen(4, size, true))
+	require.Len(t, m.array(), int(n))
 	require.Equal(t, uintptr(16), m.nextSpare())
 
 	fill := func(b, from, to int64) { // keys b+16j, j in [from, to)
@@ -330,19 +333,26 @@ func TestGrowthSparesInt64B4(t *testing.T) {
 	require.Equal(t, uint16(2), m.noverflow)
 	// Third: bucket 3 again, its chain's second overflow: spares are used
 	// up, so it is allocated outside the array and kept in m.overflow.list.
+	// (On 32-bit it takes the third spare, index 18.)
 	fill(3, 9, 17) // 7 fill o1's slots 1..7, the 8th needs a new bucket
 	o3 := o1.Overflow()
 	require.NotNil(t, o3)
-	require.False(t, utInside(m.array(), o3))
+	var allocated []*bucket.Bucket[int64, int64]
+	if n == 18 {
+		require.False(t, utInside(m.array(), o3))
+		allocated = append(allocated, o3)
+	} else {
+		require.Same(t, &m.array()[18], o3)
+	}
 	require.NotNil(t, m.overflow)
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3}, m.overflow.list)
-	require.Equal(t, uintptr(18), m.nextSpare())
+	utSamePtrs(t, allocated, m.overflow.list)
+	require.Equal(t, n, m.nextSpare())
 	require.Equal(t, uint16(3), m.noverflow)
-	// Fourth: bucket 11.
+	// Fourth: bucket 11, allocated.
 	fill(11, 0, 9)
 	o4 := m.array()[11].Overflow()
 	require.False(t, utInside(m.array(), o4))
-	utSamePtrs(t, []*bucket.Bucket[int64, int64]{o3, o4}, m.overflow.list)
+	utSamePtrs(t, append(allocated, o4), m.overflow.list)
 	require.Equal(t, uint16(4), m.noverflow)
 	require.Equal(t, 9+9+8+9, m.count)
 	require.False(t, m.growing())
@@ -395,35 +405,53 @@ func utSpares[K hash.Integer, V any](t *testing.T, hint int, wantB uint8, wantSi
 	utInv(t, m)
 }
 
+// Each case gives its figures for a 64-bit platform, then for a 32-bit one,
+// where the overflow link is 4 bytes and 8-byte keys and elems 4-aligned.
 func TestGrowthSparesOtherSizes(t *testing.T) {
 	// int64 -> int64, B = 5 (hint 200: 104 < 200 <= 208): 32 + 2 = 34
 	// buckets * 144 = 4896 bytes -> class 5376; 5376/144 = 37.33 -> 37
-	// buckets, 5 spares.
-	utSpares[int64, int64](t, 200, 5, 144, true, 37)
+	// buckets, 5 spares. 32-bit: 34 * 140 = 4760 -> class 4864; 4864/140
+	// = 34.7 -> 34 buckets, 2 spares.
+	utSpares[int64, int64](t, 200, 5, utWidth[uintptr](144, 140), true, utWidth[uintptr](37, 34))
 	// int64 -> int64, B = 8 (hint 1000): 256 + 16 = 272 * 144 = 39168
 	// bytes, above the largest small size class (32768): whole 8 KiB
 	// pages, 5 pages = 40960; 40960/144 = 284.4 -> 284 buckets, 28 spares.
-	utSpares[int64, int64](t, 1000, 8, 144, true, 284)
+	// 32-bit: 272 * 140 = 38080, 5 pages; 40960/140 = 292.6 -> 292
+	// buckets, 36 spares.
+	utSpares[int64, int64](t, 1000, 8, utWidth[uintptr](144, 140), true, utWidth[uintptr](284, 292))
 	// int32 -> int8: 8 + 32 + 8 + 8 = 56 bytes. B = 6 (hint 400: 208 <
 	// 400 <= 416): 64 + 4 = 68 * 56 = 3808 -> class 4096; 4096/56 = 73.1
-	// -> 73 buckets, 9 spares.
-	utSpares[int32, int8](t, 400, 6, 56, true, 73)
+	// -> 73 buckets, 9 spares. 32-bit: 8 + 32 + 8 + 4 = 52 bytes; 68 * 52
+	// = 3536 -> class 4096; 4096/52 = 78.8 -> 78 buckets, 14 spares.
+	utSpares[int32, int8](t, 400, 6, utWidth[uintptr](56, 52), true, utWidth[uintptr](73, 78))
 	// int64 -> string (has pointers): 8 + 64 + 128 + 8 = 208 bytes. B = 4:
-	// 17 * 208 = 3536 bytes; pointerful objects over 512 bytes carry an
-	// 8-byte malloc header: 3544 -> class 4096, usable 4096-8 = 4088;
-	// 4088/208 = 19.65 -> 19 buckets, 3 spares.
-	utSpares[int64, string](t, 100, 4, 208, false, 19)
+	// 17 * 208 = 3536 bytes; pointerful objects over 512 bytes (128 on
+	// 32-bit) carry an 8-byte malloc header: 3544 -> class 4096, usable
+	// 4096-8 = 4088;
+	// 4088/208 = 19.65 -> 19 buckets, 3 spares. 32-bit: 8 + 64 + 64 + 4 =
+	// 140 bytes; 17 * 140 = 2380, + 8 = 2388 -> class 2688, usable 2680;
+	// 2680/140 = 19.1 -> 19 buckets, 3 spares.
+	utSpares[int64, string](t, 100, 4, utWidth[uintptr](208, 140), false, 19)
 	// uint8 -> uint8: 8 + 8 + 8 + 8 = 32 bytes, pointer-free. B = 4: 17 *
 	// 32 = 544 -> class 576 (no malloc header without pointers): 576/32 =
 	// 18 buckets, 2 spares. (With a header it would be 568/32 -> 17.)
-	utSpares[uint8, uint8](t, 100, 4, 32, true, 18)
+	// 32-bit: 8 + 8 + 8 + 4 = 28 bytes; 17 * 28 = 476 -> class 480;
+	// 480/28 = 17.1 -> 17 buckets, 1 spare. (With a header: 504/28 = 18.)
+	utSpares[uint8, uint8](t, 100, 4, utWidth[uintptr](32, 28), true, utWidth[uintptr](18, 17))
 	// uint16 -> *int (has pointers): 8 + 16 + 64 + 8 = 96 bytes. B = 5:
 	// 34 * 96 = 3264 bytes, + 8 header = 3272 -> class 3456, usable 3448;
 	// 3448/96 = 35.9 -> 35 buckets, 3 spares. (Without the header:
-	// 3456/96 = 36, 4 spares.)
-	utSpares[uint16, *int](t, 200, 5, 96, false, 35)
+	// 3456/96 = 36, 4 spares.) 32-bit: 8 + 16 + 32 + 4 = 60 bytes; 34 *
+	// 60 = 2040, + 8 = 2048 -> class 2048, usable 2040: 34 buckets, 2
+	// spares.
+	utSpares[uint16, *int](t, 200, 5, utWidth[uintptr](96, 60), false, utWidth[uintptr](35, 34))
+	// The same, B = 4 (hint 100): 17 * 96 = 1632, + 8 = 1640 -> class
+	// 1792, usable 1784; 1784/96 = 18.6 -> 18 buckets, 2 spares. 32-bit:
+	// 17 * 60 = 1020, + 8 = 1028 -> class 1152, usable 1144; 1144/60 =
+	// 19.1 -> 19 buckets, 3 spares. (Without the header: 1024/60 -> 17.)
+	utSpares[uint16, *int](t, 100, 4, utWidth[uintptr](96, 60), false, utWidth[uintptr](18, 19))
 	// B < 4: no spares at all (B = 3, int64 -> int64).
-	utSpares[int64, int64](t, 52, 3, 144, true, 8)
+	utSpares[int64, int64](t, 52, 3, utWidth[uintptr](144, 140), true, 8)
 }
 
 // ---------------------------------------------------------------------------

@@ -223,8 +223,9 @@ func newRTDiff[K comparable, V comparable](t *testing.T, name string, cfg *rtDif
 func (d *rtDiff[K, V]) checkTypes() {
 	t := d.t
 	t.Helper()
-	if got := unsafe.Sizeof(rtHmap{}); got != 48 {
-		t.Fatalf("rtHmap is %d bytes, want 48 (the runtime's hmap on 64-bit)", got)
+	// The runtime's hmap: 48 bytes with 64-bit pointers, 28 with 32-bit.
+	if got, want := unsafe.Sizeof(rtHmap{}), uintptr(utWidth(48, 28)); got != want {
+		t.Fatalf("rtHmap is %d bytes, want %d (the runtime's hmap)", got, want)
 	}
 	mt := rtTypeOf(d.live)
 	if mt.kind&0x1f != uint8(reflect.Map) || mt.size != unsafe.Sizeof(uintptr(0)) {
