@@ -216,7 +216,11 @@ func hashFunc[K comparable](h hash.Hasher[K]) rt.HashFunc {
 // on both, and a weak hasher built to keep only those bits (hash.Masked,
 // hash.Constant) stays as weak. Cutting the hash to its low 32 bits would
 // lose the top byte, and with it the tophash of such hashers.
-func TableHash(x uint64) uintptr {
+//
+// It is generic, as rt.NoEscape is, so that it inlines in the package
+// where hashFunc's wrappers are compiled, the user's: a plain function
+// would stay a call there. Its type argument is always uint64.
+func TableHash[H ~uint64](x H) uintptr {
 	if ptrBits == 32 {
 		return uintptr(x>>56)<<24 | uintptr(x)&(1<<24-1)
 	}
