@@ -2,13 +2,14 @@ package concurrent
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/hmaplab/hmap/asm"
 )
 
 // hashBits is the width of a map's hash, a uintptr: 64, or 32 on 32-bit
 // platforms, where its top byte, the tophash, is bits 24..31.
-const hashBits = 32 << (^uintptr(0) >> 63)
+const hashBits = bits.UintSize
 
 // checkInvariants checks the structure of a map no goroutine is using:
 //

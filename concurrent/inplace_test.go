@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -42,9 +43,10 @@ func TestValueMode(t *testing.T) {
 		}, int](), valueBits, false},
 	} {
 		want, wantIn := c.want, c.wantIn
-		if hashBits == 32 {
-			// No value is one word: pointers are 4 bytes, and an int64
-			// is 4-aligned, which a 64-bit atomic does not take.
+		if unsafe.Sizeof(uintptr(0)) != 8 {
+			// A word is 8 bytes and a pointer wide: on 32-bit platforms
+			// no value is one (an int64 is 4-aligned there, which a
+			// 64-bit atomic does not take).
 			want, wantIn = valueWhole, false
 		}
 		require.Equal(t, want, c.mode, c.name)
@@ -59,7 +61,7 @@ func TestStoreInPlace(t *testing.T) {
 	// On 32-bit platforms no value is one word (see TestValueMode): each
 	// update publishes a new entry.
 	var entryAllocs float64
-	if hashBits == 32 {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
 		entryAllocs = 1
 	}
 	m := New[int, int64](0)

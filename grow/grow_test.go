@@ -2,8 +2,8 @@ package grow_test
 
 import (
 	"math"
+	"math/bits"
 	"testing"
-	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -101,7 +101,7 @@ func TestRoundUpSize(t *testing.T) {
 // (216 bytes) a capacity of 54: the 224-byte class less the header.
 func TestRoundUpSizeHeaderThreshold(t *testing.T) {
 	want := map[uintptr]uintptr{512: 512, 513: 568, 216: 224, 129: 144, 128: 128} // 64-bit
-	if unsafe.Sizeof(uintptr(0)) == 4 {
+	if bits.UintSize == 32 {
 		want = map[uintptr]uintptr{512: 568, 513: 568, 216: 216, 129: 136, 128: 128}
 	}
 	for size, w := range want {

@@ -1,5 +1,7 @@
 package grow
 
+import "math/bits"
+
 // ArrayLen returns the number of buckets to allocate for a table of 2^B
 // regular buckets of bucketSize bytes: for B >= 4, 2^(B-4) spare overflow
 // buckets, and then as many more as fit in the rounded-up allocation.
@@ -34,7 +36,7 @@ const (
 	// with 32-bit ones).
 	minSizeForMallocHeader = ptrSize * 8 * ptrSize
 	pageSize               = 8192
-	ptrSize                = 4 << (^uintptr(0) >> 63)
+	ptrSize                = bits.UintSize / 8
 )
 
 // sizeClasses are the Go 1.23 malloc size classes (class 0 excluded).

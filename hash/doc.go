@@ -5,8 +5,9 @@
 // the low B bits of that hash to pick a bucket and the top 8 bits as the
 // slot's tophash, so a hasher decides everything about how keys spread. A
 // table's hash is pointer wide: on 32-bit platforms it keeps those bits, the
-// top byte and the low 24, so that a hasher and a seed lay keys out alike on
-// every platform, in tables of up to 2^24 buckets.
+// top byte and the low 24, so that with a fixed seed (a table.Map's seed is
+// 32 bits on every platform) a hasher lays keys out alike on every
+// platform, in tables of up to 2^24 buckets.
 // Four families are provided:
 //
 //   - [Runtime]: the builtin map's own hash function for K, taken from the

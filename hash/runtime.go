@@ -1,6 +1,7 @@
 package hash
 
 import (
+	"math/bits"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/internal/rt"
@@ -46,7 +47,7 @@ func (h Runtime[K]) Hash(key K, seed uint64) uint64 {
 // platform; on a 32-bit one, itself with its top byte copied to bits 56 to
 // 63.
 func widen(h uintptr) uint64 {
-	if ^uintptr(0)>>32 == 0 {
+	if bits.UintSize == 32 {
 		return uint64(h) | uint64(h>>24)<<56
 	}
 	return uint64(h)

@@ -8,16 +8,13 @@ import (
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
+	"github.com/hmaplab/hmap/internal/option"
 	"github.com/hmaplab/hmap/table"
 )
 
 // identity hashes an int64 key to itself, so that a test knows each key's
 // bucket (its low B bits) and tophash.
 var identity = hash.Func[int64](func(k int64, _ uint64) uint64 { return uint64(k) })
-
-// hashBits is the width of a table's hash: a pointer's. On a 32-bit
-// platform it is the hasher's top byte and low 24 bits.
-const hashBits = 32 << (^uintptr(0) >> 63)
 
 func TestLocateExact(t *testing.T) {
 	m := table.New[int64, int](64, table.WithHasher(identity))
@@ -38,10 +35,10 @@ func TestLocateExact(t *testing.T) {
 		OldBucket: -1, Found: true, Chain: 0, Slot: 3,
 	}, m.Locate(48))
 
-	// An absent key: where it would be looked for. Its hash is the key,
-	// with its top byte, the tophash, at the top of a pointer-wide hash.
+	// An absent key: where it would be looked for. (On a 32-bit platform
+	// the table's hash is the hasher's top byte and low 24 bits.)
 	require.Equal(t, table.Location{
-		Hash: 0x7f<<(hashBits-8) | 5, Tophash: 0x7f, B: 4, Bucket: 5,
+		Hash: option.TableHash(uint64(0x7f00_0000_0000_0005)), Tophash: 0x7f, B: 4, Bucket: 5,
 		OldBucket: -1, Chain: -1, Slot: -1,
 	}, m.Locate(0x7f00_0000_0000_0005))
 

@@ -198,3 +198,30 @@ func TestTracers(t *testing.T) {
 	require.Equal(t, []string{"done"}, b)
 	require.Equal(t, Tracer{}, *Tracers(), "no tracer: nothing watched")
 }
+
+// TestGrowDoneBytes: the byte figures of ExampleEventLog's growths (it
+// leaves them out of its output, which would depend on the pointer size).
+// A string -> int bucket is 8 + 8*16 + 8*8 + 8 = 208 bytes on 64-bit
+// platforms; on 32-bit ones 8 + 8*8 + 8*4 + 4 = 108, in arrays of 1, 2 and
+// 4 buckets with pointers: 108 bytes take the 112-byte class; 216, over
+// the 128-byte threshold, carry the malloc header, 224 less 8; 432 + 8 ->
+// 448 less 8, 440. BytesReleased is the old array (at the third growth
+// with its overflow bucket), BytesHeld what the map holds after: the new
+// array (at the third, 888 or 1784 bytes, and an overflow bucket).
+func TestGrowDoneBytes(t *testing.T) {
+	var done []GrowEvent
+	m := New[string, int](0, WithSeed(1), WithHasher(hash.XXH3[string]{}),
+		WithTracer(&Tracer{GrowDone: func(e GrowEvent) { done = append(done, e) }}))
+	for i := range 30 {
+		m.Put(fmt.Sprint("user", i), i)
+	}
+	type bytes struct{ allocated, released, held int }
+	var got []bytes
+	for _, e := range done {
+		got = append(got, bytes{e.BytesAllocated, e.BytesReleased, e.BytesHeld})
+	}
+	require.Equal(t, utWidth(
+		[]bytes{{0, 208, 416}, {0, 416, 888}, {0, 1096, 1992}},
+		[]bytes{{0, 112, 216}, {0, 216, 440}, {0, 552, 1000}},
+	), got)
+}

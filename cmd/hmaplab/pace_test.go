@@ -36,6 +36,7 @@ func TestPaceCounts(t *testing.T) {
 	peak := got["peak_bytes"][0]
 	if bits.UintSize == 64 {
 		require.Equal(t, 987568.0, peak)
+		require.Equal(t, 630784.0, got["alloc_bytes"][0])
 	}
 	for col, want := range map[string][]float64{
 		"pace":         {0, 1, 2, 4, 8, 64},

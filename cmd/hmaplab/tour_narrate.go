@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hmaplab/hmap/bucket"
-	"github.com/hmaplab/hmap/internal/option"
 	"github.com/hmaplab/hmap/table"
 )
 
@@ -195,20 +194,11 @@ func (t *tour) keyLine(m *table.Map[string, int], key string) string {
 	if l.Found && !l.Old {
 		where = slotRef{l.Chain, l.Slot}.String()
 	}
-	return fmt.Sprintf("  %-4s  hash %s  tophash %s  bucket %d%s  %s", key, t.hashString(m, key, l.Hash), topStr, l.Bucket, low, where)
-}
-
-// hashString prints the hash of key: the hasher's 64 bits. On a 32-bit
-// platform the table keeps their top byte and low 24 bits (see
-// hash.Hasher), so the tour reads the same there, bucket for bucket. The
-// runtime's hasher is 32 bits wide there: then the table's hash is shown,
-// in 8 digits.
-func (t *tour) hashString(m *table.Map[string, int], key string, tableHash uintptr) string {
+	// The hasher's 64 bits: on a 32-bit platform the table keeps their top
+	// byte and low 24 bits (package hash), so the tour reads the same
+	// there, bucket for bucket.
 	h := t.o.hasher.Hash(key, uint64(m.Stats().Seed))
-	if option.TableHash(h) != tableHash {
-		return fmt.Sprintf("%0*x", bits.UintSize/4, tableHash)
-	}
-	return fmt.Sprintf("%016x", h)
+	return fmt.Sprintf("  %-4s  hash %016x  tophash %s  bucket %d%s  %s", key, h, topStr, l.Bucket, low, where)
 }
 
 // lookup narrates a lookup of key in m as Map.ExplainLookup reports it:

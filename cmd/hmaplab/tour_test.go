@@ -12,6 +12,8 @@ import (
 
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/internal/golden"
+	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/table"
 )
 
 // runTourArgs runs "hmaplab tour args..." and returns its exit code, stdout
@@ -398,4 +400,20 @@ func TestTourLegend(t *testing.T) {
 		require.Contains(t, first, want)
 	}
 	require.Contains(t, out, "[0] 0:k05=5", "the notation the legend explains is drawn")
+}
+
+// TestTourHashIsTheTables: the hash the tour prints, the hasher's 64 bits,
+// is the one the table uses: the same bits on a 64-bit platform, their top
+// byte and low 24 bits on a 32-bit one, for every -hasher.
+func TestTourHashIsTheTables(t *testing.T) {
+	for _, th := range tourHashers {
+		h := th.new()
+		m := table.New[string, int](0, table.WithHasher(h), table.WithSeed(1))
+		seed := uint64(m.Stats().Seed)
+		for i := range 100 {
+			k := keyName(i)
+			m.Put(k, i)
+			require.Equal(t, option.TableHash(h.Hash(k, seed)), m.Locate(k).Hash, "-hasher %s, key %s", th.name, k)
+		}
+	}
 }

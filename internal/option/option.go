@@ -9,6 +9,7 @@ package option
 
 import (
 	"fmt"
+	"math/bits"
 	"reflect"
 	"unicode"
 	"unicode/utf8"
@@ -228,4 +229,4 @@ func TableHash[H ~uint64](x H) uintptr {
 }
 
 // ptrBits is the width of a pointer, and of a table's hash.
-const ptrBits = 32 << (^uintptr(0) >> 63)
+const ptrBits = bits.UintSize
