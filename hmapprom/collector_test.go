@@ -242,18 +242,17 @@ func TestCollect(t *testing.T) {
 
 // TestStuckBits checks that a poor hasher shows in hmap_hash_stuck_bit_positions.
 func TestStuckBits(t *testing.T) {
-	if bits.UintSize != 64 {
-		t.Skip("needs 64-bit hashes")
-	}
-	// Every hash has its top 32 bits clear.
-	low32 := hash.Func[uint64](func(k, seed uint64) uint64 { return uint64(uint32(k ^ seed)) })
-	m := table.New[uint64, int](0, table.WithName("hmapprom-test/stuck"), table.WithHasher[uint64](low32))
+	// Every hash has all but its low 16 bits clear: 48 bits of a table's
+	// 64-bit hash, 16 of a 32-bit one.
+	low16 := hash.Func[uint64](func(k, seed uint64) uint64 { return uint64(uint16(k ^ seed)) })
+	m := table.New[uint64, int](0, table.WithName("hmapprom-test/stuck"), table.WithHasher[uint64](low16))
 	for i := range 100 {
 		m.Put(uint64(i)*0x9e3779b97f4a7c15, i)
 	}
 	all, _ := gather(t)
-	if got := one(t, all, "hmap_hash_stuck_bit_positions", map[string]string{"name": "hmapprom-test/stuck"}).value; got < 32 {
-		t.Errorf("hmap_hash_stuck_bit_positions = %v, want >= 32 for a hasher that leaves 32 bits clear", got)
+	want := float64(bits.UintSize - 16)
+	if got := one(t, all, "hmap_hash_stuck_bit_positions", map[string]string{"name": "hmapprom-test/stuck"}).value; got < want {
+		t.Errorf("hmap_hash_stuck_bit_positions = %v, want >= %v for a hasher that leaves all but 16 bits clear", got, want)
 	}
 	runtime.KeepAlive(m)
 }
