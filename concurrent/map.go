@@ -489,7 +489,7 @@ func (l *lineage) stripe(h uintptr) *stripe {
 }
 
 // stripeShift is half a hash's width.
-const stripeShift = 16 << (^uintptr(0) >> 63)
+const stripeShift = bits.UintSize / 2
 
 // entries returns the stripe's share of the entry count: its base and
 // both parities' deltas.

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hmaplab/hmap/hash"
-	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // contents returns what m holds, read through the table (not through
@@ -141,7 +141,7 @@ func TestWritePlainChains(t *testing.T) {
 	}
 	require.Equal(t, 0, m.Len())
 	require.Equal(t, 0, m.Stats().OverflowBuckets)
-	require.Nil(t, m.root.Load().bucket(option.TableHash(h)).body.Load(), "the emptied chain is dropped")
+	require.Nil(t, m.root.Load().bucket(rt.TableHash(h)).body.Load(), "the emptied chain is dropped")
 }
 
 // A stripe is two cache lines, so that its index is a shift and stripes

@@ -1,7 +1,6 @@
 package hash
 
 import (
-	"math/bits"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/internal/rt"
@@ -40,15 +39,5 @@ func (h Runtime[K]) Hash(key K, seed uint64) uint64 {
 	if fn == nil {
 		fn = rt.RuntimeHash[K]()
 	}
-	return widen(fn(rt.NoEscape(unsafe.Pointer(&key)), uintptr(seed)))
-}
-
-// widen returns a pointer-wide hash as 64 bits: itself on a 64-bit
-// platform; on a 32-bit one, itself with its top byte copied to bits 56 to
-// 63.
-func widen(h uintptr) uint64 {
-	if bits.UintSize == 32 {
-		return uint64(h) | uint64(h>>24)<<56
-	}
-	return uint64(h)
+	return rt.WidenHash(fn(rt.NoEscape(unsafe.Pointer(&key)), uintptr(seed)))
 }

@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"sync/atomic"
 	"unsafe"
 
@@ -179,7 +180,7 @@ const (
 	// maxAlloc is the runtime's limit on one allocation: 2^48 bytes on a
 	// 64-bit platform, 2^32-1 on a 32-bit one.
 	maxAlloc = 1<<48*(ptrBits/64) + (1<<32-1)*(1-ptrBits/64)
-	ptrBits  = 32 << (^uintptr(0) >> 63)
+	ptrBits  = bits.UintSize
 )
 
 // noCopy lets go vet's copylocks check flag copies of a Map.

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/hmaplab/hmap/hash"
-	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rt"
 	"github.com/hmaplab/hmap/table"
 	"github.com/stretchr/testify/require"
 )
@@ -16,7 +16,7 @@ func TestMapHashSeed(t *testing.T) {
 	for _, s := range []uint64{0, 1, 42, 1 << 63} {
 		m := table.New[string, int](0, table.WithSeed(s), table.WithHasher(hash.XXH3[string]{}))
 		m.Put("k", 1)
-		want := option.TableHash(hash.XXH3[string]{}.Hash("k", mapHashSeed(s)))
+		want := rt.TableHash(hash.XXH3[string]{}.Hash("k", mapHashSeed(s)))
 		require.Equal(t, want, m.Locate("k").Hash, "WithSeed(%d)", s)
 	}
 }

@@ -184,18 +184,19 @@ func loadFactorRun(c loadFactorConfig) *result {
 	worst := [3]float64{}
 	allOK := true
 	var at65 tableShape
+	var bytes65 float64 // the Go table's bytes per entry at 6.5, for this platform's bucket
 	for _, g := range goMapTable {
 		num, den := int(g[0]*2), 2
 		var s tableShape
 		for i := range c.tables {
 			s.addTable(fillTable(num, den, c.b, c.seed*1_000_003+uint64(i)))
 		}
+		gb := goBytesHere(g, layout)
 		if g[0] == 6.5 {
-			at65 = s
+			at65, bytes65 = s, gb
 		}
 		po, pb, _, _ := poissonRow(g[0], layout)
 		ovf, bytes, hit, miss := s.overflowPct(), s.overheadBytes(layout), s.hitProbe(), s.missProbe()
-		gb := goBytesHere(g, layout)
 		dOvf, dBytes, dProbe := math.Abs(ovf-g[1]), math.Abs(bytes-gb), math.Max(math.Abs(hit-g[3]), math.Abs(miss-g[4]))
 		ok := dOvf <= tolOverflow && dBytes <= tolBytes && dProbe <= tolProbe
 		allOK = allOK && ok
@@ -216,9 +217,9 @@ func loadFactorRun(c loadFactorConfig) *result {
 			c.tables, c.b, c.tables<<c.b)},
 		Table: t,
 	}
-	bytes65, bytesNote := goBytesHere(goMapTable[5], layout), ""
+	bytesNote := ""
 	if layout.Size != goBucketSize {
-		bytesNote = fmt.Sprintf(" (Go's %.2f, less the %d bytes a bucket is smaller here)", goMapTable[5][2], goBucketSize-layout.Size)
+		bytesNote = fmt.Sprintf(" (Go's 10.79, less the %d bytes a bucket is smaller here)", goBucketSize-layout.Size)
 	}
 	r.Claims = []claim{{
 		Source: "Go 1.23 runtime/map.go, the table at the top",

@@ -12,7 +12,7 @@ import (
 
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/internal/golden"
-	"github.com/hmaplab/hmap/internal/option"
+	"github.com/hmaplab/hmap/internal/rt"
 	"github.com/hmaplab/hmap/table"
 )
 
@@ -413,7 +413,7 @@ func TestTourHashIsTheTables(t *testing.T) {
 		for i := range 100 {
 			k := keyName(i)
 			m.Put(k, i)
-			require.Equal(t, option.TableHash(h.Hash(k, seed)), m.Locate(k).Hash, "-hasher %s, key %s", th.name, k)
+			require.Equal(t, rt.TableHash(h.Hash(k, seed)), m.Locate(k).Hash, "-hasher %s, key %s", th.name, k)
 		}
 	}
 }

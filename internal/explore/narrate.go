@@ -2,8 +2,8 @@ package explore
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
-	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
@@ -70,13 +70,13 @@ func (r *run[K]) insertText(o Op, k K, was table.Location) string {
 	}
 	loc := r.m.Locate(k)
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "insert %s: a new key. Its hash is 0x%0*x; ", o.Key, 2*unsafe.Sizeof(loc.Hash), loc.Hash)
+	fmt.Fprintf(&sb, "insert %s: a new key. Its hash is 0x%0*x; ", o.Key, bits.UintSize/4, loc.Hash)
 	if loc.B == 0 {
 		sb.WriteString("with B = 0 the table is a single bucket, so every key goes to bucket 0")
 	} else {
 		fmt.Fprintf(&sb, "its low %d bits (B = %d) pick bucket %d", loc.B, loc.B, loc.Bucket)
 	}
-	top := uint8(loc.Hash >> (8*unsafe.Sizeof(loc.Hash) - 8))
+	top := uint8(loc.Hash >> (bits.UintSize - 8))
 	if top < asm.MinTopHash {
 		fmt.Fprintf(&sb, ", and its top byte, 0x%02x, is one of the reserved values below 5, so the slot stores it plus 5: tophash 0x%02x.", top, loc.Tophash)
 	} else {

@@ -9,7 +9,6 @@ package option
 
 import (
 	"fmt"
-	"math/bits"
 	"reflect"
 	"unicode"
 	"unicode/utf8"
@@ -200,33 +199,10 @@ func hashFunc[K comparable](h hash.Hasher[K]) rt.HashFunc {
 		check := rt.RuntimeHash[K]()
 		return func(p unsafe.Pointer, seed uintptr) uintptr {
 			check(p, 0)
-			return TableHash(h.Hash(*(*K)(p), uint64(seed)))
+			return rt.TableHash(h.Hash(*(*K)(p), uint64(seed)))
 		}
 	}
 	return func(p unsafe.Pointer, seed uintptr) uintptr {
-		return TableHash(h.Hash(*(*K)(p), uint64(seed)))
+		return rt.TableHash(h.Hash(*(*K)(p), uint64(seed)))
 	}
 }
-
-// TableHash returns a Hasher's 64 bits as a table's hash, which is pointer
-// wide. On a 64-bit platform they are the same bits. On a 32-bit one it
-// keeps the top byte, which a table reads as the tophash, and the low 24
-// bits, from which it takes the bucket index: a hasher's top byte and low
-// bits then mean the same on every platform (for tables of up to 2^24
-// buckets), so a run with a fixed hasher and seed lays its keys out alike
-// on both, and a weak hasher built to keep only those bits (hash.Masked,
-// hash.Constant) stays as weak. Cutting the hash to its low 32 bits would
-// lose the top byte, and with it the tophash of such hashers.
-//
-// It is generic, as rt.NoEscape is, so that it inlines in the package
-// where hashFunc's wrappers are compiled, the user's: a plain function
-// would stay a call there. Its type argument is always uint64.
-func TableHash[H ~uint64](x H) uintptr {
-	if ptrBits == 32 {
-		return uintptr(x>>56)<<24 | uintptr(x)&(1<<24-1)
-	}
-	return uintptr(x)
-}
-
-// ptrBits is the width of a pointer, and of a table's hash.
-const ptrBits = bits.UintSize

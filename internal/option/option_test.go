@@ -1,6 +1,7 @@
 package option
 
 import (
+	"math/bits"
 	"testing"
 	"unsafe"
 
@@ -74,20 +75,6 @@ func TestRuntimeHasherIsDirect(t *testing.T) {
 	}
 }
 
-// TestTableHash: a table's hash keeps a Hasher's top byte, its tophash, and
-// its low bits, its bucket index, on every platform; on 64-bit ones it is
-// the hasher's value.
-func TestTableHash(t *testing.T) {
-	for _, x := range []uint64{0, 1, 0x5a00_0000_0000_0000, 0xff00_0000_0000_0003, 0xe992_d23b_48e8_f2af, ^uint64(0)} {
-		h := TableHash(x)
-		require.Equal(t, uint8(x>>56), uint8(h>>(ptrBits-8)), "%#x: top byte", x)
-		require.Equal(t, x&(1<<24-1), uint64(h)&(1<<24-1), "%#x: low 24 bits", x)
-		if ptrBits == 64 {
-			require.Equal(t, uintptr(x), h)
-		}
-	}
-}
-
 // TestWrappedHasherKeepsTopByte: a Hasher that sets only the top byte and
 // the low bits (hash.Constant, hash.Masked) gives the table those bits on
 // every platform; cutting the hash to 32 bits would drop the top byte.
@@ -95,7 +82,7 @@ func TestWrappedHasherKeepsTopByte(t *testing.T) {
 	fn := resolve[int64](t, hash.Constant[int64]{Value: 0x5a00_0000_0000_0002})
 	k := int64(7)
 	h := fn(unsafe.Pointer(&k), 0)
-	require.Equal(t, uintptr(0x5a), h>>(ptrBits-8))
+	require.Equal(t, uintptr(0x5a), h>>(bits.UintSize-8))
 	require.Equal(t, uintptr(2), h&(1<<24-1))
 }
 
@@ -109,7 +96,7 @@ func TestRuntimeWrappedKeepsItsHash(t *testing.T) {
 	for k := range int64(1000) {
 		want := rtHash(unsafe.Pointer(&k), 99)
 		require.Equal(t, want, wrapped(unsafe.Pointer(&k), 99), "key %d", k)
-		tops[want>>(ptrBits-8)] = true
+		tops[want>>(bits.UintSize-8)] = true
 	}
 	require.Greater(t, len(tops), 200, "tophashes of 1000 keys")
 }
