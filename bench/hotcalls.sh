@@ -69,13 +69,13 @@ done
 # returns what one of its out-of-line paths returns: its probe-counting
 # twin (loadProbed), its retry in a table that replaced the one it read
 # (loadRetry), and the map access with which a nil map checks that the
-# key is hashable; the write paths
-# (writePlain, mutate, apply, lock) call no method of sync/atomic's types,
-# which do not inline there (concurrent's atomicUint64 does).
+# key is hashable; the write paths (writePlain, deletePlain, deleteFound,
+# mutate, apply, lock) call no method of sync/atomic's types, which do not
+# inline there (concurrent's atomicUint64 does).
 loadAllowed='\.loadProbed$|\.loadRetry$|^runtime\.mapaccess1_(fast64|faststr)$'
 for gotc in go1.23.12 local; do
   GOTOOLCHAIN=$gotc go build -o "$tmp/concops" ./bench/internal/concops
-  for fn in Load writePlain mutate apply lock; do
+  for fn in Load writePlain deletePlain deleteFound mutate apply lock; do
     for shape in 'go.shape.int64,go.shape.int64' 'go.shape.string,go.shape.int64'; do
       sym="concurrent.(*Map[$shape]).$fn"
       [ "$fn" = lock ] && sym="concurrent.lock[$shape]"

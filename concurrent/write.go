@@ -784,8 +784,12 @@ func (m *Map[K, V]) Delete(key K) {
 		rt.CheckHashable(key)
 		return
 	}
+	t := m.root.Load()
+	if m.deletePlain(t, key) {
+		return
+	}
 	var zero V
-	if !m.writePlain(m.root.Load(), key, zero, true) {
+	if !m.writePlain(t, key, zero, true) {
 		m.mutate(key, opDelete, zero, nil)
 	}
 }

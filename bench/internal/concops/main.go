@@ -5,7 +5,7 @@
 // the hot paths call no helper that failed to inline, and it serves for
 // counting instructions per operation with callgrind:
 //
-//	concops -op load|store|delete-store -key int64|string -n N
+//	concops -op load|store|delete-store|delete-miss -key int64|string -n N
 package main
 
 import (
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	op := flag.String("op", "load", "load, store (update) or delete-store")
+	op := flag.String("op", "load", "load, store (update), delete-store or delete-miss (a Delete of an absent key)")
 	key := flag.String("key", "int64", "int64 or string")
 	size := flag.Int("size", 1000, "entries in the map")
 	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
@@ -31,17 +31,17 @@ func main() {
 	var sink int64
 	switch *key {
 	case "int64":
-		keys := make([]int64, *size)
+		keys, misses := make([]int64, *size), make([]int64, *size)
 		for i := range keys {
-			keys[i] = int64(i)*7919 + 1
+			keys[i], misses[i] = int64(i)*7919+1, -int64(i)*7919-1
 		}
-		sink = run(*op, keys, *n)
+		sink = run(*op, keys, misses, *n)
 	case "string":
-		keys := make([]string, *size)
+		keys, misses := make([]string, *size), make([]string, *size)
 		for i := range keys {
-			keys[i] = fmt.Sprintf("key-%012d", i)
+			keys[i], misses[i] = fmt.Sprintf("key-%012d", i), fmt.Sprintf("miss-%011d", i)
 		}
-		sink = run(*op, keys, *n)
+		sink = run(*op, keys, misses, *n)
 	default:
 		fmt.Fprintf(os.Stderr, "concops: -key %q: want int64 or string\n", *key)
 		os.Exit(2)
@@ -49,12 +49,15 @@ func main() {
 	fmt.Println(strconv.FormatInt(sink, 10))
 }
 
-func run[K comparable](op string, keys []K, n int) int64 {
+func run[K comparable](op string, keys, misses []K, n int) int64 {
 	m := concurrent.New[K, int64](0)
 	for i, k := range keys {
 		m.Store(k, int64(i))
 	}
 	keys = visit.Shuffled(keys)
+	if op == "delete-miss" {
+		keys = visit.Shuffled(misses)
+	}
 	var sink int64
 	j := 0
 	next := func() K {
@@ -80,8 +83,12 @@ func run[K comparable](op string, keys []K, n int) int64 {
 			m.Delete(k)
 			m.Store(k, int64(i))
 		}
+	case "delete-miss":
+		for range n {
+			m.Delete(next())
+		}
 	default:
-		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store or delete-store\n", op)
+		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store, delete-store or delete-miss\n", op)
 		os.Exit(2)
 	}
 	return sink + int64(m.Len())
