@@ -26,24 +26,47 @@ func bucketOf[K comparable, V any](m *Map[K, V], key K) (*slot[K, V], *body[K, V
 	return b, nil, 0
 }
 
-// A Delete of an absent key is a read: it returns while another goroutine
-// holds the key's bucket locked, and counts no contention.
+// A Delete or LoadAndDelete of an absent key is a read: it returns while
+// another goroutine holds the key's bucket locked, and counts no
+// contention. A LoadAndDelete of a present key returns its value.
 func TestDeleteAbsentTakesNoLock(t *testing.T) {
-	m := New[int64, int64](0)
-	for k := range int64(100) {
-		m.Store(k, k)
+	for _, op := range []struct {
+		name string
+		del  func(m *Map[int64, int64], k int64)
+	}{
+		{"Delete", func(m *Map[int64, int64], k int64) { m.Delete(k) }},
+		{"LoadAndDelete", func(m *Map[int64, int64], k int64) {
+			if v, ok := m.LoadAndDelete(k); ok || v != 0 {
+				panic("LoadAndDelete of an absent key found it")
+			}
+		}},
+	} {
+		t.Run(op.name, func(t *testing.T) {
+			m := New[int64, int64](0)
+			for k := range int64(100) {
+				m.Store(k, k+1)
+			}
+			before := m.Stats().Events
+			absent := int64(1000)
+			b, _, _ := bucketOf(m, absent)
+			b.mu.Lock()
+			ok, done := returnsWithin(10*time.Second, func() { op.del(m, absent) })
+			b.mu.Unlock()
+			done()
+			require.True(t, ok, "%s of an absent key waited for its bucket's lock", op.name)
+			require.Equal(t, before.LockContention, m.Stats().Events.LockContention)
+			require.Equal(t, 100, m.Len())
+			require.NoError(t, checkInvariants(m))
+
+			v, loaded := m.LoadAndDelete(7)
+			require.True(t, loaded)
+			require.Equal(t, int64(8), v)
+			_, loaded = m.Load(7)
+			require.False(t, loaded)
+			require.Equal(t, 99, m.Len())
+			require.NoError(t, checkInvariants(m))
+		})
 	}
-	before := m.Stats().Events
-	absent := int64(1000)
-	b, _, _ := bucketOf(m, absent)
-	b.mu.Lock()
-	ok, done := returnsWithin(10*time.Second, func() { m.Delete(absent) })
-	b.mu.Unlock()
-	done()
-	require.True(t, ok, "Delete of an absent key waited for its bucket's lock")
-	require.Equal(t, before.LockContention, m.Stats().Events.LockContention)
-	require.Equal(t, 100, m.Len())
-	require.NoError(t, checkInvariants(m))
 }
 
 // A Delete that found its key without the lock deletes it where it found

@@ -770,6 +770,13 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		rt.CheckHashable(key)
 		return value, false
 	}
+	if x, done := m.deletePlain(m.root.Load(), key); done {
+		if x != nil {
+			// Deleted under the lock, x takes no write after it.
+			return m.valueOf(x), true
+		}
+		return value, false
+	}
 	var zero V
 	r := m.mutate(key, opDelete, zero, nil)
 	if r.old != nil {
@@ -785,7 +792,7 @@ func (m *Map[K, V]) Delete(key K) {
 		return
 	}
 	t := m.root.Load()
-	if m.deletePlain(t, key) {
+	if _, done := m.deletePlain(t, key); done {
 		return
 	}
 	var zero V
