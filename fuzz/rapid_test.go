@@ -289,22 +289,39 @@ func requireGrowthCoverage(t *testing.T) {
 	require.Positive(t, cov.growthsInIter.Load(), "no growth started during an iteration")
 }
 
+// checkCovered runs prop under rapid.Check, again with fresh seeds while
+// the runs so far have not covered a growth during an iteration, at most
+// coverageRounds times in all, and then requires that coverage
+// (requireGrowthCoverage). Under -short rapid runs a fifth of its checks,
+// and twenty random machines now and then start no growth inside an
+// iteration; more of them do, unless the harness can no longer get there.
+func checkCovered(t *testing.T, prop func(*rapid.T)) {
+	for round := 1; ; round++ {
+		rapid.Check(t, prop)
+		covered := cov.itersWhileGrowing.Load() > 0 && cov.growthsInIter.Load() > 0
+		if t.Failed() || covered || round == coverageRounds {
+			break
+		}
+	}
+	requireGrowthCoverage(t)
+}
+
+const coverageRounds = 5
+
 func TestRapidInt64Machine(t *testing.T) {
 	cov.reset()
-	rapid.Check(t, func(t *rapid.T) {
+	checkCovered(t, func(t *rapid.T) {
 		s := newMachine(t, int64Keys, int64KeyGen, freshInt64, sameInt64)
 		t.Repeat(s.actions())
 	})
-	requireGrowthCoverage(t)
 }
 
 func TestRapidStringMachine(t *testing.T) {
 	cov.reset()
-	rapid.Check(t, func(t *rapid.T) {
+	checkCovered(t, func(t *rapid.T) {
 		s := newMachine(t, stringKeys, stringKeyGen, freshString, strings.Clone)
 		t.Repeat(s.actions())
 	})
-	requireGrowthCoverage(t)
 }
 
 // TestRapidIterationProperties: iteration properties hold under rapid with
