@@ -7,8 +7,8 @@ import (
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
-// Plain writes. Most Stores and Deletes find no snapshot alive and no
-// tracer to tell: such a write helps a growth under way if there is one,
+// Plain writes. Most Stores, Deletes and inserting LoadOrStores find no
+// snapshot alive and no tracer to tell: such a write helps a growth under way if there is one,
 // then changes its chain in place and counts itself, nothing more.
 // writePlain is that write, apart from mutate and apply, which take every
 // case and pay for it on every write: a call between them with ten
@@ -19,22 +19,33 @@ import (
 // instructions per pair, the plain way 736; the entry's allocation is
 // about 180 of either.
 
-// writePlain stores value for key, or deletes key if del, in table t, the
-// map's root when the caller loaded it, if no snapshot is alive and the
-// map has no tracer; if t is growing, it first helps the growth as mutate
-// does. It reports whether it wrote; if it did not, it changed nothing
-// but the growth it helped, and the caller takes the general way
-// (mutate), which handles every case: so does a t that a growth has
-// replaced since.
+// plainOp is what writePlain does.
+type plainOp uint8
+
+const (
+	plainStore       plainOp = iota
+	plainDelete              // key is deleted; no value is stored
+	plainLoadOrStore         // value is stored if key is absent
+)
+
+// writePlain does op for key (storing value, but for plainDelete) in
+// table t, the map's root when the caller loaded it, if no snapshot is
+// alive and the map has no tracer; if t is growing, it first helps the
+// growth as mutate does. It reports whether it did; if it did not, it
+// changed nothing but the growth it helped, and the caller takes the
+// general way (mutate), which handles every case: so does a t that a
+// growth has replaced since. A plainLoadOrStore that finds key present
+// (stored since the caller's Load missed it) does not do it either.
 //
 // What it does is what mutate and apply do in that case: see there.
-func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, del bool) bool {
+func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool {
 	// The snapshot test here only spares a write that would decline below
 	// the growth help it would do again in mutate, so that each write
 	// moves what the evacuation pace says; the test that decides is below.
 	if t == nil || m.tq != nil || m.snapLive.Load() != 0 {
 		return false
 	}
+	del := op == plainDelete
 	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
 	if unsafe.Sizeof(key) == 8 && m.wordHash {
 		h = hashWordFolded(*(*uint64)(unsafe.Pointer(&key)), t.wseed)
@@ -87,6 +98,15 @@ search:
 				continue
 			}
 			switch {
+			case op == plainLoadOrStore:
+				// Present: LoadOrStore loads it the general way (rare: its
+				// Load has just missed the key).
+				b.mu.Unlock()
+				exit(st, e)
+				if finish != nil {
+					m.finishGrow(t, finish)
+				}
+				return false
 			case del:
 				// As apply deletes (written out: a helper does not inline).
 				q.slots[i].Store(nil)

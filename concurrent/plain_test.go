@@ -2,11 +2,13 @@ package concurrent
 
 import (
 	"maps"
+	"runtime"
 	"testing"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/rt"
 )
@@ -37,9 +39,9 @@ func TestWritePlainDeclines(t *testing.T) {
 	// what it reported for each.
 	writes := func(m *Map[int, int], tb *table[int, int], absent, present int) [3]bool {
 		return [3]bool{
-			m.writePlain(tb, absent, 1, false),
-			m.writePlain(tb, present, 2, false),
-			m.writePlain(tb, present, 0, true),
+			m.writePlain(tb, absent, 1, plainStore),
+			m.writePlain(tb, present, 2, plainStore),
+			m.writePlain(tb, present, 0, plainDelete),
 		}
 	}
 
@@ -91,7 +93,7 @@ func TestWritePlainDeclines(t *testing.T) {
 			m.Store(k, -k)
 		}
 		for ; m.Stats().Growing; k++ {
-			require.True(t, m.writePlain(m.root.Load(), k, -k, false))
+			require.True(t, m.writePlain(m.root.Load(), k, -k, plainStore))
 		}
 		require.Nil(t, m.root.Load().old.Load(), "the old table is dropped")
 		require.NoError(t, checkInvariants(m))
@@ -152,4 +154,53 @@ func TestStripeSize(t *testing.T) {
 		s := make([]stripe, n)
 		require.Zero(t, uintptr(unsafe.Pointer(&s[0]))%128, "%d stripes", n)
 	}
+}
+
+// A LoadOrStore whose Load missed stores the plain way; if the key is
+// present by the time it holds the bucket's lock, it returns the value
+// stored meanwhile, and leaves it. Here the test holds the lock while
+// the LoadOrStore waits for it, and puts the key in the place of another
+// key of its bucket (what a Delete of that one and a Store of the key
+// would do).
+func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
+	m := New[int64, int64](0)
+	const n = 20
+	for k := range int64(n) {
+		m.Store(k, k)
+	}
+	const victim = int64(3)
+	b, q, i := bucketOf(m, victim)
+	key := int64(n) // absent, in victim's bucket
+	for ; ; key++ {
+		if kb, _, _ := bucketOf(m, key); kb == b {
+			break
+		}
+	}
+
+	contention := m.Stats().Events.LockContention
+	b.mu.Lock()
+	type result struct {
+		v      int64
+		loaded bool
+	}
+	res := make(chan result)
+	go func() {
+		v, loaded := m.LoadOrStore(key, 1)
+		res <- result{v, loaded}
+	}()
+	for m.Stats().Events.LockContention == contention {
+		runtime.Gosched()
+	}
+	top := asm.Tophash(m.hash(&key, m.root.Load().seed))
+	q.slots[i].Store(&entry[int64, int64]{key, 7})
+	q.tophash.Store(q.tophash.Load()&^(0xff<<(8*i)) | uint64(top)<<(8*i))
+	b.mu.Unlock()
+	r := <-res
+
+	require.Equal(t, result{7, true}, r, "LoadOrStore of a key stored while it waited")
+	v, ok := m.Load(key)
+	require.True(t, ok)
+	require.Equal(t, int64(7), v)
+	require.Equal(t, n, m.Len())
+	require.NoError(t, checkInvariants(m))
 }

@@ -729,7 +729,7 @@ func (m *Map[K, V]) mustNotBeNil() {
 // Store sets the value for key.
 func (m *Map[K, V]) Store(key K, value V) {
 	m.mustNotBeNil()
-	if !m.writePlain(m.root.Load(), key, value, false) {
+	if !m.writePlain(m.root.Load(), key, value, plainStore) {
 		m.mutate(key, opStore, value, nil)
 	}
 }
@@ -753,6 +753,12 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	// cache, they would otherwise take that lock one after the other.
 	if v, ok := m.Load(key); ok {
 		return v, true
+	}
+	// Absent when Load looked: stored the plain way, unless something
+	// (a snapshot, a tracer, or the key, stored meanwhile) asks for the
+	// general way.
+	if m.writePlain(m.root.Load(), key, value, plainLoadOrStore) {
+		return value, false
 	}
 	r := m.mutate(key, opLoadOrStore, value, nil)
 	if r.old != nil {
@@ -796,7 +802,7 @@ func (m *Map[K, V]) Delete(key K) {
 		return
 	}
 	var zero V
-	if !m.writePlain(t, key, zero, true) {
+	if !m.writePlain(t, key, zero, plainDelete) {
 		m.mutate(key, opDelete, zero, nil)
 	}
 }
