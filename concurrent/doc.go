@@ -61,18 +61,22 @@
 // were so arranged; xsync v4's Map takes 83 in the same loop.
 //
 // The operations that may write but find nothing to change are reads too:
-// a LoadOrStore of a key that is present, a Delete or LoadAndDelete of a
-// key that is absent, and a CompareAndSwap or CompareAndDelete whose old value is not
-// the key's, are a Load, without the bucket's lock, so that callers who
-// all find a warm key (or all miss) do not queue on it. (Only when the Load says the write may happen does the operation
-// lock the bucket, and decide again: a CompareAndSwap that succeeds pays
-// for that Load, 34 -> 39 ns in a loop on one goroutine, where one that
-// fails went from 26 to 8 ns.)
+// a LoadOrStore of a key that is present, and a CompareAndSwap or
+// CompareAndDelete whose old value is not the key's, are a Load, without
+// the bucket's lock, so that callers who all find a warm key do not queue
+// on it; so is a Delete or LoadAndDelete of a key that is absent, while no
+// growth is under way, no snapshot is alive and the map has no tracer (see
+// Writes). (Only when the Load says the write may happen does the
+// operation lock the bucket, and decide again: a CompareAndSwap that
+// succeeds pays for that Load, 34 -> 39 ns in a loop on one goroutine,
+// where one that fails went from 26 to 8 ns.)
 //
 // # Writes
 //
 // A write locks its bucket in the current table (after helping the growth,
-// below), searches the chain, and changes it in place: an insert stores the
+// below; a Delete that found its key without the lock, below, helps none,
+// and may find the table replaced since, as any write may), searches the
+// chain, and changes it in place: an insert stores the
 // slot, then the tophash word; a delete clears the slot, then the byte; an
 // update stores a new entry in the same slot. A chain emptied by deletes is
 // dropped (the bucket's pointer becomes nil) when no snapshot is alive, so
@@ -97,21 +101,21 @@
 // other write takes: so does a LoadOrStore that finds its key present
 // once it holds the lock. The plain way spends about a fifth fewer
 // instructions: on a 1K map of int64 keys, 229 against 293 for a Store
-// that updates in place, 736 against 963 for a Delete and a Store back;
-// a Delete and a LoadOrStore back take 814, where they took 930 with the
+// that updates in place, 732 against 963 for a Delete and a Store back;
+// a Delete and a LoadOrStore back take 813, where they took 930 with the
 // LoadOrStore the general way (callgrind, bench/internal/concops built
 // with Go 1.26, alignment padding excluded).
 //
 // Before that, while no growth is under way, a Delete (or LoadAndDelete)
 // searches its key's chain without the lock, as Load does (deletePlain):
 // if the key is absent it is done, having written nothing; if not, it
-// locks the bucket and deletes the entry where it found it, unless the
-// chain or the slot changed meanwhile (a write never moves an entry within
-// a version, so an unchanged slot is still the key's), in which case it
-// looks again. On a 1K map of int64 keys a Delete of an absent key takes
-// 123 instructions where it took 230 under the lock, and a Delete and a
-// Store back 736 where they took 740 (callgrind, bench/internal/concops
-// built with Go 1.26, alignment padding excluded).
+// locks the bucket and deletes the key's entry in the slot where it found
+// the key, unless the chain is no longer the version searched or the slot
+// no longer holds the key (a write never moves an entry within a version),
+// in which case it looks again. On a 1K map of int64 keys a Delete of an
+// absent key takes 123 instructions where it took 230 under the lock, and
+// a Delete and a Store back 732 where they took 740 (callgrind,
+// bench/internal/concops built with Go 1.26, alignment padding excluded).
 //
 // # Growth
 //

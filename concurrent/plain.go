@@ -8,7 +8,8 @@ import (
 )
 
 // Plain writes. Most Stores, Deletes and inserting LoadOrStores find no
-// snapshot alive and no tracer to tell: such a write helps a growth under way if there is one,
+// snapshot alive and no tracer to tell: such a write helps a growth under
+// way if there is one,
 // then changes its chain in place and counts itself, nothing more.
 // writePlain is that write, apart from mutate and apply, which take every
 // case and pay for it on every write: a call between them with ten
@@ -16,7 +17,7 @@ import (
 // cases need. Measured with callgrind
 // (bench/internal/concops built with Go 1.26, a Delete and a Store back of
 // keys of a 1K map, alignment padding excluded), the general way spends 963
-// instructions per pair, the plain way 736; the entry's allocation is
+// instructions per pair, the plain way 732; the entry's allocation is
 // about 180 of either.
 
 // plainOp is what writePlain does.
@@ -158,10 +159,10 @@ search:
 // of a key that is absent changes nothing: it is a read, as a Load that
 // misses is (see Reads in the package doc), and takes neither the epoch
 // section nor the bucket's lock, nor writes a word another core reads.
-// A key that is present is deleted where the search found it, once the
-// bucket is locked, if the chain is still the version searched and the
-// slot still holds the entry found (a write never moves an entry within
-// a version): the search is not made again.
+// A key that is present is deleted in the slot where the search found it,
+// once the bucket is locked, if the chain is still the version searched
+// and the slot still holds the key (a write never moves an entry within a
+// version; an update may have replaced it): the search is not made again.
 func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done bool) {
 	if t == nil || m.tq != nil || m.snapLive.Load() != 0 || t.old.Load() != nil {
 		return nil, false
@@ -179,7 +180,7 @@ func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done b
 		for s := asm.MatchBits(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			i := asm.First(s)
 			if x := q.slots[i].Load(); x != nil && x.key == key {
-				if m.deleteFound(t, b, h, p, q, i, x) {
+				if x = m.deleteFound(t, b, h, p, q, i, x, key); x != nil {
 					return x, true
 				}
 				return nil, false
@@ -191,10 +192,12 @@ func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done b
 	return nil, !p.isMarker()
 }
 
-// deleteFound is deletePlain's write: it deletes entry x, found in slot i
-// of body q of chain p, the chain of bucket b of t, if the chain is still
-// p and the slot still x once b is locked.
-func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *body[K, V], i uint, x *entry[K, V]) bool {
+// deleteFound is deletePlain's write: with bucket b of t locked, if its
+// chain is still p and slot i of body q still holds key (in found, the
+// entry the search found there, or in one that replaced it), it deletes
+// that entry and returns it; otherwise it returns nil, having changed
+// nothing.
+func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *body[K, V], i uint, found *entry[K, V], key K) *entry[K, V] {
 	st := t.lin.stripe(h)
 	e := m.enter(st)
 	if !b.mu.TryLock() { // lock, written out: it does not inline here
@@ -202,10 +205,11 @@ func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *
 		b.mu.Lock()
 	}
 	// The snapshot test is read after the chain, as in writePlain.
-	if b.body.Load() != p || q.slots[i].Load() != x || m.snapLive.Load() != 0 {
+	x := q.slots[i].Load()
+	if b.body.Load() != p || x != found && (x == nil || x.key != key) || m.snapLive.Load() != 0 {
 		b.mu.Unlock()
 		exit(st, e)
-		return false
+		return nil
 	}
 	if p.prev.Load() != nil {
 		p.prev.Store(nil) // no snapshot reads older versions any more
@@ -219,5 +223,5 @@ func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *
 	st.delta[max(e, p.stamp)&1].Add(-1)
 	b.mu.Unlock()
 	exit(st, e)
-	return true
+	return x
 }

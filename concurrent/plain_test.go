@@ -44,6 +44,14 @@ func TestWritePlainDeclines(t *testing.T) {
 			m.writePlain(tb, present, 0, plainDelete),
 		}
 	}
+	// others tries a LoadOrStore of a new key through writePlain, and
+	// Deletes of an absent and of a present key through deletePlain, on
+	// table tb, and returns what they reported.
+	others := func(m *Map[int, int], tb *table[int, int], absent, present int) [3]bool {
+		_, delAbsent := m.deletePlain(tb, absent+1)
+		_, delPresent := m.deletePlain(tb, present)
+		return [3]bool{m.writePlain(tb, absent, 3, plainLoadOrStore), delAbsent, delPresent}
+	}
 
 	t.Run("quiet map", func(t *testing.T) {
 		m := New[int, int](0)
@@ -52,6 +60,10 @@ func TestWritePlainDeclines(t *testing.T) {
 		want[1000] = 1
 		delete(want, 7)
 		require.Equal(t, want, contents(t, m))
+		require.Equal(t, [3]bool{true, true, true}, others(m, m.root.Load(), 2000, 8))
+		want[2000] = 3
+		delete(want, 8)
+		require.Equal(t, want, contents(t, m))
 	})
 
 	t.Run("snapshot alive", func(t *testing.T) {
@@ -59,15 +71,18 @@ func TestWritePlainDeclines(t *testing.T) {
 		want := fill(m, 100)
 		s := m.Snapshot()
 		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), 1000, 7))
+		require.Equal(t, [3]bool{}, others(m, m.root.Load(), 2000, 8))
 		require.Equal(t, want, contents(t, m))
 		s.Close()
 		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), 1000, 7))
+		require.Equal(t, [3]bool{true, true, true}, others(m, m.root.Load(), 2000, 8))
 	})
 
 	t.Run("tracer", func(t *testing.T) {
 		m := New[int, int](0, WithTracer(&Tracer{}))
 		want := fill(m, 100)
 		require.Equal(t, [3]bool{}, writes(m, m.root.Load(), 1000, 7))
+		require.Equal(t, [3]bool{}, others(m, m.root.Load(), 2000, 8))
 		require.Equal(t, want, contents(t, m))
 	})
 
@@ -82,6 +97,10 @@ func TestWritePlainDeclines(t *testing.T) {
 		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), -1, 0))
 		want[-1] = 1
 		delete(want, 0)
+		require.Equal(t, want, contents(t, m))
+		// deletePlain stands aside while a growth is under way.
+		require.Equal(t, [3]bool{true, false, false}, others(m, m.root.Load(), -3, 1))
+		want[-3] = 3
 		require.Equal(t, want, contents(t, m))
 		require.Greater(t, m.Stats().Evacuated, moved, "the writes helped the growth")
 	})
@@ -111,8 +130,10 @@ func TestWritePlainDeclines(t *testing.T) {
 			want[k] = -k
 		}
 		require.Equal(t, [3]bool{}, writes(m, old, 1000, 0))
+		require.Equal(t, [3]bool{}, others(m, old, 2000, 1))
 		require.Equal(t, want, contents(t, m))
 		require.Equal(t, [3]bool{true, true, true}, writes(m, m.root.Load(), 1000, 0))
+		require.Equal(t, [3]bool{true, true, true}, others(m, m.root.Load(), 2000, 1))
 	})
 }
 
@@ -163,14 +184,14 @@ func TestStripeSize(t *testing.T) {
 // key of its bucket (what a Delete of that one and a Store of the key
 // would do).
 func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
-	m := New[int64, int64](0)
+	m := New[int, int](0)
 	const n = 20
-	for k := range int64(n) {
+	for k := range n {
 		m.Store(k, k)
 	}
-	const victim = int64(3)
+	const victim = 3
 	b, q, i := bucketOf(m, victim)
-	key := int64(n) // absent, in victim's bucket
+	key := n // absent, in victim's bucket
 	for ; ; key++ {
 		if kb, _, _ := bucketOf(m, key); kb == b {
 			break
@@ -180,7 +201,7 @@ func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
 	contention := m.Stats().Events.LockContention
 	b.mu.Lock()
 	type result struct {
-		v      int64
+		v      int
 		loaded bool
 	}
 	res := make(chan result)
@@ -192,7 +213,7 @@ func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
 		runtime.Gosched()
 	}
 	top := asm.Tophash(m.hash(&key, m.root.Load().seed))
-	q.slots[i].Store(&entry[int64, int64]{key, 7})
+	q.slots[i].Store(&entry[int, int]{key, 7})
 	q.tophash.Store(q.tophash.Load()&^(0xff<<(8*i)) | uint64(top)<<(8*i))
 	b.mu.Unlock()
 	r := <-res
@@ -200,7 +221,7 @@ func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
 	require.Equal(t, result{7, true}, r, "LoadOrStore of a key stored while it waited")
 	v, ok := m.Load(key)
 	require.True(t, ok)
-	require.Equal(t, int64(7), v)
+	require.Equal(t, 7, v)
 	require.Equal(t, n, m.Len())
 	require.NoError(t, checkInvariants(m))
 }

@@ -754,9 +754,9 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if v, ok := m.Load(key); ok {
 		return v, true
 	}
-	// Absent when Load looked: stored the plain way, unless something
-	// (a snapshot, a tracer, or the key, stored meanwhile) asks for the
-	// general way.
+	// Absent when Load looked: stored the plain way, unless something (a
+	// snapshot, a tracer, a table replaced since, or the key, stored
+	// meanwhile) asks for the general way.
 	if m.writePlain(m.root.Load(), key, value, plainLoadOrStore) {
 		return value, false
 	}
@@ -778,7 +778,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	}
 	if x, done := m.deletePlain(m.root.Load(), key); done {
 		if x != nil {
-			// Deleted under the lock, x takes no write after it.
+			// Unlinked under the lock, x takes no write after it.
 			return m.valueOf(x), true
 		}
 		return value, false

@@ -289,10 +289,10 @@ func requireGrowthCoverage(t *testing.T) {
 	require.Positive(t, cov.growthsInIter.Load(), "no growth started during an iteration")
 }
 
-// checkCovered runs prop under rapid.Check, again with fresh seeds while
-// the runs so far have not covered a growth during an iteration, at most
-// coverageRounds times in all, and then requires that coverage
-// (requireGrowthCoverage). Under -short rapid runs a fifth of its checks,
+// checkCovered runs prop under rapid.Check, again (with fresh seeds,
+// unless -rapid.seed fixes one) while the runs so far have not covered a
+// growth during an iteration, at most coverageRounds times in all, and
+// then requires that coverage (requireGrowthCoverage). Under -short rapid runs a fifth of its checks,
 // and twenty random machines now and then start no growth inside an
 // iteration; more of them do, unless the harness can no longer get there.
 func checkCovered(t *testing.T, prop func(*rapid.T)) {
