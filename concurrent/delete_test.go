@@ -10,20 +10,19 @@ import (
 	"github.com/hmaplab/hmap/asm"
 )
 
-// bucketOf returns key's bucket in m's current table, and the body and
-// slot that hold it (nil if it is absent).
+// bucketOf returns key's bucket in m's current table (as Locate finds it),
+// and the body and slot that hold it (nil if it is absent).
 func bucketOf(m *Map[int, int], key int) (*slot[int, int], *body[int, int], uint) {
-	t := m.root.Load()
-	h := m.hash(&key, t.seed)
-	b := t.bucket(h)
-	for q := b.body.Load(); q != nil; q = q.overflow.Load() {
-		for s := asm.MatchBits(q.tophash.Load(), asm.Tophash(h)); s != 0; s = asm.RemoveFirst(s) {
-			if i := asm.First(s); q.slots[i].Load() != nil && q.slots[i].Load().key == key {
-				return b, q, i
-			}
-		}
+	loc := m.Locate(key)
+	b := &m.root.Load().buckets[loc.Bucket]
+	if !loc.Found {
+		return b, nil, 0
 	}
-	return b, nil, 0
+	q := b.body.Load()
+	for range loc.Chain {
+		q = q.overflow.Load()
+	}
+	return b, q, uint(loc.Slot)
 }
 
 // A Delete or LoadAndDelete of an absent key is a read: it returns while
@@ -90,7 +89,7 @@ func TestDeleteFoundRechecks(t *testing.T) {
 						break
 					}
 				}
-				top := asm.Tophash(m.hash(&other, m.root.Load().seed))
+				top := m.Locate(other).Tophash
 				q.slots[i].Store(&entry[int, int]{other, -1})
 				q.tophash.Store(q.tophash.Load()&^(0xff<<(8*i)) | uint64(top)<<(8*i))
 				return map[int]int{other: -1}

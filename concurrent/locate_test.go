@@ -8,7 +8,6 @@ import (
 
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/hash"
-	"github.com/hmaplab/hmap/internal/rt"
 )
 
 func TestLocateExact(t *testing.T) {
@@ -32,7 +31,7 @@ func TestLocateExact(t *testing.T) {
 	// the map's hash is the hasher's top byte and low 24 bits.)
 	absent := uint64(0x7f00_0000_0000_0005)
 	require.Equal(t, Location{
-		Hash: rt.TableHash(absent), Tophash: 0x7f, B: 4, Bucket: 5,
+		Hash: 0x7f<<(hashBits-8) | 5, Tophash: 0x7f, B: 4, Bucket: 5,
 		OldBucket: -1, Chain: -1, Slot: -1,
 	}, m.Locate(absent))
 
@@ -61,7 +60,7 @@ func TestLocateOverflowBodies(t *testing.T) {
 	require.Equal(t, uint8(2), B, "20 entries take 4 buckets")
 	for i := range 20 {
 		require.Equal(t, Location{
-			Hash: rt.TableHash(h), Tophash: 0xc4, B: B, Bucket: 2,
+			Hash: 0xc4<<(hashBits-8) | 2, Tophash: 0xc4, B: B, Bucket: 2,
 			OldBucket: -1, Found: true, Chain: i / 8, Slot: i % 8,
 		}, m.Locate(i), "key %d", i)
 	}

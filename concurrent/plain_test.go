@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/hash"
 	"github.com/hmaplab/hmap/internal/rt"
 )
@@ -212,7 +211,7 @@ func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
 	for m.Stats().Events.LockContention == contention {
 		runtime.Gosched()
 	}
-	top := asm.Tophash(m.hash(&key, m.root.Load().seed))
+	top := m.Locate(key).Tophash
 	q.slots[i].Store(&entry[int, int]{key, 7})
 	q.tophash.Store(q.tophash.Load()&^(0xff<<(8*i)) | uint64(top)<<(8*i))
 	b.mu.Unlock()

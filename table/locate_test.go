@@ -1,6 +1,7 @@
 package table_test
 
 import (
+	"math/bits"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -8,7 +9,6 @@ import (
 	"github.com/hmaplab/hmap/asm"
 	"github.com/hmaplab/hmap/bucket"
 	"github.com/hmaplab/hmap/hash"
-	"github.com/hmaplab/hmap/internal/rt"
 	"github.com/hmaplab/hmap/table"
 )
 
@@ -38,7 +38,7 @@ func TestLocateExact(t *testing.T) {
 	// An absent key: where it would be looked for. (On a 32-bit platform
 	// the table's hash is the hasher's top byte and low 24 bits.)
 	require.Equal(t, table.Location{
-		Hash: rt.TableHash(uint64(0x7f00_0000_0000_0005)), Tophash: 0x7f, B: 4, Bucket: 5,
+		Hash: 0x7f<<(bits.UintSize-8) | 5, Tophash: 0x7f, B: 4, Bucket: 5,
 		OldBucket: -1, Chain: -1, Slot: -1,
 	}, m.Locate(0x7f00_0000_0000_0005))
 
