@@ -30,12 +30,25 @@
 //
 // # Layout
 //
-// A table is an array of 2^B buckets. A bucket is a mutex and an atomic
-// pointer to its chain: a body of eight slots, with the eight tophash bytes
+// A table is an array of 2^B buckets. A bucket is a mutex, an atomic
+// pointer to its chain, and a body of its own, first, where its chain
+// most often starts. A body is eight slots, with the eight tophash bytes
 // in one atomic word, then an overflow link to the next body. A slot is an
 // atomic pointer to an immutable entry {key, value}: a Go value of generic
 // type cannot be read atomically (a string is two words), so a write
 // publishes a new entry instead of writing into one.
+//
+// The chain pointer is what makes a chain a version: one atomic store
+// replaces it, by a copy with a write applied while a snapshot reads the
+// version it replaces, or by an evacuation marker, and the version it
+// replaced stays whole for the snapshots that read it. A chain starts in
+// the bucket's first body when the chain is nil: a growth or a Shrink
+// builds the new table's chains there, and an insert into an empty bucket
+// starts one there. A copy made for a snapshot is allocated apart, and
+// first stays the snapshot's version until no snapshot reads it; then it
+// is cleared, so as to keep nothing alive, and the bucket's chain starts in
+// it again only once deletes have emptied the chain (or a growth or a
+// Shrink has moved it). A first body is never a copy, and never a marker.
 //
 // # Reads
 //
@@ -44,21 +57,33 @@
 // not moved (it is not an evacuation marker), it searches it, otherwise the
 // new one. Searching loads a body's tophash word, matches the key's byte
 // against all eight at once (asm.MatchBits), loads the matching slots and
-// compares keys, and follows the overflow link. The new table's bucket is
-// a marker too if a growth replaced the whole table since Load loaded it;
-// a marker holds no entry, so Load searches the bucket's chain without
-// testing for one first, and only a miss tests, and looks again from the
-// map's current table: a hit pays for no test. Its only call is to the
-// hash function, and none for an 8-byte integer key under the default
-// hasher (see WithHasher), whose hash is written into Load; every other
-// path (a nil map, probe counting, a table replaced under the Load) is a
-// call whose result Load returns, so that nothing Load holds is saved
-// around a call on the way. How a hit reads the value (a word, a pointer
-// word, or through probe counting) is one byte of the map, tested once.
-// A loop of Loads on a 1K map of int64 keys and values
-// (bench/internal/concops; callgrind, alignment padding excluded) takes
-// 101 instructions per iteration, 108 before the marker and value tests
-// were so arranged; xsync v4's Map takes 83 in the same loop.
+// compares keys, and follows the overflow link.
+//
+// If the bucket's chain is its first body, as it most often is, Load
+// searches that body at the address the bucket's own gives, not at the one
+// the chain pointer holds: the processor then loads the pointer and the
+// body's words at once, not one after the other, and on a large map the
+// bucket's lines are its only misses before the entry's. A Load that
+// searched a first body and missed looks again if that body is not the
+// chain any more (a copy, a growth or a Shrink replaced it, and may have
+// cleared it under the search); a first body that is the chain again was
+// nil in between, when the key was absent, so that miss stands.
+//
+// The new table's bucket is a marker too if a growth replaced the whole
+// table since Load loaded it; a marker holds no entry, so Load searches the
+// bucket's chain without testing for one first, and only a miss tests, and
+// looks again from the map's current table: a hit pays for no test. Its
+// only call is to the hash function, and none for an 8-byte integer key
+// under the default hasher (see WithHasher), whose hash is written into
+// Load; every other path (a nil map, probe counting, a table or a first
+// body replaced under the Load) is a call whose result Load returns, so
+// that nothing Load holds is saved around a call on the way. How a hit
+// reads the value (a word, a pointer word, or through probe counting) is
+// one byte of the map, tested once. A loop of Loads on a 1K map of int64
+// keys and values (bench/internal/concops; callgrind, alignment padding
+// excluded) takes 104 instructions per iteration: 101 when every chain was
+// a body allocated apart, 108 before the marker and value tests were so
+// arranged. xsync v4's Map takes 83 in the same loop.
 //
 // The operations that may write but find nothing to change are reads too:
 // a LoadOrStore of a key that is present, and a CompareAndSwap or
@@ -80,7 +105,9 @@
 // slot, then the tophash word; a delete clears the slot, then the byte; an
 // update stores a new entry in the same slot. A chain emptied by deletes is
 // dropped (the bucket's pointer becomes nil) when no snapshot is alive, so
-// deleting every key gives the memory of the chains back. If the locked
+// deleting every key gives back the bodies allocated apart, and what the
+// entries held (the first bodies are the bucket array's: see Shrinking).
+// If the locked
 // bucket turns out to be an evacuation marker, the table was replaced
 // while the writer was on its way, and it starts again from the new one.
 //
@@ -110,9 +137,12 @@
 // searches its key's chain without the lock, as Load does (deletePlain):
 // if the key is absent it is done, having written nothing; if not, it
 // locks the bucket and deletes the key's entry in the slot where it found
-// the key, unless the chain is no longer the version searched or the slot
-// no longer holds the key (a write never moves an entry within a version),
-// in which case it looks again. On a 1K map of int64 keys a Delete of an
+// the key, unless that slot's body is no longer in the bucket's chain or
+// the slot no longer holds the key (a write never moves an entry within a
+// version), in which case it looks again. (The chain's pointer being the
+// one searched is not enough: a bucket's first body may have been
+// replaced, cleared and made the chain again since, its old overflow
+// bodies cut off but still holding what they held.) On a 1K map of int64 keys a Delete of an
 // absent key takes 123 instructions where it took 230 under the lock, and
 // a Delete and a Store back 732 where they took 740 (callgrind,
 // bench/internal/concops built with Go 1.26, alignment padding excluded).
@@ -136,7 +166,10 @@
 // # Shrinking
 //
 // A table never shrinks by itself: deletes drop emptied chains, but the
-// bucket array keeps the size the most entries needed. Shrink rebuilds it
+// bucket array, which holds each bucket's first body (112 bytes a bucket
+// for int64 keys and values on 64-bit platforms: 28 MiB for a table that
+// held 1M entries), keeps the size the most entries needed, as the
+// builtin map's does. Shrink rebuilds it
 // at the size the entries left need. It completes a growth in progress,
 // locks every bucket (writes wait; reads do not), hashes every entry (a
 // hasher that panics leaves the map as it was), builds the new table's
@@ -167,7 +200,8 @@
 // no live snapshot reads (writers see the live epochs), so the versions a
 // bucket keeps are bounded by the live snapshots. When a snapshot closes
 // (or its finalizer closes it) after writes copied chains, a sweep of the
-// table unlinks what it alone read, and drops the chains that deletes
+// table unlinks what it alone read, clears the first bodies that were
+// versions no snapshot reads any more, and drops the chains that deletes
 // emptied meanwhile: what they held can then be collected. With no
 // snapshot alive writes copy nothing at all.
 //
@@ -195,18 +229,26 @@
 // All shared words are accessed through sync/atomic (the hot ones through
 // atomicUint64, whose methods inline in the user's package where
 // sync/atomic's types' would not), whose operations Go's memory model
-// makes sequentially consistent; everything else a reader touches
-// (entries, a body's stamp) is immutable once published by an atomic store.
+// makes sequentially consistent; everything else a reader touches (an
+// entry's key, and its value but for the words written in place) is
+// immutable once published by an atomic store.
 // The arguments:
 //
 //   - A Load that finds an entry returns a value the key held while the
 //     Load ran: the bucket version it reads was current when it loaded the
 //     pointer, and each slot it then reads holds either that value still,
 //     or the value it had when the version was frozen (copied or
-//     evacuated) after that load. A key present throughout a Load stays in
+//     evacuated) after that load, or, if the version was a first body
+//     cleared and started again since, a value of the chain that started
+//     there, after that load too. A key present throughout a Load stays in
 //     one slot of its chain (writes never move entries within a version),
-//     so the Load finds it; a Load that misses therefore saw an instant
-//     when the key was absent.
+//     so a Load that searches a version that stays the chain, or is only
+//     frozen, finds it. A first body that is cleared is no longer the
+//     chain, and becomes the chain again only from a nil chain: a Load
+//     that missed in a first body and finds it the chain still, after the
+//     search, has either searched the chain or seen it nil meanwhile, and
+//     one that finds it no longer the chain looks again. So a Load that
+//     misses saw an instant when the key was absent.
 //   - Evacuation stores both new chains before the marker, and writers to
 //     the new buckets first take the old bucket's lock and see the marker:
 //     so no write reaches a new bucket before its entries do, and a reader
@@ -251,33 +293,30 @@
 //
 // # Costs
 //
-// A body is 96 bytes and an entry is a separate allocation (16 bytes for
-// int64 keys and values), so a full Map of small entries takes about 40-48
-// bytes per entry, against about 20 for the builtin map. A write takes the
-// bucket's lock and three or four atomic additions on its stripe; a read
-// takes none. Stats reads a few dozen words.
+// A bucket is 112 bytes (its first body 96), an overflow body 96, and an
+// entry is a separate allocation (16 bytes for int64 keys and values), so
+// a full Map of small entries takes about 40-48 bytes per entry, against
+// about 20 for the builtin map. A write takes the bucket's lock and three
+// or four atomic additions on its stripe; a read takes none. Stats reads
+// a few dozen words.
 //
-// A Load follows three pointers that depend on each other: the bucket's to
-// its body, the body's slot to the entry, after the table's to its array.
-// Peers that keep the first eight slots in the bucket array itself (xsync's
-// Map) follow two. The body stays behind its pointer because that pointer
-// is what makes a chain a version: one atomic store replaces it (by a copy
-// with a write applied, while a snapshot reads the old one, or by an
-// evacuation marker), and the version it replaced stays whole for the
-// snapshots that read it. Slots kept in the array would be changed in
-// place, under readers; a snapshot would then have to copy the table when
-// it is taken, or every Load would have to check a sequence count around
-// its reads and retry, which costs on every Load what the pointer costs
-// only on a miss. Measured with callgrind, simulating a 2 MiB last-level
-// cache, 200K Loads in random order on a map of 1M int64 entries, one
-// goroutine, GOGC=off (bench/internal/concops, and for xsync
+// A Load of a large map waits for two cache misses, one after the other:
+// the bucket's lines (its chain pointer, and its first body, loaded
+// together; see Reads), then the entry's, after the table's array, which
+// stays cached. xsync's Map, which keeps its first slots in the bucket
+// array too, waits for the same two, with buckets of 64 bytes (five
+// slots), one cache line, where what a Load reads of a bucket here spans
+// two lines about one time in two.
+// Measured with callgrind, simulating a 2 MiB last-level cache, 200K
+// Loads in random order on a map of 1M int64 entries, one goroutine,
+// GOGC=off (bench/internal/concops, and for xsync
 // bench/peers/internal/xsyncops; per iteration of their loops, which add
-// the same few instructions to each): 103.3 instructions, 3.43
-// first-level and 3.20 last-level misses per Load, against 86.9, 2.13 and
-// 2.05 for xsync v4's Map; a Store that updates, 231.7, 4.14 and 3.90
-// against 353.2, 2.49 and 2.33. The body costs about one more cache miss
-// per operation on a large map; on a small one, a load from the
-// first-level cache.
+// the same few instructions to each): 105.6 instructions, 2.59
+// first-level and 2.50 last-level misses per Load (100.8, 3.42 and 3.21
+// when every chain was a body allocated apart), against 86.9, 2.13 and
+// 2.05 for xsync v4's Map; a Store that updates, 232.1, 3.66 and 3.52
+// (230.0, 4.13 and 3.92) against 353.2, 2.49 and 2.33. A Store misses on
+// its stripe's counters too.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the
@@ -310,7 +349,7 @@
 //     finds its bucket's lock taken, which Stats.Events.LockContention
 //     counts. A 1M map has 2^18
 //     buckets, where collisions are rare but each write misses the cache
-//     three times (bucket, body, entry).
+//     on the bucket, the entry and the stripe.
 //   - The global epoch. Every write reads it twice; only Snapshot writes
 //     it, so it stays shared in every core's cache until a snapshot is
 //     taken, and then every core misses on it once. Back-to-back snapshots
@@ -324,8 +363,8 @@
 //     value wider than a word; allocation is per P, but the collector's
 //     work grows with the write rate.
 //   - Reads share nothing: a Load writes no shared memory, so reads scale
-//     until memory bandwidth does, at three dependent cache misses per
-//     Load of a large map (the bucket, its body, the entry).
+//     until memory bandwidth does, at two dependent cache misses per
+//     Load of a large map (the bucket, the entry).
 //
 // To measure it on a larger machine, run the benchmark matrix at rising
 // GOMAXPROCS, against sync.Map:

@@ -31,8 +31,19 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 	quiet := st.SnapshotsAlive == 0
 	seen := make(map[K]bool)
 	entries, ovf := 0, 0
+	o := t.old.Load()
 	walk := func(name string, tb *table[K, V], i int) error {
-		p := tb.buckets[i].body.Load()
+		b := &tb.buckets[i]
+		p := b.body.Load()
+		if b.first.prev.Load() != nil {
+			return fmt.Errorf("%s bucket %d: its first body links a version (it is never a copy)", name, i)
+		}
+		unpublished := p == nil && tb == t && o != nil && !o.buckets[uintptr(i)&o.mask].body.Load().isMarker()
+		if p != &b.first && !unpublished && (quiet || p == nil) && !firstClear(&b.first) {
+			// A growth whose hasher panicked may have left the first body
+			// of a bucket it had not moved yet half filled: unpublished.
+			return fmt.Errorf("%s bucket %d: its first body, not its chain (%v), holds slots or an overflow link", name, i, p == nil)
+		}
 		if p.isMarker() && (p.tophash.Load() != 0 || p.overflow.Load() != nil) {
 			// Load searches a marker as a chain, and tests for one after a miss.
 			return fmt.Errorf("%s bucket %d: an evacuation marker holds slots or an overflow link", name, i)
@@ -72,7 +83,6 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 		}
 		return nil
 	}
-	o := t.old.Load()
 	for _, tb := range []*table[K, V]{t, o} {
 		if tb != nil && (tb.seed != tb.lin.seed || tb.wseed != uint64(tb.seed)^hashWordSeedMix) {
 			return fmt.Errorf("table of B=%d: seed %#x, wseed %#x, lineage seed %#x", tb.B, tb.seed, tb.wseed, tb.lin.seed)
@@ -114,4 +124,18 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 		return fmt.Errorf("%d overflow bodies, Stats.OverflowBuckets %d", ovf, st.OverflowBuckets)
 	}
 	return nil
+}
+
+// firstClear reports whether a bucket's first body holds nothing: no
+// tophash byte, slot or overflow link.
+func firstClear[K comparable, V any](q *body[K, V]) bool {
+	if q.tophash.Load() != 0 || q.overflow.Load() != nil {
+		return false
+	}
+	for i := range q.slots {
+		if q.slots[i].Load() != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -55,19 +55,25 @@ func (m *Map[K, V]) Locate(key K) Location {
 		rt.CheckHashable(key)
 		return loc
 	}
-	h, t, o, p, inOld := m.lookupChain(t, key)
-	loc.Hash, loc.Tophash, loc.B, loc.Bucket = h, asm.Tophash(h), t.B, int(h&t.mask)
-	if o != nil {
-		loc.Old, loc.OldBucket = inOld, int(h&o.mask)
-	}
-	for j := 0; p != nil; j, p = j+1, p.overflow.Load() {
-		for s := asm.MatchBits(p.tophash.Load(), loc.Tophash); s != 0; s = asm.RemoveFirst(s) {
-			i := asm.First(s)
-			if e := p.slots[i].Load(); e != nil && e.key == key {
-				loc.Found, loc.Chain, loc.Slot = true, j, int(i)
-				return loc
+	for {
+		h, tb, o, b, p, inOld := m.lookupChain(t, key)
+		loc.Hash, loc.Tophash, loc.B, loc.Bucket = h, asm.Tophash(h), tb.B, int(h&tb.mask)
+		loc.Old, loc.OldBucket = false, -1
+		if o != nil {
+			loc.Old, loc.OldBucket = inOld, int(h&o.mask)
+		}
+		for j, q := 0, p; q != nil; j, q = j+1, q.overflow.Load() {
+			for s := asm.MatchBits(q.tophash.Load(), loc.Tophash); s != 0; s = asm.RemoveFirst(s) {
+				i := asm.First(s)
+				if e := q.slots[i].Load(); e != nil && e.key == key {
+					loc.Found, loc.Chain, loc.Slot = true, j, int(i)
+					return loc
+				}
 			}
 		}
+		if !b.stale(p) {
+			return loc
+		}
+		t = m.root.Load() // the chain changed under the search (see slot)
 	}
-	return loc
 }

@@ -226,26 +226,73 @@ const markBit = 1 << 63
 // clears the slot before the byte when it deletes, so a reader that matches
 // a byte and then loads the slot sees the entry or nil, never a torn pair.
 //
-// stamp sits next to tophash: a Load reads both (isMarker, then the match),
-// and together they share a cache line however the body is aligned.
+// stamp is set before the body is published, and not changed while it is
+// reachable, but for a bucket's first body (see slot), which is stamped
+// again when it starts a new chain: hence an atomic word. Loads read it
+// only after a miss (isMarker), and snapshots read it: it comes after the
+// slots, which every Load reads.
 type body[K comparable, V any] struct {
 	tophash  atomicUint64
-	stamp    uint64 // immutable once published; markBit for a marker
 	slots    [asm.SlotCount]atomic.Pointer[entry[K, V]]
 	overflow atomic.Pointer[body[K, V]]
+	stamp    atomicUint64 // the version's epoch; markBit for a marker
 	prev     atomic.Pointer[body[K, V]]
 }
 
-func (p *body[K, V]) isMarker() bool { return p != nil && p.stamp&markBit != 0 }
+// newMarker returns an evacuation marker stamped e.
+func newMarker[K comparable, V any](e uint64) *body[K, V] {
+	p := new(body[K, V])
+	p.stamp.Store(e | markBit)
+	return p
+}
+
+func (p *body[K, V]) isMarker() bool { return p != nil && p.stamp.Load()&markBit != 0 }
 
 // epochOf returns the epoch of a head body's version.
-func (p *body[K, V]) epochOf() uint64 { return p.stamp &^ markBit }
+func (p *body[K, V]) epochOf() uint64 { return p.stamp.Load() &^ markBit }
 
-// slot is one bucket of a table: the lock its writers take and the current
-// version of its chain (nil: empty).
+// slot is one bucket of a table: the lock its writers take, the current
+// version of its chain (nil: empty), and first, a body that the chain
+// starts with when the bucket has one of its own to give.
+//
+// first is there for Load: a chain that starts in the bucket array is
+// read with the bucket's own cache lines, one miss on a large map where
+// a body allocated apart is a second, and Load finds it without waiting
+// for the chain pointer (see Load). A chain starts in first when the
+// bucket's chain is nil: a growth or a Shrink fills the new table's
+// buckets so, and an insert into an empty bucket. The versions that a
+// write copies for a live snapshot are allocated apart, and first keeps
+// the version the snapshot reads, unchanged, until no snapshot reads it;
+// then (at a write, or at the snapshot's Close) it is cleared, so that
+// it keeps nothing alive, and waits, unused, until the chain is nil again.
+//
+// A Load that found its key's chain in first and misses it may have read
+// it while it was being cleared, or started again: it looks again unless
+// the chain is still first (see stale). A chain that is first again has
+// been nil in between, when the key was absent, so the miss stands.
+//
+// The fields are in the order a Load reads them: the chain pointer, then
+// first's tophash word and slots; the lock, which only writes take, comes
+// last. A Load reads the pointer, the tophash word and one slot: with the
+// stride of 112 bytes, a bucket starts at one of four offsets in a cache
+// line, and those three words share one line when the slot is among the
+// first six, four, two or none, respectively. Inserts fill the low slots
+// first, so they mostly do but at the last offset: on a 1M map of int64
+// keys, a Load's bucket misses on 1.5 lines where xsync's, of 64 bytes,
+// misses on one (see Costs in the package doc).
 type slot[K comparable, V any] struct {
-	mu   sync.Mutex
-	body atomic.Pointer[body[K, V]]
+	body  atomic.Pointer[body[K, V]]
+	first body[K, V]
+	mu    sync.Mutex
+}
+
+// stale reports whether a search of chain p of b that missed must look
+// again: p was first and is not b's chain any more, or p is a marker.
+func (b *slot[K, V]) stale(p *body[K, V]) bool {
+	if p == &b.first {
+		return b.body.Load() != p
+	}
+	return p.isMarker()
 }
 
 // table is one bucket array. While it grows, old is the array it replaces;
@@ -360,7 +407,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 		m.probeThreshold = math.MaxUint64 / uint64(cfg.probeEvery)
 		m.hitMode = hitProbed
 	}
-	m.marker = &body[K, V]{stamp: markBit}
+	m.marker = newMarker[K, V](0)
 	m.snapMin.Store(math.MaxUint64)
 	m.policy = cfg.policy
 	if cfg.tracer != nil {
@@ -521,19 +568,22 @@ func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 // table's bucket if a growth has not moved it yet, else the current
 // table's, reloading the root if t was replaced meanwhile. It returns the
 // key's hash, the table the chain was found through, its old table if it
-// was growing then (nil if not), the chain, and whether the chain is the
-// old table's.
-func (m *Map[K, V]) lookupChain(t *table[K, V], key K) (h uintptr, tb, o *table[K, V], p *body[K, V], inOld bool) {
+// was growing then (nil if not), the bucket and its chain, and whether
+// they are the old table's. A caller whose search of the chain misses
+// looks again if b.stale(p).
+func (m *Map[K, V]) lookupChain(t *table[K, V], key K) (h uintptr, tb, o *table[K, V], b *slot[K, V], p *body[K, V], inOld bool) {
 	seed := t.seed
 	h = m.hash(&key, seed)
 	for {
 		if o = t.old.Load(); o != nil {
-			if p = o.bucket(h).body.Load(); !p.isMarker() {
-				return h, t, o, p, true
+			b = o.bucket(h)
+			if p = b.body.Load(); !p.isMarker() {
+				return h, t, o, b, p, true
 			}
 		}
-		if p = t.bucket(h).body.Load(); !p.isMarker() {
-			return h, t, o, p, false
+		b = t.bucket(h)
+		if p = b.body.Load(); !p.isMarker() {
+			return h, t, o, b, p, false
 		}
 		// t has been replaced by a growth since we loaded it (or by a
 		// Clear, which draws a new seed).
@@ -542,6 +592,19 @@ func (m *Map[K, V]) lookupChain(t *table[K, V], key K) (h uintptr, tb, o *table[
 			seed = t.seed
 			h = m.hash(&key, seed)
 		}
+	}
+}
+
+// find returns key's entry, nil if it has none: Load, for the cases Load
+// leaves to a call.
+func (m *Map[K, V]) find(key K) *entry[K, V] {
+	t := m.root.Load()
+	for {
+		h, _, _, b, p, _ := m.lookupChain(t, key)
+		if e := search(p, asm.Tophash(h), key); e != nil || !b.stale(p) {
+			return e
+		}
+		t = m.root.Load()
 	}
 }
 
@@ -563,25 +626,36 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	} else {
 		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), t.seed)
 	}
-	var p *body[K, V]
+	// The old table's bucket if a growth has not moved it yet, else the
+	// current table's. If the current table's is a marker, t has been
+	// replaced by a growth since we loaded it (or by a Clear, which draws
+	// a new seed). A marker holds no entry, so the search below finds
+	// nothing in it, and the test is made only after a miss: a hit does
+	// not pay for it.
+	b := t.bucket(h)
 	if o := t.old.Load(); o != nil {
-		p = o.bucket(h).body.Load()
-		if !p.isMarker() {
-			goto found
+		if ob := o.bucket(h); !ob.body.Load().isMarker() {
+			b = ob
 		}
 	}
-	// If this chain is a marker, t has been replaced by a growth since we
-	// loaded it (or by a Clear, which draws a new seed). A marker holds no
-	// entry, so the search below finds nothing in it, and the test is made
-	// only after a miss: a hit does not pay for it.
-	p = t.bucket(h).body.Load()
-found:
+	top := asm.Tophash(h)
+	// The chain is most often b.first. Searched from &b.first, which the
+	// bucket's address gives, rather than from the chain pointer, its
+	// tophash word and slots are loaded without waiting for that pointer:
+	// on a large map, both misses are under way at once.
+	p := b.body.Load()
+	q := &b.first
+	if p != q {
+		if p == nil {
+			goto miss
+		}
+		q = p
+	}
 	// search, written out: Load is the hot path, and the call would not
 	// be inlined. Every call Load makes but the hasher's returns from
 	// Load, so that nothing is kept across a call on the way here: probe
 	// counting too comes last.
-	top := asm.Tophash(h)
-	for q := p; q != nil; q = q.overflow.Load() {
+	for { // q is not nil: tested at the end only
 		for s := asm.MatchBits(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			if e := q.slots[asm.First(s)].Load(); e != nil && e.key == key {
 				// (One test of hitMode here, and one of probes at the
@@ -595,8 +669,12 @@ found:
 				return e.wordValue(), true
 			}
 		}
+		if q = q.overflow.Load(); q == nil {
+			break
+		}
 	}
-	if p.isMarker() {
+miss:
+	if b.stale(p) {
 		return m.loadRetry(key) // rare, and out of line
 	}
 	if m.probes != nil {
@@ -610,8 +688,7 @@ found:
 //
 //go:noinline
 func (m *Map[K, V]) loadRetry(key K) (value V, ok bool) {
-	h, _, _, p, _ := m.lookupChain(m.root.Load(), key)
-	if e := search(p, asm.Tophash(h), key); e != nil {
+	if e := m.find(key); e != nil {
 		return m.valueOf(e), true
 	}
 	return value, false

@@ -79,9 +79,9 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool 
 	landing := e // the parity the write counts in (see apply)
 	if p != nil {
 		if p.prev.Load() != nil {
-			p.prev.Store(nil) // no snapshot reads older versions any more
+			unlinkVersions(b, p) // no snapshot reads them any more
 		}
-		landing = max(landing, p.stamp)
+		landing = max(landing, p.stamp.Load())
 	}
 	top := asm.Tophash(h)
 	var (
@@ -149,6 +149,16 @@ search:
 	return true
 }
 
+// inChain reports whether q is one of the bodies of the chain p.
+func inChain[K comparable, V any](p, q *body[K, V]) bool {
+	for ; p != q; p = p.overflow.Load() {
+		if p == nil {
+			return false
+		}
+	}
+	return true
+}
+
 // deletePlain deletes key from table t, the map's root when the caller
 // loaded it, if t is not growing, no snapshot is alive and the map has no
 // tracer. It reports whether it did the Delete, and returns the entry it
@@ -160,9 +170,9 @@ search:
 // misses is (see Reads in the package doc), and takes neither the epoch
 // section nor the bucket's lock, nor writes a word another core reads.
 // A key that is present is deleted in the slot where the search found it,
-// once the bucket is locked, if the chain is still the version searched
-// and the slot still holds the key (a write never moves an entry within a
-// version; an update may have replaced it): the search is not made again.
+// once the bucket is locked, if that slot is still in the bucket's chain
+// and still holds the key (a write never moves an entry within a version;
+// an update may have replaced it): the search is not made again.
 func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done bool) {
 	if t == nil || m.tq != nil || m.snapLive.Load() != 0 || t.old.Load() != nil {
 		return nil, false
@@ -188,15 +198,23 @@ func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done b
 		}
 	}
 	// A marker holds no entry: t has been replaced, and the key is looked
-	// for the general way.
-	return nil, !p.isMarker()
+	// for the general way; so it is if the chain changed under the search
+	// (see slot).
+	return nil, !b.stale(p)
 }
 
 // deleteFound is deletePlain's write: with bucket b of t locked, if its
-// chain is still p and slot i of body q still holds key (in found, the
-// entry the search found there, or in one that replaced it), it deletes
-// that entry and returns it; otherwise it returns nil, having changed
-// nothing.
+// chain is still p, q is still one of its bodies, and slot i of q still
+// holds key (in found, the entry the search found there, or in one that
+// replaced it), it deletes that entry and returns it; otherwise it returns
+// nil, having changed nothing.
+//
+// The chain being p does not make it the version searched: p may be b's
+// first body, which may have been replaced, cleared (cutting its overflow
+// link) and started again since the search (see slot). Its overflow
+// bodies are then out of the chain, though they hold what they held: q
+// must be in the chain. A body of the chain, whichever version it was
+// searched in, holds key in slot i only if key is there now.
 func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *body[K, V], i uint, found *entry[K, V], key K) *entry[K, V] {
 	st := t.lin.stripe(h)
 	e := m.enter(st)
@@ -206,13 +224,13 @@ func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *
 	}
 	// The snapshot test is read after the chain, as in writePlain.
 	x := q.slots[i].Load()
-	if b.body.Load() != p || x != found && (x == nil || x.key != key) || m.snapLive.Load() != 0 {
+	if b.body.Load() != p || !inChain(p, q) || x != found && (x == nil || x.key != key) || m.snapLive.Load() != 0 {
 		b.mu.Unlock()
 		exit(st, e)
 		return nil
 	}
 	if p.prev.Load() != nil {
-		p.prev.Store(nil) // no snapshot reads older versions any more
+		unlinkVersions(b, p) // no snapshot reads them any more
 	}
 	// As apply deletes (written out: a helper does not inline).
 	q.slots[i].Store(nil)
@@ -220,7 +238,7 @@ func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *
 	if chainEmpty(p) {
 		dropChain(b, p, st)
 	}
-	st.delta[max(e, p.stamp)&1].Add(-1)
+	st.delta[max(e, p.stamp.Load())&1].Add(-1)
 	b.mu.Unlock()
 	exit(st, e)
 	return x

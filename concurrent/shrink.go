@@ -12,8 +12,10 @@ import (
 // entries under the load factor (the size New(Len()) would choose), and
 // packs every chain, something the builtin map and sync.Map never do: a
 // table only grows, and deleting every key of a million-entry map leaves
-// its 2^18 buckets (4 MiB) allocated. It returns the bytes the table's
-// bucket array and chain bodies took before and after (the entries, one
+// its 2^18 buckets (28 MiB for int64 keys and values, each bucket holding
+// its first body) allocated. It returns the bytes the table's bucket
+// array and the chain bodies allocated apart took before and after (the
+// entries, one
 // allocation per key, are not counted: they are not copied, only linked
 // from the new chains).
 //
@@ -77,7 +79,9 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	for i := range t.buckets {
 		p := t.buckets[i].body.Load()
 		for q := p; q != nil; q = q.overflow.Load() {
-			bodies++
+			if q != &t.buckets[i].first {
+				bodies++
+			}
 			w := q.tophash.Load()
 			if q != p {
 				ovf++
@@ -110,16 +114,17 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	e := m.epoch.Load()
 	nt := m.newTable(newB, t.lin)
 	chains := make([]chainBuilder[K, V], len(nt.buckets))
+	for j := range chains {
+		chains[j].startIn(&nt.buckets[j].first)
+	}
 	for _, x := range moving {
 		chains[x.h&nt.mask].add(x.e, x.top)
 	}
 	newBodies, newOvf := 0, 0
 	for j := range chains {
 		c := &chains[j]
-		if c.head != nil {
-			newBodies += c.ovf + 1
-			newOvf += c.ovf
-		}
+		newBodies += c.ovf // the head is the bucket's first
+		newOvf += c.ovf
 		nt.buckets[j].body.Store(c.finish(e, false))
 	}
 
@@ -131,10 +136,13 @@ func (m *Map[K, V]) shrink() (before, after int) {
 		b := &t.buckets[i]
 		mark := m.marker
 		if p := b.body.Load(); live && p != nil {
-			mark = &body[K, V]{stamp: e | markBit}
+			mark = newMarker[K, V](e)
 			m.keepPrev(mark, p)
 		}
 		b.body.Store(mark)
+		if !live {
+			b.clearFirst() // nothing reads it but Loads on their way (see slot)
+		}
 	}
 	t.lin.stripes[0].overflow.Add(int64(newOvf - ovf))
 	m.shrinks.Add(1)
@@ -149,7 +157,8 @@ type movingEntry[K comparable, V any] struct {
 	top uint8
 }
 
-// tableBytes is what an array of n buckets and its chains' bodies take.
+// tableBytes is what an array of n buckets and the bodies of its chains
+// allocated apart (all but the buckets' first) take.
 func tableBytes[K comparable, V any](n, bodies int) int {
 	return n*int(unsafe.Sizeof(slot[K, V]{})) + bodies*int(unsafe.Sizeof(body[K, V]{}))
 }

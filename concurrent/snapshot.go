@@ -168,8 +168,9 @@ func (m *Map[K, V]) sweep() {
 		}
 		for i := range tb.buckets {
 			b := &tb.buckets[i]
-			if p := b.body.Load(); p == nil || p.prev.Load() == nil && (p.isMarker() || !chainEmpty(p)) {
-				continue // nothing to unlink or drop
+			p := b.body.Load()
+			if !b.firstLeft(p) && (p == nil || p.prev.Load() == nil && (p.isMarker() || !chainEmpty(p))) {
+				continue // nothing to unlink, drop or clear
 			}
 			st := &tb.lin.stripes[uintptr(i)&tb.lin.smask]
 			e := m.enter(st)
@@ -184,10 +185,31 @@ func (m *Map[K, V]) sweep() {
 					}
 				}
 			}
+			if p := b.body.Load(); b.firstLeft(p) && !linked(p, &b.first) {
+				b.clearFirst()
+			}
 			b.mu.Unlock()
 			exit(st, e)
 		}
 	}
+}
+
+// firstLeft reports whether b.first, which p, b's chain, is not, still
+// holds what a chain left in it. A nil chain has left nothing there (see
+// dropChain); its first may be filling, for a growth that has not
+// published it yet.
+func (b *slot[K, V]) firstLeft(p *body[K, V]) bool {
+	return p != nil && p != &b.first && (b.first.tophash.Load() != 0 || b.first.overflow.Load() != nil)
+}
+
+// linked reports whether v is one of the versions before p.
+func linked[K comparable, V any](p, v *body[K, V]) bool {
+	for q := p; q != nil; {
+		if q = q.prev.Load(); q == v {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Snapshot[K, V]) check() {

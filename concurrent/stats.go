@@ -122,8 +122,16 @@ func (m *Map[K, V]) loadProbed(t *table[K, V], key K, e *entry[K, V]) (value V, 
 		}
 		return value, false
 	}
-	h, _, _, p, _ := m.lookupChain(t, key)
-	return m.searchCounted(p, h, key)
+	h, _, _, b, p, _ := m.lookupChain(t, key)
+	if v, ok := m.searchCounted(p, h, key); ok || !b.stale(p) {
+		return v, ok
+	}
+	// The chain changed under the search (see slot): looked for again,
+	// uncounted.
+	if e := m.find(key); e != nil {
+		return m.valueOf(e), true
+	}
+	return value, false
 }
 
 func (m *Map[K, V]) searchCounted(p *body[K, V], h uintptr, key K) (value V, ok bool) {

@@ -155,7 +155,7 @@ decided:
 	del := false
 	switch kind {
 	case opStore:
-		if cur != nil && m.inplace && m.overwrite(p, cur, val) {
+		if cur != nil && m.inplace && m.overwrite(b, p, cur, val) {
 			return result[K, V]{old: cur, now: cur}
 		}
 		put = &entry[K, V]{key, val}
@@ -179,7 +179,7 @@ decided:
 		v, op := m.compute(fn, old, cur != nil, b, e, st)
 		switch op {
 		case UpdateOp:
-			if cur != nil && m.inplace && m.overwrite(p, cur, v) {
+			if cur != nil && m.inplace && m.overwrite(b, p, cur, v) {
 				return result[K, V]{old: cur, now: cur}
 			}
 			put = &entry[K, V]{key, v}
@@ -196,10 +196,10 @@ decided:
 
 	live := m.snapLive.Load() > 0
 	landing := e
-	if p != nil && p.stamp > e {
-		landing = p.stamp
+	if p != nil && p.stamp.Load() > e {
+		landing = p.stamp.Load()
 	}
-	if p != nil && live && p.stamp < e {
+	if p != nil && live && p.stamp.Load() < e {
 		// A live snapshot may read this version: leave it as it is and
 		// publish a copy with the write applied.
 		q, ovf := copyChain(p, cur, put, top, e)
@@ -214,6 +214,7 @@ decided:
 		}
 		if m.leave(st) { // the snapshots closed meanwhile
 			q.prev.Store(nil)
+			b.clearFirst() // no version but q is read any more
 			if chainEmpty(q) {
 				st.overflow.Add(-int64(ovf))
 				b.body.Store(nil)
@@ -221,7 +222,7 @@ decided:
 		}
 	} else {
 		if p != nil && !live && p.prev.Load() != nil {
-			p.prev.Store(nil) // no snapshot reads older versions any more
+			unlinkVersions(b, p) // no snapshot reads them any more
 		}
 		switch {
 		case put != nil && cur != nil:
@@ -262,24 +263,63 @@ func insert[K comparable, V any](b *slot[K, V], p, eb, last *body[K, V], ei uint
 		eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
 		return false
 	}
-	nb := &body[K, V]{}
-	nb.slots[0].Store(put)
-	nb.tophash.Store(uint64(top))
 	if p == nil {
-		nb.stamp = e
+		nb := b.fresh(e)
+		nb.slots[0].Store(put)
+		nb.tophash.Store(uint64(top))
 		b.body.Store(nb)
 		return false
 	}
+	nb := &body[K, V]{}
+	nb.slots[0].Store(put)
+	nb.tophash.Store(uint64(top))
 	last.overflow.Store(nb)
 	return true
 }
 
 // dropChain sets bucket b's chain p, which deletes have emptied, to nil,
 // and takes its overflow bodies off stripe st's count. The caller holds
-// b's lock.
+// b's lock, and no snapshot is alive: nothing reads b.first any more.
 func dropChain[K comparable, V any](b *slot[K, V], p *body[K, V], st *stripe) {
 	st.overflow.Add(-int64(chainOverflow(p)))
 	b.body.Store(nil)
+	b.clearFirst()
+}
+
+// unlinkVersions cuts the link from p, bucket b's chain, to the versions
+// before it, which no snapshot reads any more, and clears b.first if it
+// was one of them. The caller holds b's lock.
+func unlinkVersions[K comparable, V any](b *slot[K, V], p *body[K, V]) {
+	p.prev.Store(nil)
+	if p != &b.first {
+		b.clearFirst()
+	}
+}
+
+// fresh returns b.first, cleared and stamped e, to start b's chain, which
+// is nil. The caller holds b's lock.
+func (b *slot[K, V]) fresh(e uint64) *body[K, V] {
+	b.clearFirst()
+	b.first.stamp.Store(e)
+	return &b.first
+}
+
+// clearFirst empties b.first, which is not b's chain and no snapshot reads,
+// so that it keeps no entry alive. A Load may still be reading it: one that
+// misses then looks again (see slot). The caller holds b's lock.
+func (b *slot[K, V]) clearFirst() {
+	q := &b.first
+	if q.tophash.Load() != 0 {
+		q.tophash.Store(0)
+	}
+	for i := range q.slots {
+		if q.slots[i].Load() != nil {
+			q.slots[i].Store(nil)
+		}
+	}
+	if q.overflow.Load() != nil {
+		q.overflow.Store(nil)
+	}
 }
 
 // overwrite stores v into cur, an entry of chain p, in place, if no
@@ -288,12 +328,12 @@ func dropChain[K comparable, V any](b *slot[K, V], p *body[K, V], st *stripe) {
 // be read again. It reports whether it did; if not, the write publishes a
 // new entry. The map overwrites values in place (m.inplace). The
 // caller holds the bucket's lock.
-func (m *Map[K, V]) overwrite(p *body[K, V], cur *entry[K, V], v V) bool {
+func (m *Map[K, V]) overwrite(b *slot[K, V], p *body[K, V], cur *entry[K, V], v V) bool {
 	if m.snapLive.Load() != 0 {
 		return false
 	}
 	if p.prev.Load() != nil {
-		p.prev.Store(nil) // no snapshot reads older versions any more
+		unlinkVersions(b, p) // no snapshot reads them any more
 	}
 	cur.storeValue(v, m.vmode)
 	return true
@@ -370,6 +410,11 @@ func chainOverflow[K comparable, V any](p *body[K, V]) int {
 
 // chainBuilder packs entries into a new chain, eight to a body.
 type chainBuilder[K comparable, V any] struct {
+	// first, if not nil, is the body the chain starts in: the first body
+	// of a bucket whose chain has never been published (in a table that
+	// a growth or a Shrink is filling), which no reader has seen. Set it
+	// with startIn.
+	first      *body[K, V]
 	head, tail *body[K, V]
 	n          int // entries in tail
 	w          uint64
@@ -390,7 +435,12 @@ func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
 
 // extend starts a new body, the chain's first or after a full one.
 func (c *chainBuilder[K, V]) extend() {
-	nb := &body[K, V]{}
+	var nb *body[K, V]
+	if c.tail == nil && c.first != nil {
+		nb = c.first
+	} else {
+		nb = &body[K, V]{}
+	}
 	if c.tail == nil {
 		c.head = nb
 	} else {
@@ -428,12 +478,32 @@ func (c *chainBuilder[K, V]) finish(stamp uint64, empty bool) *body[K, V] {
 		if !empty {
 			return nil
 		}
-		c.head = &body[K, V]{}
+		c.head = c.first
+		if c.head == nil {
+			c.head = &body[K, V]{}
+		}
 	} else {
 		c.tail.tophash.Store(c.w)
 	}
-	c.head.stamp = stamp
+	c.head.stamp.Store(stamp)
 	return c.head
+}
+
+// startIn makes q, the first body of a bucket whose chain has never been
+// published, the body c's chain starts in. An evacuation whose hasher
+// panicked may have begun a chain in q and left it unpublished, with
+// entries that writes have deleted since: they are cleared, with plain
+// stores, as no reader sees q. (Entries go into the slots in order, so
+// slot 0 is full if any is.)
+func (c *chainBuilder[K, V]) startIn(q *body[K, V]) {
+	if q.slots[0].Load() != nil {
+		for i := range q.slots {
+			*(*unsafe.Pointer)(unsafe.Pointer(&q.slots[i])) = nil
+		}
+		q.tophash.Store(0)
+		q.overflow.Store(nil)
+	}
+	c.first = q
 }
 
 // copyChain returns a compacted copy of chain p, stamped e, with cur
@@ -541,11 +611,13 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	}
 	live := m.snapLive.Load() > 0
 	stamp := e
-	if p != nil && p.stamp > e {
-		stamp = p.stamp
+	if p != nil && p.stamp.Load() > e {
+		stamp = p.stamp.Load()
 	}
 	n := o.mask + 1
 	var x, y chainBuilder[K, V]
+	x.startIn(&t.buckets[oi].first)
+	y.startIn(&t.buckets[oi+n].first)
 	var watched *moved // what a watched map records of the entries it moves
 	if m.watched != nil {
 		watched = new(moved)
@@ -609,21 +681,24 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	t.buckets[oi+n].body.Store(yc)
 	mark := m.marker
 	if live {
-		mark = &body[K, V]{stamp: stamp | markBit}
+		mark = newMarker[K, V](stamp)
 		if p != nil {
 			m.keepPrev(mark, p)
 		}
 	}
+	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p))) // before p, if first, is cleared
 	ob.body.Store(mark)
-	if live && m.leave(st) { // the snapshots closed meanwhile
+	if !live {
+		ob.clearFirst() // nothing reads it but Loads on their way (see slot)
+	} else if m.leave(st) { // the snapshots closed meanwhile
 		mark.prev.Store(nil)
+		ob.clearFirst()
 		for _, c := range [...]uintptr{oi, oi + n} {
 			if q := t.buckets[c].body.Load(); q != nil && chainEmpty(q) {
 				t.buckets[c].body.Store(nil) // an empty chain is one body
 			}
 		}
 	}
-	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p)))
 	if m.tq != nil && m.tracer.BucketEvacuated != nil {
 		// Queued before the count that lets a write end the growth, so
 		// that GrowDone comes after every bucket's event.
