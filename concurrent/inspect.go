@@ -55,6 +55,12 @@ type Chain[K comparable, V any] struct {
 	// those that live snapshots read, and those none reads that no write
 	// or post-Close sweep has unlinked yet.
 	Versions int
+	// Apart reports that the version's head body is allocated apart from
+	// the bucket array: a copy that a write made while a snapshot was
+	// alive. A chain otherwise starts in its bucket's own first body (see
+	// the package doc's Layout), and starts there again once deletes have
+	// emptied it.
+	Apart bool
 }
 
 // BucketView is a copy of one body: eight slots. Keys and Elems hold the
@@ -133,7 +139,7 @@ func (s *Snapshot[K, V]) inspect() View[K, V] {
 	v.Seed = uint64(t.lin.seed)
 	v.Buckets = make([]Chain[K, V], len(t.buckets))
 	for i := range t.buckets {
-		v.Buckets[i] = viewChain(version(&t.buckets[i], e))
+		v.Buckets[i] = viewChain(&t.buckets[i], version(&t.buckets[i], e))
 		v.OverflowBuckets += max(len(v.Buckets[i].Bodies)-1, 0)
 	}
 	if o == nil {
@@ -142,7 +148,7 @@ func (s *Snapshot[K, V]) inspect() View[K, V] {
 	v.Growing, v.Stats.OldBuckets, v.Nevacuate = true, len(o.buckets), -1
 	v.OldBuckets = make([]Chain[K, V], len(o.buckets))
 	for i := range o.buckets {
-		c := viewChain(version(&o.buckets[i], e))
+		c := viewChain(&o.buckets[i], version(&o.buckets[i], e))
 		if c.Evacuated {
 			v.Evacuated++
 		}
@@ -199,17 +205,18 @@ func (m *Map[K, V]) InspectOldBucket(i int) (Chain[K, V], bool) {
 func lockedChain[K comparable, V any](b *slot[K, V]) (Chain[K, V], bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	c := viewChain(b.body.Load())
+	c := viewChain(b, b.body.Load())
 	return c, c.Evacuated
 }
 
-// viewChain copies the version of a chain that starts at p.
-func viewChain[K comparable, V any](p *body[K, V]) Chain[K, V] {
+// viewChain copies the version of bucket b's chain that starts at p.
+func viewChain[K comparable, V any](b *slot[K, V], p *body[K, V]) Chain[K, V] {
 	var c Chain[K, V]
 	if p == nil {
 		return c
 	}
 	c.Epoch = p.epochOf()
+	c.Apart = p != &b.first && !p.isMarker()
 	for q := p.prev.Load(); q != nil; q = q.prev.Load() {
 		c.Versions++
 	}

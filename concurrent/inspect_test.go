@@ -247,9 +247,10 @@ func TestInspectVersions(t *testing.T) {
 	require.Equal(t, uint64(2), v.Epoch)
 	require.Equal(t, 1, v.SnapshotsAlive, "s; Inspect's own is closed")
 	require.Equal(t, 1, v.Events.BucketCopies)
-	require.Equal(t, Chain[uint64, string]{Bodies: v.Buckets[0].Bodies}, v.Buckets[0], "bucket 0: stamp 0, no older version")
+	require.Equal(t, Chain[uint64, string]{Bodies: v.Buckets[0].Bodies}, v.Buckets[0], "bucket 0: stamp 0, no older version, in the bucket")
 	require.Equal(t, uint64(1), v.Buckets[1].Epoch, "bucket 1: copied in s's epoch")
 	require.Equal(t, 1, v.Buckets[1].Versions)
+	require.True(t, v.Buckets[1].Apart, "bucket 1: the copy is allocated apart")
 	require.Equal(t, "one", v.Buckets[1].Bodies[0].Elems[0])
 
 	// s reads the version behind.
@@ -257,6 +258,7 @@ func TestInspectVersions(t *testing.T) {
 	require.Equal(t, uint64(1), sv.Epoch)
 	require.Equal(t, uint64(0), sv.Buckets[1].Epoch)
 	require.Equal(t, 0, sv.Buckets[1].Versions)
+	require.False(t, sv.Buckets[1].Apart, "s's version is the bucket's first body")
 	require.Equal(t, "1", sv.Buckets[1].Bodies[0].Elems[0])
 	c, ok := m.InspectBucket(1)
 	require.True(t, ok)

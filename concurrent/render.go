@@ -39,6 +39,8 @@ old:   evacuated to i and j: the chain is the evacuation marker; its entries
        (writes also evacuate their own key's old bucket first)
 versions: @e +n older  the chain version was made in snapshot epoch e, and
        n older versions are linked behind it, kept for live snapshots
+apart: the chain's head is a copy a write made while a snapshot was alive,
+       allocated apart; a chain otherwise starts in the bucket's own body
 head:  overflow: overflow bodies in the chains shown
        epoch: the view holds, in each bucket, the version made before it
 `
@@ -237,6 +239,9 @@ func (r *renderer[K, V]) chain(i int, c *Chain[K, V], cursor int) {
 		// elsewhere it only says which Inspect or Snapshot came last.
 		r.fit(fmt.Sprintf("  @%d", c.Epoch))
 		r.fit(fmt.Sprintf(" +%d older", c.Versions))
+	}
+	if c.Apart {
+		r.fit("  apart")
 	}
 	if i == cursor {
 		r.fit("   <- nevacuate")

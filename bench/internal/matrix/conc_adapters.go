@@ -20,6 +20,10 @@ func (h ConcHmap) Store(k, v int64)           { h.M.Store(k, v) }
 func (h ConcHmap) Delete(k int64)             { h.M.Delete(k) }
 func (h ConcHmap) Len() int                   { return h.M.Len() }
 
+// Shrink gives back what the table holds beyond what its entries need
+// (see RunConcurrentMemory).
+func (h ConcHmap) Shrink() { h.M.Shrink() }
+
 func (h ConcHmap) Ops(w *Worker, n int) {
 	for range n {
 		switch k, op := w.Next(); op {

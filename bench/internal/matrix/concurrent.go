@@ -320,14 +320,16 @@ func RunConcurrentLen(b *testing.B, n int, impls ...ConcImpl) {
 }
 
 // RunConcurrentMemory runs BenchmarkConcurrentMemory: the live heap a map
-// holds after n Stores into an empty map (B/entry), and after every key
-// is then deleted (MB-after-delete). Readings are taken after two full
-// collections.
+// holds after n Stores into an empty map (B/entry), after every key is
+// then deleted (MB-after-delete), and, for a map that has a Shrink method
+// (which a map that shrinks by itself does not need), after it is called
+// then (MB-after-shrink). Readings are taken after two full collections.
 func RunConcurrentMemory(b *testing.B, n int, impls ...ConcImpl) {
 	b.Run("size="+SizeName(n), func(b *testing.B) {
 		for _, im := range impls {
 			b.Run("impl="+im.Name, func(b *testing.B) {
-				var full, empty float64
+				var full, empty, shrunk float64
+				_, canShrink := im.New(0).(interface{ Shrink() })
 				for range b.N {
 					before := heapNow()
 					m := im.New(0)
@@ -339,12 +341,19 @@ func RunConcurrentMemory(b *testing.B, n int, impls ...ConcImpl) {
 						m.Delete(k)
 					}
 					after := heapNow()
-					runtime.KeepAlive(m)
 					full += growth(before.bytes, mid.bytes)
 					empty += growth(before.bytes, after.bytes)
+					if canShrink {
+						m.(interface{ Shrink() }).Shrink()
+						shrunk += growth(before.bytes, heapNow().bytes)
+					}
+					runtime.KeepAlive(m)
 				}
 				b.ReportMetric(full/float64(b.N)/float64(n), "B/entry")
 				b.ReportMetric(empty/float64(b.N)/(1<<20), "MB-after-delete")
+				if canShrink {
+					b.ReportMetric(shrunk/float64(b.N)/(1<<20), "MB-after-shrink")
+				}
 			})
 		}
 	})
