@@ -286,6 +286,12 @@ type slot[K comparable, V any] struct {
 	mu    sync.Mutex
 }
 
+// marked reports whether b's chain p, loaded from b.body, is an evacuation
+// marker. A first body never is one: the test then reads nothing more.
+func (b *slot[K, V]) marked(p *body[K, V]) bool {
+	return p != &b.first && p.isMarker()
+}
+
 // stale reports whether a search of chain p of b that missed must look
 // again: p was first and is not b's chain any more, or p is a marker.
 func (b *slot[K, V]) stale(p *body[K, V]) bool {
@@ -634,7 +640,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// not pay for it.
 	b := t.bucket(h)
 	if o := t.old.Load(); o != nil {
-		if ob := o.bucket(h); !ob.body.Load().isMarker() {
+		if ob := o.bucket(h); !ob.marked(ob.body.Load()) {
 			b = ob
 		}
 	}

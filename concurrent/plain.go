@@ -68,7 +68,7 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool 
 	// Read after the chain, as apply reads it (see Memory ordering in the
 	// package doc). A marker means that t was replaced by a growth since
 	// it was loaded.
-	if p.isMarker() || m.snapLive.Load() != 0 {
+	if b.marked(p) || m.snapLive.Load() != 0 {
 		b.mu.Unlock()
 		exit(st, e)
 		if finish != nil {

@@ -90,7 +90,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 		b := t.bucket(h)
 		lock(b, st)
 		p := b.body.Load()
-		if p.isMarker() {
+		if b.marked(p) {
 			// t was replaced by a growth: retry in the current table.
 			b.mu.Unlock()
 			exit(st, e)
