@@ -27,9 +27,13 @@ var hintSmall = hintConfig{seed: 1, ns: []int{100, 10_000}, gogcs: []int{10, 100
 // TestHintSavesAllocations: a hinted hmap allocates its array once, an
 // unhinted one every array on the way up; the finished tables are the same.
 // Counts, so the bounds are tight, but the runtime may allocate a few bytes
-// of its own meanwhile.
+// of its own meanwhile: the bound on the hinted count takes the least of
+// three runs, as the runtime's allocations only add to it (one run under
+// qemu-user counted 14 for a map of 10,000 built once, where runs count
+// 8).
 func TestHintSavesAllocations(t *testing.T) {
 	tb := hintRun(hintSmall).Table
+	reruns := []*dataTable{hintRun(hintSmall).Table, hintRun(hintSmall).Table}
 	for _, gogc := range hintSmall.gogcs {
 		for _, elem := range []string{hintScalar, hintPointer} {
 			for _, n := range hintSmall.ns {
@@ -40,7 +44,11 @@ func TestHintSavesAllocations(t *testing.T) {
 				require.Less(t, ha, ua, "n=%d %s: allocations", n, elem)
 				require.Less(t, hb, ub, "n=%d %s: bytes", n, elem)
 				// Hinted: the header, its extra and the array, nothing else.
-				require.LessOrEqual(t, ha, 9.0, "n=%d %s", n, elem)
+				least := ha
+				for _, rt := range reruns {
+					least = min(least, hintCell(t, rt, n, elem, "hmap", true, gogc, "allocs_per_map"))
+				}
+				require.LessOrEqual(t, least, 9.0, "n=%d %s", n, elem)
 				// Unhinted: the arrays on the way up add about as much again.
 				require.Greater(t, ub, 1.8*hb, "n=%d %s", n, elem)
 				// A hinted map's allocation is its array, within a header.
