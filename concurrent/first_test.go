@@ -173,27 +173,8 @@ func TestLoadFindsKeysMovedUnderIt(t *testing.T) {
 // growth has not ended: moving a bucket clears its first body, which would
 // keep them reachable through the old table otherwise.
 func TestMovedValuesFreedDuringGrowth(t *testing.T) {
-	const n = 6 << 10 // 6 per bucket of 1024: a few more inserts grow
-	m := New[int, *tracked](0)
-	vs, freed := trackedValues(n)
-	for i, v := range vs {
-		m.Store(i, v)
-	}
-	vs = nil
-	for k := n; !m.Stats().Growing; k++ {
-		m.Store(k, nil)
-	}
-	m.Store(-1, nil) // moves the old bucket of -1, and the next at nevacuate
-	tb := m.root.Load()
-	o := tb.old.Load()
-	require.NotNil(t, o, "the growth ended")
-	var moved []int
-	for k := range n {
-		if o.buckets[m.hash(&k, tb.lin.seed)&o.mask].body.Load().isMarker() {
-			moved = append(moved, k)
-		}
-	}
-	require.NotEmpty(t, moved)
+	m, freed := growingTracked(growingTrackedN)
+	moved := moveSome(t, m, growingTrackedN)
 	for _, k := range moved {
 		m.Delete(k)
 	}

@@ -97,22 +97,29 @@ func TestVersionsBoundedUnderOpenSnapshot(t *testing.T) {
 	runtime.KeepAlive(m)
 }
 
-// Values deleted after a growth moved them, while a snapshot that saw the
-// old bucket was open, are collectable once it closes, even though the
-// growth has not ended: the evacuation marker's link to the old chain is
-// cut by the snapshot's Close, as a copied chain's is.
-func TestEvacuatedValuesFreedAfterSnapshot(t *testing.T) {
-	const n = 6 << 10 // 6 per bucket of 1024: a few more inserts grow
+// growingTrackedN tracked values fill 1024 buckets to 6 each: a few more
+// inserts start a growth.
+const growingTrackedN = 6 << 10
+
+// growingTracked returns a map of n tracked values under keys 0 to n-1,
+// and more keys, with nil values, stored until a growth started, and the
+// counter of the tracked values collected.
+func growingTracked(n int) (*Map[int, *tracked], *atomic.Int64) {
 	m := New[int, *tracked](0)
 	vs, freed := trackedValues(n)
 	for i, v := range vs {
 		m.Store(i, v)
 	}
-	vs = nil
 	for k := n; !m.Stats().Growing; k++ {
 		m.Store(k, nil)
 	}
-	s := m.Snapshot()
+	return m, freed
+}
+
+// moveSome makes m, growing, move some of its old buckets, and returns the
+// keys below n whose old bucket has moved.
+func moveSome(t *testing.T, m *Map[int, *tracked], n int) []int {
+	t.Helper()
 	m.Store(-1, nil) // moves the old bucket of -1, and the next at nevacuate
 	tb := m.root.Load()
 	o := tb.old.Load()
@@ -124,6 +131,17 @@ func TestEvacuatedValuesFreedAfterSnapshot(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, moved)
+	return moved
+}
+
+// Values deleted after a growth moved them, while a snapshot that saw the
+// old bucket was open, are collectable once it closes, even though the
+// growth has not ended: the evacuation marker's link to the old chain is
+// cut by the snapshot's Close, as a copied chain's is.
+func TestEvacuatedValuesFreedAfterSnapshot(t *testing.T) {
+	m, freed := growingTracked(growingTrackedN)
+	s := m.Snapshot()
+	moved := moveSome(t, m, growingTrackedN)
 	for _, k := range moved {
 		m.Delete(k)
 	}

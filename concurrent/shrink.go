@@ -120,10 +120,9 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	for _, x := range moving {
 		chains[x.h&nt.mask].add(x.e, x.top)
 	}
-	newBodies, newOvf := 0, 0
+	newOvf := 0 // the bodies allocated apart: every head is its bucket's first
 	for j := range chains {
 		c := &chains[j]
-		newBodies += c.ovf // the head is the bucket's first
 		newOvf += c.ovf
 		nt.buckets[j].body.Store(c.finish(e, false))
 	}
@@ -147,7 +146,7 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	t.lin.stripes[0].overflow.Add(int64(newOvf - ovf))
 	m.shrinks.Add(1)
 	m.mirror()
-	return before, tableBytes[K, V](len(nt.buckets), newBodies)
+	return before, tableBytes[K, V](len(nt.buckets), newOvf)
 }
 
 // movingEntry is an entry on its way to a new table, with its hash.

@@ -214,10 +214,10 @@ decided:
 		}
 		if m.leave(st) { // the snapshots closed meanwhile
 			q.prev.Store(nil)
-			b.clearFirst() // no version but q is read any more
 			if chainEmpty(q) {
-				st.overflow.Add(-int64(ovf))
-				b.body.Store(nil)
+				dropChain(b, q, st) // clears b.first too
+			} else {
+				b.clearFirst() // no version but q is read any more
 			}
 		}
 	} else {
@@ -287,13 +287,12 @@ func dropChain[K comparable, V any](b *slot[K, V], p *body[K, V], st *stripe) {
 }
 
 // unlinkVersions cuts the link from p, bucket b's chain, to the versions
-// before it, which no snapshot reads any more, and clears b.first if it
-// was one of them. The caller holds b's lock.
+// before it, which no snapshot reads any more, and clears b.first, which
+// may be one of them: p, which links versions, is a copy, never first. The
+// caller holds b's lock.
 func unlinkVersions[K comparable, V any](b *slot[K, V], p *body[K, V]) {
 	p.prev.Store(nil)
-	if p != &b.first {
-		b.clearFirst()
-	}
+	b.clearFirst()
 }
 
 // fresh returns b.first, cleared and stamped e, to start b's chain, which
