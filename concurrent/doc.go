@@ -209,9 +209,14 @@
 // itself in a per-stripe counter of parity e&1, and reads the epoch again,
 // retrying if it moved. A snapshot bumps the epoch, then waits for the
 // counters of the previous parity to reach zero. The entry count is kept
-// the same way, in per-stripe deltas by the parity of the version a write
-// landed in, so the snapshot knows its exact Len: the wait ends the deltas
-// of epoch E-1, which it folds into the base.
+// the same way, in per-stripe changes by the parity of the version a write
+// landed in, so the snapshot knows its exact Len: the wait ends the
+// changes of epoch E-1, which it folds into the base. A parity's count of
+// writers and its count change share one word (the writers in the low 30
+// bits), so that the atomic addition that ends a write's section also
+// counts the entry it added or removed: a write that changes the count
+// makes one atomic addition fewer, which at 1K entries in a 50/50 mix is
+// 4% of the time on one core and 9% on two.
 //
 // # Faults
 //
@@ -296,9 +301,10 @@
 // A bucket is 112 bytes (its first body 96), an overflow body 96, and an
 // entry is a separate allocation (16 bytes for int64 keys and values), so
 // a full Map of small entries takes about 40-48 bytes per entry, against
-// about 20 for the builtin map. A write takes the bucket's lock and three
-// or four atomic additions on its stripe; a read takes none. Stats reads
-// a few dozen words.
+// about 20 for the builtin map. A write takes the bucket's lock and two
+// atomic additions on its stripe (one enters its epoch section, one ends
+// it and counts the entry added or removed); a read takes none. Stats
+// reads a few dozen words.
 //
 // A Load of a large map waits for two cache misses, one after the other:
 // the bucket's lines (its chain pointer, and its first body, loaded

@@ -43,9 +43,9 @@ func (w *pausedStore) resume(tb testing.TB) {
 	if p.isMarker() {
 		tb.Fatal("the paused write's table was replaced")
 	}
-	m.apply(b, p, w.h, w.key, opStore, w.val, nil, w.e, w.st)
+	r := m.apply(b, p, w.h, w.key, opStore, w.val, nil, w.e, w.st)
 	b.mu.Unlock()
-	exit(w.st, w.e)
+	sectionEnd(w.st, w.e, r.landing, int64(r.counted))
 	if finish != nil {
 		m.finishGrow(t, finish)
 	}

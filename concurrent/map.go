@@ -332,12 +332,17 @@ type lineage struct {
 // stripe is one cache-line-padded set of counters. A write uses the stripe
 // its key's hash selects, so writers of different keys rarely share one.
 type stripe struct {
-	inflight   [2]atomic.Int64 // writers inside an epoch section, by epoch parity
-	delta      [2]atomic.Int64 // entry count changes, by parity of the version they landed in
-	base       atomic.Int64    // entry count folded in by snapshots
-	overflow   atomic.Int64    // overflow bodies in current chains
-	contention atomicUint64    // lock acquisitions that had to wait
-	copies     atomicUint64    // chains copied because a snapshot holds them
+	// sect[p] holds two counters in one word, so that a write's last
+	// atomic addition both ends its epoch section and counts the entry it
+	// added or removed: the low sectBits bits count the writers inside a
+	// section of epoch parity p, and the bits above them, signed, sum the
+	// entry count changes of the writes that landed in a version of
+	// parity p (see sectionEnd).
+	sect       [2]atomic.Int64
+	base       atomic.Int64 // entry count folded in by snapshots
+	overflow   atomic.Int64 // overflow bodies in current chains
+	contention atomicUint64 // lock acquisitions that had to wait
+	copies     atomicUint64 // chains copied because a snapshot holds them
 	// kept counts what writes left in place for live snapshots, for a
 	// Close to sweep: chain versions (copies, evacuations) and chains
 	// that deletes emptied.
@@ -345,8 +350,17 @@ type stripe struct {
 	// To 128 bytes: a stripe's index is then a shift, and as the array
 	// is allocated whole (8 to 64 stripes: 1 to 8 KiB, size classes
 	// aligned to their size), each stripe has two cache lines of its own.
-	_ [128 - 9*8]byte
+	_ [128 - 7*8]byte
 }
+
+// sectBits is the width of a section word's count of writers: the
+// writers inside sections of one parity of one stripe stay below 2^30,
+// as sync.RWMutex's readers do, and the entry count change above them
+// has 34 bits, more than the entries of one stripe can reach.
+const sectBits = 30
+
+// sectWriters masks a section word's count of writers.
+const sectWriters = 1<<sectBits - 1
 
 type probeStripe struct {
 	hits, misses, keysHit, keysMiss, buckets, falsePos atomicUint64
@@ -545,8 +559,11 @@ func (l *lineage) stripe(h uintptr) *stripe {
 const stripeShift = bits.UintSize / 2
 
 // entries returns the stripe's share of the entry count: its base and
-// both parities' deltas.
-func (s *stripe) entries() int64 { return s.base.Load() + s.delta[0].Load() + s.delta[1].Load() }
+// both parities' count changes (the arithmetic shift drops the count of
+// writers, which is never negative, and keeps the change's sign).
+func (s *stripe) entries() int64 {
+	return s.base.Load() + s.sect[0].Load()>>sectBits + s.sect[1].Load()>>sectBits
+}
 
 // count sums the striped entry counters.
 func (l *lineage) count() int64 {

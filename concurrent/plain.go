@@ -89,6 +89,7 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool 
 		ei       uint
 	)
 	found := false
+	var counted int64 // the entry count change, for sectionEnd
 search:
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
@@ -115,7 +116,7 @@ search:
 				if chainEmpty(p) {
 					dropChain(b, p, st)
 				}
-				st.delta[landing&1].Add(-1)
+				counted = -1
 			case m.inplace:
 				x.storeValue(value, m.vmode)
 			default:
@@ -136,10 +137,10 @@ search:
 		if insert(b, p, eb, last, ei, top, &entry[K, V]{key, value}, e) {
 			st.overflow.Add(1)
 		}
-		st.delta[landing&1].Add(1)
+		counted = 1
 	}
 	b.mu.Unlock()
-	exit(st, e)
+	sectionEnd(st, e, landing, counted)
 	if finish != nil {
 		m.finishGrow(t, finish)
 	}
@@ -233,13 +234,13 @@ func (m *Map[K, V]) deleteFound(t *table[K, V], b *slot[K, V], h uintptr, p, q *
 		unlinkVersions(b, p) // no snapshot reads them any more
 	}
 	// As apply deletes (written out: a helper does not inline).
+	landing := max(e, p.stamp.Load())
 	q.slots[i].Store(nil)
 	q.tophash.Store(q.tophash.Load() &^ (0xff << (8 * i)))
 	if chainEmpty(p) {
 		dropChain(b, p, st)
 	}
-	st.delta[max(e, p.stamp.Load())&1].Add(-1)
 	b.mu.Unlock()
-	exit(st, e)
+	sectionEnd(st, e, landing, -1)
 	return x
 }

@@ -58,7 +58,7 @@ func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
 	// epoch e; those counted under e-1's parity have already validated it.
 	par := (e - 1) & 1
 	for i := range lin.stripes {
-		for spins := 0; lin.stripes[i].inflight[par].Load() != 0; spins++ {
+		for spins := 0; lin.stripes[i].sect[par].Load()&sectWriters != 0; spins++ {
 			if spins > 64 {
 				runtime.Gosched()
 			}
@@ -70,8 +70,8 @@ func (m *Map[K, V]) Snapshot() *Snapshot[K, V] {
 	var n int64
 	for i := range lin.stripes {
 		s := &lin.stripes[i]
-		if d := s.delta[par].Load(); d != 0 {
-			s.delta[par].Add(-d)
+		if d := s.sect[par].Load() >> sectBits; d != 0 {
+			s.sect[par].Add(-d << sectBits)
 			s.base.Add(d)
 		}
 		n += s.base.Load()

@@ -36,15 +36,31 @@ const (
 func (m *Map[K, V]) enter(st *stripe) uint64 {
 	for {
 		e := m.epoch.Load()
-		st.inflight[e&1].Add(1)
+		st.sect[e&1].Add(1)
 		if m.epoch.Load() == e {
 			return e
 		}
-		st.inflight[e&1].Add(-1)
+		st.sect[e&1].Add(-1)
 	}
 }
 
-func exit(st *stripe, e uint64) { st.inflight[e&1].Add(-1) }
+// exit closes epoch section e on st for a write that changed no count.
+func exit(st *stripe, e uint64) { st.sect[e&1].Add(-1) }
+
+// sectionEnd closes epoch section e on st for a write that changed the
+// entry count by d (-1, 0 or 1) in a version of epoch landing: one atomic
+// addition, unless landing and e differ in parity (a write of an epoch
+// that a snapshot has just ended, landing in a version stamped since).
+// The change is counted as the section ends, after the bucket's lock is
+// released: a Snapshot, which waits for the sections of its previous
+// epoch to end, then finds in their parity every change they made.
+func sectionEnd(st *stripe, e, landing uint64, d int64) {
+	if d != 0 && (landing^e)&1 != 0 {
+		st.sect[landing&1].Add(d << sectBits)
+		d = 0
+	}
+	st.sect[e&1].Add(d<<sectBits - 1)
+}
 
 // lock locks a bucket, counting the acquisitions that had to wait.
 func lock[K comparable, V any](b *slot[K, V], st *stripe) {
@@ -59,6 +75,11 @@ type result[K comparable, V any] struct {
 	old      *entry[K, V] // the entry before the write, nil if absent
 	now      *entry[K, V] // the entry after the write, nil if absent
 	inserted bool         // a new key was added
+	// landing is the epoch of the version the write landed in, and
+	// counted the entry count change it made there (-1, 0 or 1), for
+	// sectionEnd.
+	landing uint64
+	counted int8
 	// bodies is the length of the chain, in bodies, if the write added
 	// an overflow body to it (for the tracer), else 0.
 	bodies int32
@@ -109,7 +130,7 @@ func (m *Map[K, V]) mutate(key K, kind opKind, val V, fn func(V, bool) (V, Compu
 			m.overflowed(int(h&t.mask), r.bodies) // under the lock: in order
 		}
 		b.mu.Unlock()
-		exit(st, e)
+		sectionEnd(st, e, r.landing, int64(r.counted))
 		if finish != nil {
 			m.finishGrow(t, finish)
 		}
@@ -242,10 +263,11 @@ decided:
 			}
 		}
 	}
+	r.landing = landing
 	if r.inserted {
-		st.delta[landing&1].Add(1)
+		r.counted = 1
 	} else if del {
-		st.delta[landing&1].Add(-1)
+		r.counted = -1
 	}
 	return r
 }
