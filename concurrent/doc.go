@@ -341,9 +341,9 @@
 // The design was measured on two cores only. What would limit it at 16
 // and 64, in the order a profile would show them:
 //
-//   - The stripes. A write makes two or three atomic additions on the
-//     cache line of its key's stripe (entering and leaving its epoch
-//     section, and the count delta of an insert or delete). There are
+//   - The stripes. A write makes two atomic additions on the cache line
+//     of its key's stripe (entering its epoch section, and ending it with
+//     the count change of an insert or delete). There are
 //     four stripes per P, at most 64: with 16 writers running, a write
 //     finds another writer on its stripe about one time in five
 //     (1-(63/64)^15); with 64, about two times in three, and each such
