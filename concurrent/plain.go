@@ -134,7 +134,13 @@ search:
 	}
 	inserted := !found && !del
 	if inserted {
-		if insert(b, p, eb, last, ei, top, &entry[K, V]{key, value}, e) {
+		put := &entry[K, V]{key, value}
+		if eb != nil {
+			// insert's usual case, written out: the call would not be
+			// inlined. The slot before the byte, as there.
+			eb.slots[ei].Store(put)
+			eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
+		} else if insert(b, p, eb, last, ei, top, put, e) {
 			st.overflow.Add(1)
 		}
 		counted = 1
