@@ -164,9 +164,10 @@
 // allocates the new array, or moves two chains. The allocation is the
 // longest: the runtime zeroes an array that reuses freed memory before
 // returning it, 2^18 buckets of 112 bytes (the growth past 851,968 int64
-// entries) in 0.9 to 1.0 ms on the machine of bench/RESULTS.md, against
-// 60 µs when the memory comes fresh from the operating system (zeroed by
-// it, page by page, as the array fills). A table allocated in segments,
+// entries) in 0.90 to 1.03 ms (three fills, GOGC off, on the machine of
+// bench/RESULTS.md), against 64 µs in a first fill, whose memory comes
+// fresh from the operating system (zeroed by it, page by page, as the
+// array fills). A table allocated in segments,
 // each allocated by the first evacuation that reaches it, would bound
 // that by a segment's size, at the price of one more load on every
 // Load's way to its bucket.

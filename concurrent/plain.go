@@ -137,7 +137,9 @@ search:
 		put := &entry[K, V]{key, value}
 		if eb != nil {
 			// insert's usual case, written out: the call would not be
-			// inlined. The slot before the byte, as there.
+			// inlined, nor would a method holding these two stores (its
+			// cost is 86 against the inliner's 80). The slot before the
+			// byte, as there.
 			eb.slots[ei].Store(put)
 			eb.tophash.Store(eb.tophash.Load() | uint64(top)<<(8*ei))
 		} else if insert(b, p, eb, last, ei, top, put, e) {
