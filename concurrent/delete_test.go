@@ -14,7 +14,7 @@ import (
 // and the body and slot that hold it (nil if it is absent).
 func bucketOf(m *Map[int, int], key int) (*slot[int, int], *body[int, int], uint) {
 	loc := m.Locate(key)
-	b := &m.root.Load().buckets[loc.Bucket]
+	b := m.root.Load().at(uintptr(loc.Bucket))
 	if !loc.Found {
 		return b, nil, 0
 	}

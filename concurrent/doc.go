@@ -30,7 +30,8 @@
 //
 // # Layout
 //
-// A table is an array of 2^B buckets. A bucket is a mutex, an atomic
+// A table is an array of 2^B buckets, allocated in up to 16 segments
+// (see Growth). A bucket is a mutex, an atomic
 // pointer to its chain, and a body of its own, first, where its chain
 // most often starts. A body is eight slots, with the eight tophash bytes
 // in one atomic word, then an overflow link to the next body. A slot is an
@@ -81,9 +82,10 @@
 // reads the value (a word, a pointer word, or through probe counting) is
 // one byte of the map, tested once. A loop of Loads on a 1K map of int64
 // keys and values (bench/internal/concops; callgrind, alignment padding
-// excluded) takes 104 instructions per iteration: 101 when every chain was
-// a body allocated apart, 108 before the marker and value tests were so
-// arranged. xsync v4's Map takes 83 in the same loop.
+// excluded) takes 107 instructions per iteration; xsync v4's Map takes 83
+// in the same loop. (With the array in one allocation it took 104, see
+// Growth; searching first from the bucket's address cost 3, and the
+// arrangement of the marker and value tests saved 4.)
 //
 // The operations that may write but find nothing to change are reads too:
 // a LoadOrStore of a key that is present, and a CompareAndSwap or
@@ -159,18 +161,28 @@
 // and i+2^(B-1) by the next hash bit (NaN keys by their tophash's low bit),
 // stores the two new chains (while a snapshot is alive, a half that gets no
 // entry gets an empty chain rather than none: see Snapshots), and then
-// replaces the old bucket's chain with an evacuation marker. The write that evacuates the last old bucket drops
-// the old table. No write ever waits for a whole growth: the worst one
-// allocates the new array, or moves two chains. The allocation is the
-// longest: the runtime zeroes an array that reuses freed memory before
-// returning it, 2^18 buckets of 112 bytes (the growth past 851,968 int64
-// entries) in 0.90 to 1.03 ms (three fills, GOGC off, on the machine of
-// bench/RESULTS.md), against 64 µs in a first fill, whose memory comes
-// fresh from the operating system (zeroed by it, page by page, as the
-// array fills). A table allocated in segments,
-// each allocated by the first evacuation that reaches it, would bound
-// that by a segment's size, at the price of one more load on every
-// Load's way to its bucket.
+// replaces the old bucket's chain with an evacuation marker. The write
+// that evacuates the last old bucket drops the old table. No write ever waits for a whole growth: the worst one
+// moves two chains, and allocates the new array's segments they go to.
+//
+// The new array is allocated in segments, each by the first evacuation
+// that moves entries into it, not whole by the write that starts the
+// growth. The runtime zeroes an allocation that reuses freed memory before
+// returning it, and a growth's mostly does: 2^18 buckets of 112 bytes (the
+// growth past 851,968 int64 entries) took 0.90 to 1.03 ms in one write
+// (three fills, GOGC off, on the machine of bench/RESULTS.md). A table of
+// 2^10 buckets or more has 16 segments, so an evacuation allocates at
+// most two sixteenths of the array (a write makes one, and as many more
+// as the evacuation pace says, but the first evacuations of a growth
+// allocate most segments): filling a map to 1M entries with
+// a reader running beside it, the longest Store went from 0.7-3.9 ms
+// (2.7 ms in four of six fills) to 0.26-0.29 ms (four of six, the other
+// two 1.2 and 1.6 ms, the first fill's page faults and the machine's
+// noise), bench/peers BenchmarkConcurrentGrowth. The price is on every
+// Load's way to its bucket: in a table of one segment a test more (a 1K
+// map's Load takes 107 instructions, where it took 104 with one array),
+// and in a larger one the segment's index, formed from the hash (108.5
+// on a 1M map, where it took 104.3, with the same misses: see Costs).
 //
 // # Shrinking
 //
@@ -317,8 +329,8 @@
 //
 // A Load of a large map waits for two cache misses, one after the other:
 // the bucket's lines (its chain pointer, and its first body, loaded
-// together; see Reads), then the entry's, after the table's array, which
-// stays cached. xsync's Map, which keeps its first slots in the bucket
+// together; see Reads), then the entry's, after the table's segment
+// pointers, which stay cached. xsync's Map, which keeps its first slots in the bucket
 // array too, waits for the same two, with buckets of 64 bytes (five
 // slots), one cache line, where what a Load reads of a bucket here spans
 // two lines about one time in two.
@@ -326,12 +338,13 @@
 // Loads in random order on a map of 1M int64 entries, one goroutine,
 // GOGC=off (bench/internal/concops, and for xsync
 // bench/peers/internal/xsyncops; per iteration of their loops, which add
-// the same few instructions to each): 105.6 instructions, 2.59
-// first-level and 2.50 last-level misses per Load (100.8, 3.42 and 3.21
-// when every chain was a body allocated apart), against 86.9, 2.13 and
-// 2.05 for xsync v4's Map; a Store that updates, 232.1, 3.66 and 3.52
-// (230.0, 4.13 and 3.92) against 353.2, 2.49 and 2.33. A Store misses on
-// its stripe's counters too.
+// the same few instructions to each): 108.5 instructions, 2.58
+// first-level and 2.46 last-level misses per Load (104.3, 2.58 and 2.47
+// with the array in one allocation; 100.8, 3.42 and 3.21 when every chain
+// was a body allocated apart), against 86.9, 2.13 and 2.05 for xsync v4's
+// Map; a Store that updates, 240.0, 3.63 and 3.47 (236.5, 3.69 and 3.50
+// with the array whole; 230.0, 4.13 and 3.92) against 353.2, 2.49 and
+// 2.33. A Store misses on its stripe's counters too.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the

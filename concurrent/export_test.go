@@ -33,12 +33,21 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 	entries, ovf := 0, 0
 	o := t.old.Load()
 	walk := func(name string, tb *table[K, V], i int) error {
-		b := &tb.buckets[i]
+		b := tb.at(uintptr(i))
+		if b == nil {
+			if tb != t || o == nil {
+				return fmt.Errorf("%s bucket %d: its segment is not allocated, and no growth is under way", name, i)
+			}
+			if oi := uintptr(i) & o.mask; o.at(oi).body.Load().isMarker() {
+				return fmt.Errorf("%s bucket %d: its segment is not allocated, yet old bucket %d moved", name, i, oi)
+			}
+			return nil
+		}
 		p := b.body.Load()
 		if b.first.prev.Load() != nil {
 			return fmt.Errorf("%s bucket %d: its first body links a version (it is never a copy)", name, i)
 		}
-		unpublished := p == nil && tb == t && o != nil && !o.buckets[uintptr(i)&o.mask].body.Load().isMarker()
+		unpublished := p == nil && tb == t && o != nil && !o.at(uintptr(i)&o.mask).body.Load().isMarker()
 		if p != &b.first && !unpublished && (quiet || p == nil) && !firstClear(&b.first) {
 			// A growth whose hasher panicked may have left the first body
 			// of a bucket it had not moved yet half filled: unpublished.
@@ -92,12 +101,24 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 				tb.B, tb.maxCount, tb.stripeMax, len(tb.lin.stripes), m.policy.MaxCount(tb.B))
 		}
 	}
+	for _, tb := range []*table[K, V]{t, o} {
+		if err := checkSegments(tb); err != nil {
+			return err
+		}
+	}
 	marked := 0
-	for i := range t.buckets {
-		if t.buckets[i].body.Load().isMarker() {
+	for i := range t.len() {
+		b := t.at(uintptr(i))
+		if b == nil {
+			if err := walk("current", t, i); err != nil {
+				return err
+			}
+			continue
+		}
+		if b.body.Load().isMarker() {
 			return fmt.Errorf("current bucket %d is an evacuation marker", i)
 		}
-		if o != nil && !o.buckets[uintptr(i)&o.mask].body.Load().isMarker() && t.buckets[i].body.Load() != nil {
+		if o != nil && !o.at(uintptr(i)&o.mask).body.Load().isMarker() && b.body.Load() != nil {
 			return fmt.Errorf("new bucket %d has a chain before its old bucket %d moved", i, uintptr(i)&o.mask)
 		}
 		if err := walk("current", t, i); err != nil {
@@ -105,8 +126,8 @@ func checkInvariants[K comparable, V any](m *Map[K, V]) error {
 		}
 	}
 	if o != nil {
-		for i := range o.buckets {
-			if o.buckets[i].body.Load().isMarker() {
+		for i := range o.len() {
+			if o.at(uintptr(i)).body.Load().isMarker() {
 				marked++
 			}
 			if err := walk("old", o, i); err != nil {
@@ -138,4 +159,31 @@ func firstClear[K comparable, V any](q *body[K, V]) bool {
 		}
 	}
 	return true
+}
+
+// checkSegments checks a table's segment fields against its B: one
+// segment below minSegmentedB, else maxSegments, of 2^segShift buckets
+// each, the entries past them nil.
+func checkSegments[K comparable, V any](tb *table[K, V]) error {
+	if tb == nil {
+		return nil
+	}
+	nsegs := 1
+	if tb.B >= minSegmentedB {
+		nsegs = maxSegments
+	}
+	want := uintptr(0)
+	if nsegs > 1 {
+		want = 1 << (ptrBits - uintptr(tb.B))
+	}
+	if tb.mask != 1<<tb.B-1 || tb.segShift != tb.B-uint8(bits.Len(uint(nsegs-1))) ||
+		tb.segMask != 1<<tb.segShift-1 || tb.segMul != want {
+		return fmt.Errorf("table of B=%d: mask %#x, segShift %d, segMask %#x, segMul %#x", tb.B, tb.mask, tb.segShift, tb.segMask, tb.segMul)
+	}
+	for j := nsegs; j < maxSegments; j++ {
+		if tb.segs[j] != nil {
+			return fmt.Errorf("table of B=%d: segment %d of %d allocated", tb.B, j, nsegs)
+		}
+	}
+	return nil
 }

@@ -22,7 +22,7 @@ import (
 func TestChainStartsInFirst(t *testing.T) {
 	// Identity hashing, 8 buckets: keys 0, 8 and 16 share bucket 0.
 	m := New[int, int](8, WithHasher[int](hash.Identity[int]{}))
-	b := &m.root.Load().buckets[0]
+	b := m.root.Load().at(0)
 	require.True(t, firstClear(&b.first), "a new table's first bodies are clear")
 
 	m.Store(0, 0)
@@ -64,7 +64,7 @@ func TestChainStartsInFirst(t *testing.T) {
 // the bucket's first and is not any more, or was a marker.
 func TestStale(t *testing.T) {
 	m := New[int, int](8, WithHasher[int](hash.Identity[int]{}))
-	b := &m.root.Load().buckets[0]
+	b := m.root.Load().at(0)
 	require.False(t, b.stale(nil), "a nil chain")
 	m.Store(0, 0)
 	require.False(t, b.stale(&b.first), "first, still the chain")
@@ -194,7 +194,7 @@ func TestMovedValuesFreedDuringGrowth(t *testing.T) {
 func TestDeleteFoundChecksBodyInChain(t *testing.T) {
 	for _, back := range []bool{false, true} {
 		m := New[int, int](64, WithHasher[int](hash.Identity[int]{}))
-		n := len(m.root.Load().buckets)
+		n := m.root.Load().len()
 		for j := range 9 {
 			m.Store(n*j, j) // bucket 0: eight keys in first, the ninth in an overflow body
 		}
@@ -252,7 +252,7 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 	}
 	tb := m.root.Load()
 	o := tb.old.Load()
-	require.False(t, o.buckets[7].body.Load().isMarker(), "old bucket 7 moved already")
+	require.False(t, o.at(7).body.Load().isMarker(), "old bucket 7 moved already")
 
 	// A write to old bucket 7 moves it; the hasher panics on key 71, in
 	// the overflow body, after the keys of first went to the new
@@ -260,15 +260,15 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 	armed.Store(true)
 	require.PanicsWithValue(t, "hasher: 71", func() { m.Store(7+8*1000, 0) })
 	armed.Store(false)
-	require.Nil(t, tb.buckets[7].body.Load())
-	require.NotNil(t, tb.buckets[7].first.slots[0].Load(), "the first attempt began bucket 7's chain")
+	require.Nil(t, tb.at(7).body.Load())
+	require.NotNil(t, tb.at(7).first.slots[0].Load(), "the first attempt began bucket 7's chain")
 
 	for _, j := range []int{0, 2, 4, 6, 8} {
 		require.True(t, m.writePlain(o, 7+8*j, 0, plainDelete)) // a Delete that loaded o
 	}
 	m.Store(15+16*1000, 0) // moves old bucket 7 again: bucket 7 gets nothing
-	require.True(t, o.buckets[7].body.Load().isMarker())
-	require.Nil(t, tb.buckets[7].body.Load())
+	require.True(t, o.at(7).body.Load().isMarker())
+	require.Nil(t, tb.at(7).body.Load())
 	require.NoError(t, checkInvariants(m))
 
 	m.Store(7+16*500, 1) // bucket 7's chain starts in first

@@ -135,20 +135,25 @@ func (s *Snapshot[K, V]) inspect() View[K, V] {
 	if t == nil {
 		return v // a snapshot of a nil *Map
 	}
-	v.Count, v.B, v.Stats.Buckets, v.Epoch = s.n, t.B, len(t.buckets), e
+	v.Count, v.B, v.Stats.Buckets, v.Epoch = s.n, t.B, t.len(), e
 	v.Seed = uint64(t.lin.seed)
-	v.Buckets = make([]Chain[K, V], len(t.buckets))
-	for i := range t.buckets {
-		v.Buckets[i] = viewChain(&t.buckets[i], version(&t.buckets[i], e))
+	v.Buckets = make([]Chain[K, V], t.len())
+	for i := range v.Buckets {
+		// A growing table's bucket whose segment no evacuation has
+		// reached yet holds nothing: its Chain stays empty.
+		if b := t.at(uintptr(i)); b != nil {
+			v.Buckets[i] = viewChain(b, version(b, e))
+		}
 		v.OverflowBuckets += max(len(v.Buckets[i].Bodies)-1, 0)
 	}
 	if o == nil {
 		return v
 	}
-	v.Growing, v.Stats.OldBuckets, v.Nevacuate = true, len(o.buckets), -1
-	v.OldBuckets = make([]Chain[K, V], len(o.buckets))
-	for i := range o.buckets {
-		c := viewChain(&o.buckets[i], version(&o.buckets[i], e))
+	v.Growing, v.Stats.OldBuckets, v.Nevacuate = true, o.len(), -1
+	v.OldBuckets = make([]Chain[K, V], o.len())
+	for i := range v.OldBuckets {
+		b := o.at(uintptr(i))
+		c := viewChain(b, version(b, e))
 		if c.Evacuated {
 			v.Evacuated++
 		}
@@ -169,10 +174,16 @@ func (m *Map[K, V]) InspectBucket(i int) (Chain[K, V], bool) {
 	}
 	for {
 		t := m.root.Load()
-		if t == nil || i < 0 || i >= len(t.buckets) {
+		if t == nil || i < 0 || i >= t.len() {
 			return Chain[K, V]{}, false
 		}
-		c, moved := lockedChain(&t.buckets[i])
+		b := t.at(uintptr(i))
+		if b == nil {
+			// Its segment is not allocated: a growth has moved nothing
+			// into it yet.
+			return Chain[K, V]{}, true
+		}
+		c, moved := lockedChain(b)
 		if !moved {
 			return c, true
 		}
@@ -193,10 +204,10 @@ func (m *Map[K, V]) InspectOldBucket(i int) (Chain[K, V], bool) {
 		return Chain[K, V]{}, false
 	}
 	o := t.old.Load()
-	if o == nil || i < 0 || i >= len(o.buckets) {
+	if o == nil || i < 0 || i >= o.len() {
 		return Chain[K, V]{}, false
 	}
-	c, _ := lockedChain(&o.buckets[i])
+	c, _ := lockedChain(o.at(uintptr(i)))
 	return c, true
 }
 

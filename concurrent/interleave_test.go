@@ -37,7 +37,7 @@ func (w *pausedStore) resume(tb testing.TB) {
 			finish = o
 		}
 	}
-	b := &t.buckets[w.h&t.mask]
+	b := t.at(w.h & t.mask)
 	lock(b, w.st)
 	p := b.body.Load()
 	if p.isMarker() {

@@ -301,19 +301,30 @@ func (b *slot[K, V]) stale(p *body[K, V]) bool {
 	return p.isMarker()
 }
 
-// table is one bucket array. While it grows, old is the array it replaces;
-// the old array's buckets below nevacuate have been claimed for evacuation
-// and evacuated counts those done.
+// table is one bucket array, allocated in segments (see segment.go).
+// While it grows, old is the array it replaces; the old array's buckets
+// below nevacuate have been claimed for evacuation and evacuated counts
+// those done.
+//
+// The fields a Load reads come first, with the first segments, in the
+// struct's first cache line.
 type table[K comparable, V any] struct {
-	buckets   []slot[K, V]
-	mask      uintptr
-	B         uint8
-	maxCount  int   // entries above which an insert starts a growth (grow.Policy.MaxCount)
-	stripeMax int64 // maxCount / the number of stripes: a stripe over it sums them all (see maybeGrow)
+	segMul   uintptr // 2^(ptrBits-B) if the table has more than one segment, else 0 (see bucket)
+	segMask  uintptr // the buckets of one segment, less one
+	seed     uintptr // lin.seed, here so that a Load does not wait for lin
+	wseed    uint64  // seed^hashWordSeedMix, for hashWordFolded
+	old      atomic.Pointer[table[K, V]]
+	mask     uintptr
+	B        uint8
+	segShift uint8 // bucket i is in segment i>>segShift
+	// segs are the array's segments: 1<<(B-segShift) of them, the rest
+	// nil. Each points to its first bucket. A growing table's are nil
+	// until the first evacuation that moves entries into them.
+	segs      [maxSegments]unsafe.Pointer
+	segMu     sync.Mutex // held to allocate a segment (see reach)
+	maxCount  int        // entries above which an insert starts a growth (grow.Policy.MaxCount)
+	stripeMax int64      // maxCount / the number of stripes: a stripe over it sums them all (see maybeGrow)
 	lin       *lineage
-	seed      uintptr // lin.seed, here so that a Load does not wait for lin
-	wseed     uint64  // seed^hashWordSeedMix, for hashWordFolded
-	old       atomic.Pointer[table[K, V]]
 	nevacuate atomic.Uintptr
 	// evacuated is allocated on its own, so that a watched map's registry
 	// entry can read a growth's progress without holding the table, and
@@ -437,7 +448,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	if hi, mem := bits.Mul64(uint64(hint), uint64(unsafe.Sizeof(slot[K, V]{}))); hi != 0 || mem > 1<<40 {
 		hint = 0
 	}
-	m.root.Store(m.newTable(policy.BForHint(hint), m.newLineage()))
+	m.root.Store(m.newTable(policy.BForHint(hint), m.newLineage(), false))
 	if cfg.Name != "" {
 		m.watch(cfg.Name)
 	} else if atomic.LoadInt64(&registry.Rate) != 0 && registry.Sample() {
@@ -465,18 +476,25 @@ func (m *Map[K, V]) newLineage() *lineage {
 	}
 }
 
-func (m *Map[K, V]) newTable(B uint8, lin *lineage) *table[K, V] {
+// newTable returns a table of 2^B buckets with every segment allocated,
+// or, if lazy (a growth's), none.
+func (m *Map[K, V]) newTable(B uint8, lin *lineage, lazy bool) *table[K, V] {
 	n := uintptr(1) << B
-	return &table[K, V]{buckets: make([]slot[K, V], n), mask: n - 1, B: B, lin: lin, seed: lin.seed,
+	shift := segmentShift(B)
+	var mul uintptr
+	if shift < B {
+		mul = 1 << (ptrBits - uintptr(B))
+	}
+	t := &table[K, V]{mask: n - 1, segMask: 1<<shift - 1, segMul: mul, B: B, segShift: shift, lin: lin, seed: lin.seed,
 		wseed:    uint64(lin.seed) ^ hashWordSeedMix,
 		maxCount: m.policy.MaxCount(B), stripeMax: int64(m.policy.MaxCount(B) / len(lin.stripes)),
 		evacuated: new(atomic.Uintptr)}
-}
-
-// bucket returns the bucket of hash h. The array has mask+1 buckets, so
-// the index needs no bounds check.
-func (t *table[K, V]) bucket(h uintptr) *slot[K, V] {
-	return (*slot[K, V])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.buckets)), (h&t.mask)*unsafe.Sizeof(slot[K, V]{})))
+	if !lazy {
+		for i := uintptr(0); i < n; i += 1 << shift {
+			t.reach(i)
+		}
+	}
+	return t
 }
 
 // table returns the current table, setting up a zero Map first. (It does
@@ -655,11 +673,11 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// a new seed). A marker holds no entry, so the search below finds
 	// nothing in it, and the test is made only after a miss: a hit does
 	// not pay for it.
-	b := t.bucket(h)
-	if o := t.old.Load(); o != nil {
-		if ob := o.bucket(h); !ob.marked(ob.body.Load()) {
-			b = ob
-		}
+	var b *slot[K, V]
+	if o := t.old.Load(); o == nil {
+		b = t.bucket(h)
+	} else if b = o.bucket(h); b.marked(b.body.Load()) {
+		b = t.bucket(h) // moved, so its segment is allocated
 	}
 	top := asm.Tophash(h)
 	// The chain is most often b.first. Searched from &b.first, which the

@@ -107,8 +107,8 @@ func TestGrowthAndDelete(t *testing.T) {
 	require.Equal(t, 0, m.Len())
 	require.Empty(t, collect(m.All()))
 	// Emptied chains are freed.
-	for i := range m.root.Load().buckets {
-		require.Nil(t, m.root.Load().buckets[i].body.Load())
+	for i := range m.root.Load().len() {
+		require.Nil(t, m.root.Load().at(uintptr(i)).body.Load())
 	}
 }
 

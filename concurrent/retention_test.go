@@ -126,7 +126,7 @@ func moveSome(t *testing.T, m *Map[int, *tracked], n int) []int {
 	require.NotNil(t, o, "the growth ended")
 	var moved []int
 	for k := range n {
-		if o.buckets[m.hash(&k, tb.lin.seed)&o.mask].body.Load().isMarker() {
+		if o.at(m.hash(&k, tb.lin.seed) & o.mask).body.Load().isMarker() {
 			moved = append(moved, k)
 		}
 	}
@@ -167,7 +167,7 @@ func TestEmptiedChainDroppedAfterOverlappingSnapshots(t *testing.T) {
 	s2.Close()
 	require.NoError(t, checkInvariants(m))
 	tb := m.root.Load()
-	for i := range tb.buckets {
-		require.Nil(t, tb.buckets[i].body.Load(), "bucket %d", i)
+	for i := range tb.len() {
+		require.Nil(t, tb.at(uintptr(i)).body.Load(), "bucket %d", i)
 	}
 }

@@ -61,11 +61,12 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	locked := 0
 	defer func() { // also if the hasher panics
 		for i := range locked {
-			t.buckets[i].mu.Unlock()
+			t.at(uintptr(i)).mu.Unlock()
 		}
 	}()
-	for i := range t.buckets {
-		t.buckets[i].mu.Lock()
+	// The growth completed, every segment of t is allocated.
+	for i := range t.len() {
+		t.at(uintptr(i)).mu.Lock()
 		locked++
 	}
 
@@ -76,10 +77,11 @@ func (m *Map[K, V]) shrink() (before, after int) {
 		ovf    int
 		holes  bool
 	)
-	for i := range t.buckets {
-		p := t.buckets[i].body.Load()
+	for i := range t.len() {
+		b := t.at(uintptr(i))
+		p := b.body.Load()
 		for q := p; q != nil; q = q.overflow.Load() {
-			if q != &t.buckets[i].first {
+			if q != &b.first {
 				bodies++
 			}
 			w := q.tophash.Load()
@@ -102,7 +104,7 @@ func (m *Map[K, V]) shrink() (before, after int) {
 			}
 		}
 	}
-	before = tableBytes[K, V](len(t.buckets), bodies)
+	before = tableBytes[K, V](t.len(), bodies)
 	newB := m.policy.BForHint(len(moving))
 	if newB >= t.B && !holes {
 		return before, before
@@ -112,10 +114,10 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	// m.mu held no snapshot can start, so every write in flight is of
 	// that epoch, and lands in these chains as it would in the old ones.
 	e := m.epoch.Load()
-	nt := m.newTable(newB, t.lin)
-	chains := make([]chainBuilder[K, V], len(nt.buckets))
+	nt := m.newTable(newB, t.lin, false)
+	chains := make([]chainBuilder[K, V], nt.len())
 	for j := range chains {
-		chains[j].startIn(&nt.buckets[j].first)
+		chains[j].startIn(&nt.at(uintptr(j)).first)
 	}
 	for _, x := range moving {
 		chains[x.h&nt.mask].add(x.e, x.top)
@@ -124,15 +126,15 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	for j := range chains {
 		c := &chains[j]
 		newOvf += c.ovf
-		nt.buckets[j].body.Store(c.finish(e, false))
+		nt.at(uintptr(j)).body.Store(c.finish(e, false))
 	}
 
 	// Publish the new table, then mark the old buckets: a reader or writer
 	// that finds a marker in the table it loaded reloads the root.
 	m.root.Store(nt)
 	live := m.snapLive.Load() > 0
-	for i := range t.buckets {
-		b := &t.buckets[i]
+	for i := range t.len() {
+		b := t.at(uintptr(i))
 		mark := m.marker
 		if p := b.body.Load(); live && p != nil {
 			mark = newMarker[K, V](e)
@@ -146,7 +148,7 @@ func (m *Map[K, V]) shrink() (before, after int) {
 	t.lin.stripes[0].overflow.Add(int64(newOvf - ovf))
 	m.shrinks.Add(1)
 	m.mirror()
-	return before, tableBytes[K, V](len(nt.buckets), newOvf)
+	return before, tableBytes[K, V](nt.len(), newOvf)
 }
 
 // movingEntry is an entry on its way to a new table, with its hash.
@@ -168,7 +170,7 @@ func tableBytes[K comparable, V any](n, bodies int) int {
 func (m *Map[K, V]) completeGrowth(t, o *table[K, V]) {
 	e := m.epoch.Load()
 	st := &t.lin.stripes[0]
-	for i := range o.buckets {
+	for i := range o.len() {
 		m.evacuate(t, o, uintptr(i), e, st, true)
 	}
 	m.dropOld(t, o)

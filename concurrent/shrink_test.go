@@ -33,7 +33,7 @@ func TestShrinkGivesArrayBack(t *testing.T) {
 	require.EqualValues(t, 14, st.B) // 100K entries at 6.5 per bucket
 	old := m.root.Load()
 	arrayFreed := make(chan struct{})
-	runtime.SetFinalizer(&old.buckets[0], func(*slot[int, int]) { close(arrayFreed) })
+	runtime.SetFinalizer(old.at(0), func(*slot[int, int]) { close(arrayFreed) })
 	old = nil
 
 	before, after := m.Shrink()

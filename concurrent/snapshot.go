@@ -166,8 +166,11 @@ func (m *Map[K, V]) sweep() {
 		if tb == nil {
 			continue
 		}
-		for i := range tb.buckets {
-			b := &tb.buckets[i]
+		for i := range tb.len() {
+			b := tb.at(uintptr(i))
+			if b == nil {
+				continue // a segment a growth has not reached: nothing in it
+			}
 			p := b.body.Load()
 			if !b.firstLeft(p) && (p == nil || p.prev.Load() == nil && (p.isMarker() || !chainEmpty(p))) {
 				continue // nothing to unlink, drop or clear
@@ -270,18 +273,23 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 			// Four buckets at a time: finding a bucket's version reads its
 			// body's stamp, on a large map a cache miss, and the four
 			// reads, apart from the yields, are under way together.
-			n := len(t.buckets)
-			i := 0
+			// t was not growing, so its segments are all allocated;
+			// each holds a multiple of four buckets, or one table's
+			// fewer.
+			n := uintptr(t.len())
+			i := uintptr(0)
 			for ; i+4 <= n; i += 4 {
-				p0, p1 := version(&t.buckets[i], e), version(&t.buckets[i+1], e)
-				p2, p3 := version(&t.buckets[i+2], e), version(&t.buckets[i+3], e)
+				b := t.at(i)
+				b1, b2, b3 := b.next(1), b.next(2), b.next(3)
+				p0, p1 := version(b, e), version(b1, e)
+				p2, p3 := version(b2, e), version(b3, e)
 				if !s.m.yieldChain(p0, yield) || !s.m.yieldChain(p1, yield) ||
 					!s.m.yieldChain(p2, yield) || !s.m.yieldChain(p3, yield) {
 					return
 				}
 			}
 			for ; i < n; i++ {
-				if !s.m.yieldChain(version(&t.buckets[i], e), yield) {
+				if !s.m.yieldChain(version(t.at(i), e), yield) {
 					return
 				}
 			}
@@ -289,14 +297,15 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 		}
 		n := o.mask + 1
 		for i := uintptr(0); i < n; i++ {
-			p := version(&o.buckets[i], e)
+			p := version(o.at(i), e)
 			if !p.isMarker() {
 				if !s.m.yieldChain(p, yield) {
 					return
 				}
 				continue
 			}
-			if !s.m.yieldChain(version(&t.buckets[i], e), yield) || !s.m.yieldChain(version(&t.buckets[i+n], e), yield) {
+			// Evacuated: the evacuation allocated both buckets' segments.
+			if !s.m.yieldChain(version(t.at(i), e), yield) || !s.m.yieldChain(version(t.at(i+n), e), yield) {
 				return
 			}
 		}

@@ -70,7 +70,7 @@ func (m *Map[K, V]) Stats() Stats {
 	}
 	s := Stats{
 		B:              t.B,
-		Buckets:        len(t.buckets),
+		Buckets:        t.len(),
 		SnapshotsAlive: int(m.snapLive.Load()),
 		Epoch:          m.epoch.Load(),
 		Events: Events{
@@ -92,7 +92,7 @@ func (m *Map[K, V]) Stats() Stats {
 	s.Count, s.OverflowBuckets = int(max(n, 0)), int(max(ovf, 0))
 	if o := t.old.Load(); o != nil {
 		s.Growing = true
-		s.OldBuckets = len(o.buckets)
+		s.OldBuckets = o.len()
 		s.Evacuated = int(t.evacuated.Load())
 	}
 	s.Probes.Enabled, s.Probes.Every = m.probes != nil, m.probeEvery

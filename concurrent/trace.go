@@ -53,10 +53,11 @@ type GrowEvent struct {
 	// Count is the entries when the growth started (GrowStart) or ended:
 	// the sum of the striped counters then, off by the writes in flight.
 	Count int
-	// BytesAllocated is what the new bucket array took (GrowStart), and
-	// BytesReleased what the old one took, released at GrowDone (a
-	// snapshot still reading it keeps it until it closes). Chain bodies
-	// are not counted: each is allocated or dropped on its own.
+	// BytesAllocated is what the new bucket array takes (GrowStart),
+	// allocated a segment at a time by the evacuations, and BytesReleased
+	// what the old one took, released at GrowDone (a snapshot still
+	// reading it keeps it until it closes). Chain bodies are not counted:
+	// each is allocated or dropped on its own.
 	BytesAllocated, BytesReleased int
 }
 

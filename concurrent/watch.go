@@ -69,9 +69,9 @@ func (m *Map[K, V]) mirror() {
 	t := m.root.Load()
 	w.lin.Store(t.lin)
 	w.b.Store(uint32(t.B))
-	w.buckets.Store(int64(len(t.buckets)))
+	w.buckets.Store(int64(t.len()))
 	if o := t.old.Load(); o != nil {
-		w.oldBuckets.Store(int64(len(o.buckets)))
+		w.oldBuckets.Store(int64(o.len()))
 		w.progress.Store(t.evacuated)
 	} else {
 		w.oldBuckets.Store(0)

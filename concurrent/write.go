@@ -623,7 +623,7 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 // paced says why, for the tracer: to advance the growth, or because the
 // write's own key is there.
 func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe, paced bool) {
-	ob := &o.buckets[oi]
+	ob := o.at(oi)
 	lock(ob, st)
 	defer ob.mu.Unlock() // a hasher may panic below: see attempt
 	p := ob.body.Load()
@@ -636,9 +636,12 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		stamp = p.stamp.Load()
 	}
 	n := o.mask + 1
+	t.reach(oi)
+	t.reach(oi + n)
+	bx, by := t.at(oi), t.at(oi+n)
 	var x, y chainBuilder[K, V]
-	x.startIn(&t.buckets[oi].first)
-	y.startIn(&t.buckets[oi+n].first)
+	x.startIn(&bx.first)
+	y.startIn(&by.first)
 	var watched *moved // what a watched map records of the entries it moves
 	if m.watched != nil {
 		watched = new(moved)
@@ -698,8 +701,8 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	// that has entries. In a nil chain it would land in its own epoch's
 	// parity, counted by a snapshot that reads the old chain without it.
 	xc, yc := x.finish(stamp, live), y.finish(stamp, live)
-	t.buckets[oi].body.Store(xc)
-	t.buckets[oi+n].body.Store(yc)
+	bx.body.Store(xc)
+	by.body.Store(yc)
 	mark := m.marker
 	if live {
 		mark = newMarker[K, V](stamp)
@@ -714,9 +717,9 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	} else if m.leave(st) { // the snapshots closed meanwhile
 		mark.prev.Store(nil)
 		ob.clearFirst()
-		for _, c := range [...]uintptr{oi, oi + n} {
-			if q := t.buckets[c].body.Load(); q != nil && chainEmpty(q) {
-				t.buckets[c].body.Store(nil) // an empty chain is one body
+		for _, c := range [...]*slot[K, V]{bx, by} {
+			if q := c.body.Load(); q != nil && chainEmpty(q) {
+				c.body.Store(nil) // an empty chain is one body
 			}
 		}
 	}
@@ -766,7 +769,7 @@ func (m *Map[K, V]) growIfOver(t *table[K, V]) {
 func (m *Map[K, V]) startGrowth(t *table[K, V]) {
 	m.mu.Lock()
 	if m.root.Load() == t && t.old.Load() == nil && int(t.lin.count()) > t.maxCount {
-		nt := m.newTable(t.B+1, t.lin)
+		nt := m.newTable(t.B+1, t.lin, true)
 		nt.old.Store(t)
 		g := m.growths.Add(1)
 		if m.tq != nil && m.tracer.GrowStart != nil {
@@ -991,7 +994,7 @@ func (m *Map[K, V]) Clear() {
 	m.table()
 	m.mu.Lock()
 	t := m.root.Load()
-	nt := m.newTable(t.B, m.newLineage())
+	nt := m.newTable(t.B, m.newLineage(), false)
 	m.root.Store(nt)
 	m.clears.Add(1)
 	m.mirror()
