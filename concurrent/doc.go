@@ -82,10 +82,9 @@
 // reads the value (a word, a pointer word, or through probe counting) is
 // one byte of the map, tested once. A loop of Loads on a 1K map of int64
 // keys and values (bench/internal/concops; callgrind, alignment padding
-// excluded) takes 107 instructions per iteration; xsync v4's Map takes 83
-// in the same loop. (With the array in one allocation it took 104, see
-// Growth; searching first from the bucket's address cost 3, and the
-// arrangement of the marker and value tests saved 4.)
+// excluded) takes 104 instructions per iteration; xsync v4's Map takes 83
+// in the same loop. (Searching first from the bucket's address cost 3,
+// and the arrangement of the marker and value tests saved 4.)
 //
 // The operations that may write but find nothing to change are reads too:
 // a LoadOrStore of a key that is present, and a CompareAndSwap or
@@ -178,11 +177,13 @@
 // a reader running beside it, the longest Store went from 0.7-3.9 ms
 // (2.7 ms in four of six fills) to 0.26-0.29 ms (four of six, the other
 // two 1.2 and 1.6 ms, the first fill's page faults and the machine's
-// noise), bench/peers BenchmarkConcurrentGrowth. The price is on every
-// Load's way to its bucket: in a table of one segment a test more (a 1K
-// map's Load takes 107 instructions, where it took 104 with one array),
-// and in a larger one the segment's index, formed from the hash (108.5
-// on a 1M map, where it took 104.3, with the same misses: see Costs).
+// noise), bench/peers BenchmarkConcurrentGrowth. The price is on a large
+// map's way to its bucket, the segment's index, formed from the hash: a
+// Load of a 1M map takes 108.5 instructions where it took 104.3, with the
+// same misses (see Costs). A table of one segment that is not growing
+// keeps its array's address apart, tested before the growth's test,
+// which it then skips: a 1K map's Load takes 104 instructions, as with
+// one array, where it took 107 with the segment tested for.
 //
 // # Shrinking
 //
@@ -279,6 +280,16 @@
 //     the new buckets first take the old bucket's lock and see the marker:
 //     so no write reaches a new bucket before its entries do, and a reader
 //     that sees the marker sees them.
+//   - A table's segment pointers are the one exception to atomic access:
+//     each is stored once, atomically, and the hot paths read it plainly,
+//     without testing it. They read a growing table's bucket only after
+//     seeing its old bucket's marker, which the evacuation stores after
+//     the segments of both new buckets; a table that is not growing has
+//     had its every segment stored before its growth ended (old set to
+//     nil, after the last evacuation) or, for a table made whole (New,
+//     Clear, Shrink), before it was published. What walks all of a
+//     growing table's buckets loads each segment atomically, and skips
+//     one not yet stored: its buckets hold nothing.
 //   - A table's old array is dropped, and a growth starts, only under the
 //     map's mutex, which Snapshot holds from its registration to its
 //     reading of the table: a snapshot never misses an old array it needs.
@@ -385,8 +396,13 @@
 //     the writes in flight on every stripe.
 //   - Growth. Writes during a growth take old buckets from one atomic
 //     cursor (nevacuate): one contended line for the growth's duration,
-//     taken once per write. The growth's start and end take the map's
-//     mutex, once each.
+//     taken once per write (a line of its own: the table's fields that
+//     Loads and writes read are not on it). The growth's start and end
+//     take the map's mutex, once each. The first evacuations into each
+//     of a large table's 16 segments allocate it, each on its own, outside
+//     any lock: with many writers starting at once, up to 16 zero their
+//     segment in parallel, and those whose segment another published
+//     first have allocated for nothing (garbage, once).
 //   - Allocation. An insert allocates an entry, as does an update of a
 //     value wider than a word; allocation is per P, but the collector's
 //     work grows with the write rate.

@@ -3,6 +3,7 @@ package concurrent
 import (
 	"fmt"
 	"math/bits"
+	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
 )
@@ -163,7 +164,8 @@ func firstClear[K comparable, V any](q *body[K, V]) bool {
 
 // checkSegments checks a table's segment fields against its B: one
 // segment below minSegmentedB, else maxSegments, of 2^segShift buckets
-// each, the entries past them nil.
+// each, the entries past them nil; array set if, and only if, the table
+// is one segment and not growing.
 func checkSegments[K comparable, V any](tb *table[K, V]) error {
 	if tb == nil {
 		return nil
@@ -179,6 +181,13 @@ func checkSegments[K comparable, V any](tb *table[K, V]) error {
 	if tb.mask != 1<<tb.B-1 || tb.segShift != tb.B-uint8(bits.Len(uint(nsegs-1))) ||
 		tb.segMask != 1<<tb.segShift-1 || tb.segMul != want {
 		return fmt.Errorf("table of B=%d: mask %#x, segShift %d, segMask %#x, segMul %#x", tb.B, tb.mask, tb.segShift, tb.segMask, tb.segMul)
+	}
+	var array unsafe.Pointer // set only in a table of one segment that is not growing
+	if nsegs == 1 && tb.old.Load() == nil {
+		array = tb.segs[0]
+	}
+	if tb.array != array {
+		return fmt.Errorf("table of B=%d, growing %v: array %p, want %p", tb.B, tb.old.Load() != nil, tb.array, array)
 	}
 	for j := nsegs; j < maxSegments; j++ {
 		if tb.segs[j] != nil {

@@ -167,7 +167,9 @@ func (s *Snapshot[K, V]) inspect() View[K, V] {
 // if there is no such chain (or no table yet). It takes the bucket's lock
 // for the time of the copy, as a write does, so the chain is the one the
 // bucket held at that instant, whole; it takes no snapshot, and costs the
-// writes of other buckets nothing.
+// writes of other buckets nothing. (A bucket of a growing table that no
+// evacuation has reached yet is empty, its memory not even allocated: it
+// is returned empty, with no lock taken.)
 func (m *Map[K, V]) InspectBucket(i int) (Chain[K, V], bool) {
 	if m == nil {
 		return Chain[K, V]{}, false

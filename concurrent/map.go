@@ -306,31 +306,51 @@ func (b *slot[K, V]) stale(p *body[K, V]) bool {
 // below nevacuate have been claimed for evacuation and evacuated counts
 // those done.
 //
-// The fields a Load reads come first, with the first segments, in the
-// struct's first cache line.
+// The struct is a whole number of cache lines: 320 bytes on 64-bit
+// platforms, a size class whose objects start on a line (on 32-bit ones,
+// the runtime puts a header of 8 bytes before an object of pointers this
+// large, and the lines are off by that). The fields a
+// Load reads come first, in the first line, the segments next; then what
+// writes read, apart from nevacuate, which every write of a growth adds
+// to, in a line of its own.
 type table[K comparable, V any] struct {
-	segMul   uintptr // 2^(ptrBits-B) if the table has more than one segment, else 0 (see bucket)
-	segMask  uintptr // the buckets of one segment, less one
+	// array is the table's one segment, if it has one and is not
+	// growing, else nil: a Load then needs neither the growth's test nor
+	// the segment's index. It is stored once, atomically: when the table
+	// is made, or when its growth ends.
+	array    unsafe.Pointer
+	mask     uintptr
 	seed     uintptr // lin.seed, here so that a Load does not wait for lin
 	wseed    uint64  // seed^hashWordSeedMix, for hashWordFolded
 	old      atomic.Pointer[table[K, V]]
-	mask     uintptr
+	segMul   uintptr // 2^(ptrBits-B) if the table has more than one segment, else 0 (see bucket)
+	segMask  uintptr // the buckets of one segment, less one
 	B        uint8
 	segShift uint8 // bucket i is in segment i>>segShift
+	_        [(cacheLine - (6*ptrBytes+8+2)%cacheLine) % cacheLine]byte
 	// segs are the array's segments: 1<<(B-segShift) of them, the rest
 	// nil. Each points to its first bucket. A growing table's are nil
-	// until the first evacuation that moves entries into them.
+	// until the first evacuation into them.
 	segs      [maxSegments]unsafe.Pointer
-	segMu     sync.Mutex // held to allocate a segment (see reach)
+	segMu     sync.Mutex // held to publish a segment (see reach)
 	maxCount  int        // entries above which an insert starts a growth (grow.Policy.MaxCount)
 	stripeMax int64      // maxCount / the number of stripes: a stripe over it sums them all (see maybeGrow)
 	lin       *lineage
+	_         [(cacheLine - (maxSegments*ptrBytes+2*ptrBytes+16)%cacheLine) % cacheLine]byte
 	nevacuate atomic.Uintptr
 	// evacuated is allocated on its own, so that a watched map's registry
 	// entry can read a growth's progress without holding the table, and
 	// through it the entries (see watched).
 	evacuated *atomic.Uintptr
+	_         [cacheLine - 2*ptrBytes]byte
 }
+
+// cacheLine is the size the table's layout assumes for a cache line, and
+// ptrBytes a pointer's.
+const (
+	cacheLine = 64
+	ptrBytes  = unsafe.Sizeof(uintptr(0))
+)
 
 // lineage is what a table shares with the tables it grows into, and what
 // Clear replaces: the hash seed and the striped counters.
@@ -493,6 +513,7 @@ func (m *Map[K, V]) newTable(B uint8, lin *lineage, lazy bool) *table[K, V] {
 		for i := uintptr(0); i < n; i += 1 << shift {
 			t.reach(i)
 		}
+		t.publishArray()
 	}
 	return t
 }
@@ -674,7 +695,9 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// nothing in it, and the test is made only after a miss: a hit does
 	// not pay for it.
 	var b *slot[K, V]
-	if o := t.old.Load(); o == nil {
+	if a := atomic.LoadPointer(&t.array); a != nil {
+		b = t.inArray(a, h)
+	} else if o := t.old.Load(); o == nil {
 		b = t.bucket(h)
 	} else if b = o.bucket(h); b.marked(b.body.Load()) {
 		b = t.bucket(h) // moved, so its segment is allocated

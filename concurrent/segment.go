@@ -11,7 +11,8 @@ import (
 // growth's mostly does, is zeroed at memory speed: 2^18 buckets of 112
 // bytes, the growth past 851,968 int64 entries, took 0.9 to 1 ms in one
 // write. A growth allocates its new table with no segment at all; the
-// first evacuation that moves entries into a segment allocates it, a
+// first evacuation into a segment allocates it (even one that moves no
+// entry: a Load that finds the old bucket moved reads the new one), a
 // sixteenth of the array, and the writes of the growth share the cost, as
 // they share the moving.
 //
@@ -27,11 +28,15 @@ import (
 // map makes one allocation for its array, as it did before. A larger one
 // has maxSegments.
 //
-// The cost is on every Load and write's way to its bucket: the segment's
-// pointer, which the table holds in line, is loaded in place of the
-// array's, at an index the hash gives (a shift and a mask more), so that
-// the chain of dependent loads from the table to the bucket is as long
-// as before.
+// What it costs is on the way to a bucket. In a table of segments, the
+// segment's pointer, which the table holds in line, is loaded in place of
+// the array's, at an index the hash gives, so the chain of dependent
+// loads from the table to the bucket is as long as with one array, but
+// the address takes a few instructions more (a 1M map's Load, 4). A table
+// of one segment that is not growing has it in array, tested first: a
+// Load or a plain write then skips the growth's test too, and costs what
+// it cost with one array (see bucket for why the test is not folded into
+// the index).
 const (
 	segmentBits   = 4
 	maxSegments   = 1 << segmentBits
@@ -65,7 +70,7 @@ func (t *table[K, V]) bucket(h uintptr) *slot[K, V] {
 }
 
 // ptrBits is the width of a uintptr.
-const ptrBits = 8 * unsafe.Sizeof(uintptr(0))
+const ptrBits = 8 * ptrBytes
 
 // at returns bucket i, or nil if its segment is not allocated yet: a
 // growing table's, before the first evacuation into it.
@@ -77,26 +82,41 @@ func (t *table[K, V]) at(i uintptr) *slot[K, V] {
 	return (*slot[K, V])(unsafe.Add(seg, (i&t.segMask)*unsafe.Sizeof(slot[K, V]{})))
 }
 
+// publishArray sets t.array if t is one segment, for a table with every
+// segment allocated and no growth under way.
+func (t *table[K, V]) publishArray() {
+	if t.segMul == 0 {
+		atomic.StorePointer(&t.array, t.segs[0])
+	}
+}
+
+// inArray returns the bucket of hash h in a, t.array loaded (not nil).
+func (t *table[K, V]) inArray(a unsafe.Pointer, h uintptr) *slot[K, V] {
+	return (*slot[K, V])(unsafe.Add(a, (h&t.mask)*unsafe.Sizeof(slot[K, V]{})))
+}
+
 // len returns the number of buckets.
 func (t *table[K, V]) len() int { return int(t.mask) + 1 }
 
 // reach allocates the segment of bucket i, unless it is allocated.
-// Evacuations of different old buckets may need one at once: the first
-// allocates it under segMu, and the others wait for it. A segment is
-// stored once, atomically, and never changed: the hot paths read it
-// plainly, having synchronized with its store through the marker of the
-// evacuation that reached it, or through the growth's end.
+// Evacuations of different old buckets may need one at once: each that
+// finds it missing allocates one, outside any lock, so that the zeroing
+// of different segments is not serialized, and the first to take segMu
+// publishes its own; the others' are garbage. A segment is stored once,
+// atomically, and never changed: the hot paths read it plainly, having
+// synchronized with its store through the marker of the evacuation that
+// reached it, or through the growth's end.
 func (t *table[K, V]) reach(i uintptr) {
 	p := &t.segs[i>>t.segShift]
 	if atomic.LoadPointer(p) != nil {
 		return
 	}
+	seg := make([]slot[K, V], t.segMask+1)
 	t.segMu.Lock()
-	defer t.segMu.Unlock()
 	if atomic.LoadPointer(p) == nil {
-		seg := make([]slot[K, V], t.segMask+1)
 		atomic.StorePointer(p, unsafe.Pointer(&seg[0]))
 	}
+	t.segMu.Unlock()
 }
 
 // next returns the bucket k after b in b's segment.

@@ -3,8 +3,10 @@ package concurrent
 import (
 	"io"
 	"maps"
+	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
@@ -175,4 +177,216 @@ func TestSegmentsConcurrentGrowth(t *testing.T) {
 		require.Equal(t, k, v)
 	}
 	require.NoError(t, checkInvariants(m))
+}
+
+// A table of one segment that is not growing has array set: Load and the
+// plain writes reach its buckets without testing for a growth. A growth's
+// table has it once the growth is done; a table of segments never does.
+func TestArrayFastPath(t *testing.T) {
+	m := New[int, int](0, WithEvacuationPace(1))
+	tb := m.root.Load()
+	require.Equal(t, tb.segs[0], tb.array, "a new table")
+	require.Same(t, tb.at(5&tb.mask), tb.inArray(tb.array, 5))
+	for k := 0; m.Stats().B < minSegmentedB+1; k++ {
+		m.Store(k, k)
+		tb := m.root.Load()
+		switch {
+		case tb.B >= minSegmentedB:
+			require.Nil(t, tb.array, "B=%d: a table of segments", tb.B)
+		case tb.old.Load() != nil:
+			require.Nil(t, tb.array, "B=%d: growing", tb.B)
+			v, ok := m.Load(k)
+			require.True(t, ok)
+			require.Equal(t, k, v)
+		default:
+			require.Equal(t, tb.segs[0], tb.array, "B=%d: grown", tb.B)
+		}
+		if k%500 == 0 {
+			require.NoError(t, checkInvariants(m))
+		}
+	}
+	require.NoError(t, checkInvariants(m))
+	m.Shrink()
+	require.NoError(t, checkInvariants(m))
+	m.Clear()
+	require.NoError(t, checkInvariants(m))
+}
+
+// The table's layout: the fields a Load reads in the first cache line,
+// the segments from the second, nevacuate in a line of its own, and a
+// whole number of lines (a size class whose objects start on a line).
+func TestTableLayout(t *testing.T) {
+	var tb table[int, int]
+	require.EqualValues(t, cacheLine, unsafe.Offsetof(tb.segs), "the segments start the second line")
+	for name, off := range map[string]uintptr{"array": unsafe.Offsetof(tb.array), "mask": unsafe.Offsetof(tb.mask),
+		"wseed": unsafe.Offsetof(tb.wseed), "old": unsafe.Offsetof(tb.old), "segMul": unsafe.Offsetof(tb.segMul),
+		"segMask": unsafe.Offsetof(tb.segMask), "segShift": unsafe.Offsetof(tb.segShift)} {
+		require.Less(t, off, uintptr(cacheLine), "%s is not in the first line", name)
+	}
+	require.Zero(t, unsafe.Offsetof(tb.nevacuate)%cacheLine, "nevacuate starts a line")
+	require.Less(t, unsafe.Offsetof(tb.lin), unsafe.Offsetof(tb.nevacuate))
+	require.Zero(t, unsafe.Sizeof(tb)%cacheLine)
+	if ptrBytes != 8 {
+		return // 32-bit: an object of pointers over 128 bytes has a header before it
+	}
+	require.EqualValues(t, 320, unsafe.Sizeof(tb))
+	// Allocated, each table starts on a line.
+	m := New[int, int](0)
+	for range 8 {
+		require.Zero(t, uintptr(unsafe.Pointer(m.newTable(3, m.root.Load().lin, false)))%cacheLine)
+	}
+}
+
+// A hasher that panics in the middle of an evacuation into a table of
+// segments leaves the segments it reached allocated and the old bucket
+// unmoved; everything that reads the growing table still reads it whole.
+func TestSegmentedEvacuationPanics(t *testing.T) {
+	var armed atomic.Int64
+	armed.Store(-1)
+	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
+		if a := armed.Load(); a >= 0 && k == int(a) {
+			panic("hasher")
+		}
+		return uint64(k)
+	})
+	m := New[int, int](6000, WithHasher[int](panicky), WithEvacuationPace(1))
+	require.EqualValues(t, minSegmentedB, m.Stats().B)
+	want := map[int]int{}
+	for k := 0; !m.Stats().Growing; k++ {
+		m.Store(k, k)
+		want[k] = k
+	}
+	nt := m.root.Load()
+	o := nt.old.Load()
+	n := o.len()
+	// Old bucket 700 moves to new buckets 700 and 1724, in segments 5
+	// and 13; its second key panics.
+	victim := 700 + n
+	require.Contains(t, want, victim)
+	armed.Store(int64(victim))
+	require.PanicsWithValue(t, "hasher", func() { m.Store(700+100*n, 1) })
+	armed.Store(-1)
+	require.NotNil(t, nt.at(700), "the segment was allocated before the panic")
+	require.NotNil(t, nt.at(700+uintptr(n)))
+	require.False(t, o.at(700).body.Load().isMarker(), "old bucket 700 has not moved")
+	require.NoError(t, checkInvariants(m))
+	for k, v := range want {
+		got, ok := m.Load(k)
+		require.True(t, ok, "key %d", k)
+		require.Equal(t, v, got)
+	}
+	v := m.Inspect()
+	require.True(t, v.Growing)
+	require.Equal(t, len(want), v.Count)
+	require.NoError(t, v.Render(io.Discard, RenderOptions{MaxBuckets: 1 << 12}))
+	s := m.Snapshot()
+	require.Equal(t, want, maps.Collect(s.All()))
+	for i := range nt.len() {
+		_, ok := m.InspectBucket(i)
+		require.True(t, ok)
+	}
+	m.Shrink() // completes the growth, moving old bucket 700 again
+	s.Close()
+	require.Equal(t, want, maps.Collect(m.All()))
+	require.NoError(t, checkInvariants(m))
+}
+
+// Readers load keys that other goroutines write, while writers fill and
+// empty a map through growths and Shrinks of tables of segments, with
+// snapshots, views, Clear and Locate running beside them (run with
+// -race).
+func TestSegmentedConcurrentMix(t *testing.T) {
+	const keys, writers = 30000, 3 // to B 13, in segments
+	for round := range 3 {
+		opts := []Option{WithEvacuationPace(1 + round%2)}
+		if round == 2 {
+			opts = append(opts, WithHasher[int](hash.Identity[int]{}))
+		}
+		m := New[int, int](0, opts...)
+		var stop atomic.Bool
+		var passes atomic.Int64 // writers' passes over the keys done
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for !stop.Load() {
+					for k := w; k < keys; k += writers {
+						m.Store(k, k)
+					}
+					for k := w; k < keys; k += writers {
+						m.Delete(k)
+					}
+					if w == 0 {
+						m.Shrink()
+					}
+					passes.Add(1)
+				}
+			}()
+		}
+		for r := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(r), 9))
+				for !stop.Load() {
+					k := rng.IntN(keys)
+					if v, ok := m.Load(k); ok && v != k {
+						t.Errorf("Load(%d) = %d", k, v)
+						return
+					}
+					m.Locate(k)
+					if rng.IntN(200) == 0 {
+						m.InspectBucket(rng.IntN(1 << 14))
+					}
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(7, 9))
+			for !stop.Load() {
+				s := m.Snapshot()
+				n := 0
+				for k, v := range s.All() {
+					if k != v {
+						t.Errorf("snapshot: %d = %d", k, v)
+					}
+					n++
+				}
+				if n != s.Len() {
+					t.Errorf("snapshot: All yields %d, Len %d", n, s.Len())
+				}
+				for range 100 {
+					k := rng.IntN(2 * keys)
+					if v, ok := s.Get(k); ok && v != k {
+						t.Errorf("snapshot: Get(%d) = %d", k, v)
+					}
+				}
+				if rng.IntN(4) == 0 {
+					_ = s.Inspect()
+				}
+				s.Close()
+				switch rng.IntN(60) {
+				case 0, 1, 2, 3, 4, 5:
+					_ = m.Inspect()
+				case 6, 7:
+					m.Shrink()
+				case 8:
+					m.Clear()
+				}
+			}
+		}()
+		for passes.Load() < 4*writers && !t.Failed() {
+			runtime.Gosched()
+		}
+		stop.Store(true)
+		wg.Wait()
+		require.NoError(t, checkInvariants(m))
+		st := m.Stats()
+		require.Positive(t, st.Events.Growths)
+		t.Logf("round %d: B=%d, %d entries, %d growths, %d shrinks, %d snapshots", round, st.B, m.Len(),
+			st.Events.Growths, st.Events.Shrinks, st.Events.Snapshots)
+	}
 }

@@ -617,7 +617,8 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 	return t.evacuated.Load() == o.mask+1
 }
 
-// evacuate moves old bucket oi of o into t's buckets oi and oi+len(o), then
+// evacuate moves old bucket oi of o into t's buckets oi and oi+len(o),
+// allocating their segments if no evacuation has yet (see reach), then
 // marks it evacuated. Nothing writes those two buckets before the mark:
 // every writer evacuates its old bucket first, under the old bucket's lock.
 // paced says why, for the tracer: to advance the growth, or because the
@@ -808,6 +809,7 @@ func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
 // is held.
 func (m *Map[K, V]) dropOld(t, o *table[K, V]) {
 	t.old.Store(nil)
+	t.publishArray()
 	m.evacTotal.Add(uint64(o.mask + 1))
 	m.mirror()
 	if m.tq != nil && m.tracer.GrowDone != nil {
