@@ -20,3 +20,8 @@ type atomicUint64 struct {
 func (x *atomicUint64) Load() uint64        { return atomic.LoadUint64(&x.v) }
 func (x *atomicUint64) Store(v uint64)      { atomic.StoreUint64(&x.v, v) }
 func (x *atomicUint64) Add(d uint64) uint64 { return atomic.AddUint64(&x.v, d) }
+
+// storeUnpublished stores v into a word that no other goroutine can read
+// yet: one of a body that a later atomic store publishes (see
+// chainBuilder). A plain store suffices, and is no locked instruction.
+func (x *atomicUint64) storeUnpublished(v uint64) { x.v = v }

@@ -465,8 +465,8 @@ func (c *chainBuilder[K, V]) extend() {
 	if c.tail == nil {
 		c.head = nb
 	} else {
-		c.tail.tophash.Store(c.w)
-		c.tail.overflow.Store(nb)
+		c.tail.tophash.storeUnpublished(c.w)
+		*(*unsafe.Pointer)(unsafe.Pointer(&c.tail.overflow)) = unsafe.Pointer(nb) // unpublished too
 		c.ovf++
 	}
 	c.tail, c.n, c.w = nb, 0, 0
@@ -504,9 +504,9 @@ func (c *chainBuilder[K, V]) finish(stamp uint64, empty bool) *body[K, V] {
 			c.head = &body[K, V]{}
 		}
 	} else {
-		c.tail.tophash.Store(c.w)
+		c.tail.tophash.storeUnpublished(c.w)
 	}
-	c.head.stamp.Store(stamp)
+	c.head.stamp.storeUnpublished(stamp)
 	return c.head
 }
 
@@ -711,7 +711,9 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 			m.keepPrev(mark, p)
 		}
 	}
-	st.overflow.Add(int64(x.ovf + y.ovf - chainOverflow(p))) // before p, if first, is cleared
+	if d := x.ovf + y.ovf - chainOverflow(p); d != 0 { // before p, if first, is cleared
+		st.overflow.Add(int64(d))
+	}
 	ob.body.Store(mark)
 	if !live {
 		ob.clearFirst() // nothing reads it but Loads on their way (see slot)
