@@ -82,9 +82,10 @@
 // reads the value (a word, a pointer word, or through probe counting) is
 // one byte of the map, tested once. A loop of Loads on a 1K map of int64
 // keys and values (bench/internal/concops; callgrind, alignment padding
-// excluded) takes 104 instructions per iteration; xsync v4's Map takes 83
-// in the same loop. (Searching first from the bucket's address cost 3,
-// and the arrangement of the marker and value tests saved 4.)
+// excluded) takes 106 instructions per iteration; xsync v4's Map takes 83
+// in the same loop. (The array in segments cost 2, see Growth; searching
+// first from the bucket's address cost 3, and the arrangement of the
+// marker and value tests saved 4.)
 //
 // The operations that may write but find nothing to change are reads too:
 // a LoadOrStore of a key that is present, and a CompareAndSwap or
@@ -161,29 +162,30 @@
 // stores the two new chains (while a snapshot is alive, a half that gets no
 // entry gets an empty chain rather than none: see Snapshots), and then
 // replaces the old bucket's chain with an evacuation marker. The write
-// that evacuates the last old bucket drops the old table. No write ever waits for a whole growth: the worst one
-// moves two chains, and allocates the new array's segments they go to.
+// that evacuates the last old bucket drops the old table. No write ever
+// waits for a whole growth: the worst one moves two chains, and allocates
+// the new array's segment they go to.
 //
 // The new array is allocated in segments, each by the first evacuation
-// that moves entries into it, not whole by the write that starts the
-// growth. The runtime zeroes an allocation that reuses freed memory before
-// returning it, and a growth's mostly does: 2^18 buckets of 112 bytes (the
-// growth past 851,968 int64 entries) took 0.90 to 1.03 ms in one write
-// (three fills, GOGC off, on the machine of bench/RESULTS.md). A table of
-// 2^10 buckets or more has 16 segments, so an evacuation allocates at
-// most two sixteenths of the array (a write makes one, and as many more
-// as the evacuation pace says, but the first evacuations of a growth
-// allocate most segments): filling a map to 1M entries with
-// a reader running beside it, the longest Store went from 0.7-3.9 ms
-// (2.7 ms in four of six fills) to 0.26-0.29 ms (four of six, the other
-// two 1.2 and 1.6 ms, the first fill's page faults and the machine's
-// noise), bench/peers BenchmarkConcurrentGrowth. The price is on a large
-// map's way to its bucket, the segment's index, formed from the hash: a
-// Load of a 1M map takes 108.5 instructions where it took 104.3, with the
-// same misses (see Costs). A table of one segment that is not growing
-// keeps its array's address apart, tested before the growth's test,
-// which it then skips: a 1K map's Load takes 104 instructions, as with
-// one array, where it took 107 with the segment tested for.
+// into it, not whole by the write that starts the growth. The runtime
+// zeroes an allocation that reuses freed memory before returning it, and
+// a growth's mostly does: 2^18 buckets of 112 bytes (the growth past
+// 851,968 int64 entries) took 0.90 to 1.03 ms in one write (three fills,
+// GOGC off, on the machine of bench/RESULTS.md). A table of 2^10 buckets
+// or more has 16 segments, and both new buckets of an old one are in the
+// same segment, so an evacuation allocates at most a sixteenth of the
+// array (a write makes one evacuation, and as many more as the evacuation
+// pace says, but the first evacuations of a growth allocate most
+// segments). Filling a map to 1M entries with a reader running beside
+// it, the longest Store went from 0.7-3.9 ms (2.7 ms in four of six
+// fills) to 0.26-0.29 ms (four of six, the other two 1.2 and 1.6 ms, the
+// first fill's page faults and the machine's noise), bench/peers
+// BenchmarkConcurrentGrowth; bench/RESULTS.md's run, the median of six
+// fills, 309 µs. The price is on the way to a bucket: the segment's
+// address, at an index the hash gives, in place of the array's (see
+// segment.go). A Load takes 106 instructions on a 1K map, where it took
+// 104 with one array, and 105 on a 1M map, as before, with the same
+// misses (see Costs).
 //
 // # Shrinking
 //
@@ -341,21 +343,22 @@
 // A Load of a large map waits for two cache misses, one after the other:
 // the bucket's lines (its chain pointer, and its first body, loaded
 // together; see Reads), then the entry's, after the table's segment
-// pointers, which stay cached. xsync's Map, which keeps its first slots in the bucket
-// array too, waits for the same two, with buckets of 64 bytes (five
+// pointers, which stay cached. xsync's Map, which keeps its first slots
+// in the bucket array too, waits for the same two, with buckets of 64 bytes (five
 // slots), one cache line, where what a Load reads of a bucket here spans
 // two lines about one time in two.
 // Measured with callgrind, simulating a 2 MiB last-level cache, 200K
 // Loads in random order on a map of 1M int64 entries, one goroutine,
 // GOGC=off (bench/internal/concops, and for xsync
 // bench/peers/internal/xsyncops; per iteration of their loops, which add
-// the same few instructions to each): 108.5 instructions, 2.58
-// first-level and 2.46 last-level misses per Load (104.3, 2.58 and 2.47
-// with the array in one allocation; 100.8, 3.42 and 3.21 when every chain
-// was a body allocated apart), against 86.9, 2.13 and 2.05 for xsync v4's
-// Map; a Store that updates, 240.0, 3.63 and 3.47 (236.5, 3.69 and 3.50
-// with the array whole; 230.0, 4.13 and 3.92) against 353.2, 2.49 and
-// 2.33. A Store misses on its stripe's counters too.
+// the same few instructions to each): 105.2 instructions, 2.56
+// first-level and 2.45 last-level misses per Load (104.3 to 106.0, 2.58
+// and 2.47 with the array in one allocation, over runs whose seeds
+// differ; 100.8, 3.42 and 3.21 when every chain was a body allocated
+// apart), against 86.9, 2.13 and 2.05 for xsync v4's Map; a Store that
+// updates, 234.6, 3.61 and 3.47 (232.9, 3.61 and 3.47 with the array
+// whole; 230.0, 4.13 and 3.92) against 353.2, 2.49 and 2.33. A Store
+// misses on its stripe's counters too.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the

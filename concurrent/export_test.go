@@ -163,31 +163,21 @@ func firstClear[K comparable, V any](q *body[K, V]) bool {
 }
 
 // checkSegments checks a table's segment fields against its B: one
-// segment below minSegmentedB, else maxSegments, of 2^segShift buckets
-// each, the entries past them nil; array set if, and only if, the table
-// is one segment and not growing.
+// segment below minSegmentedB (or where a bucket's size is no multiple
+// of maxSegments), else maxSegments, the entries past them nil.
 func checkSegments[K comparable, V any](tb *table[K, V]) error {
 	if tb == nil {
 		return nil
 	}
-	nsegs := 1
-	if tb.B >= minSegmentedB {
+	size := unsafe.Sizeof(slot[K, V]{})
+	nsegs := uintptr(1)
+	if tb.B >= minSegmentedB && size%maxSegments == 0 {
 		nsegs = maxSegments
 	}
-	want := uintptr(0)
-	if nsegs > 1 {
-		want = 1 << (ptrBits - uintptr(tb.B))
-	}
-	if tb.mask != 1<<tb.B-1 || tb.segShift != tb.B-uint8(bits.Len(uint(nsegs-1))) ||
-		tb.segMask != 1<<tb.segShift-1 || tb.segMul != want {
-		return fmt.Errorf("table of B=%d: mask %#x, segShift %d, segMask %#x, segMul %#x", tb.B, tb.mask, tb.segShift, tb.segMask, tb.segMul)
-	}
-	var array unsafe.Pointer // set only in a table of one segment that is not growing
-	if nsegs == 1 && tb.old.Load() == nil {
-		array = tb.segs[0]
-	}
-	if tb.array != array {
-		return fmt.Errorf("table of B=%d, growing %v: array %p, want %p", tb.B, tb.old.Load() != nil, tb.array, array)
+	if tb.mask != 1<<tb.B-1 || 1<<tb.segBits != nsegs || tb.jmask != nsegs-1 ||
+		tb.kmask != tb.mask&^(nsegs-1) || tb.kmul*nsegs != size {
+		return fmt.Errorf("table of B=%d: mask %#x, segBits %d, jmask %#x, kmask %#x, kmul %d (a bucket %d bytes)",
+			tb.B, tb.mask, tb.segBits, tb.jmask, tb.kmask, tb.kmul, size)
 	}
 	for j := nsegs; j < maxSegments; j++ {
 		if tb.segs[j] != nil {

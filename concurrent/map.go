@@ -309,28 +309,24 @@ func (b *slot[K, V]) stale(p *body[K, V]) bool {
 // The struct is a whole number of cache lines: 320 bytes on 64-bit
 // platforms, a size class whose objects start on a line (on 32-bit ones,
 // the runtime puts a header of 8 bytes before an object of pointers this
-// large, and the lines are off by that). The fields a
-// Load reads come first, in the first line, the segments next; then what
-// writes read, apart from nevacuate, which every write of a growth adds
-// to, in a line of its own.
+// large, and the lines are off by that). The fields a Load reads come
+// first, in the first line, the segments next; then what writes read,
+// apart from nevacuate, which every write of a growth adds to, in a line
+// of its own.
 type table[K comparable, V any] struct {
-	// array is the table's one segment, if it has one and is not
-	// growing, else nil: a Load then needs neither the growth's test nor
-	// the segment's index. It is stored once, atomically: when the table
-	// is made, or when its growth ends.
-	array    unsafe.Pointer
-	mask     uintptr
-	seed     uintptr // lin.seed, here so that a Load does not wait for lin
-	wseed    uint64  // seed^hashWordSeedMix, for hashWordFolded
-	old      atomic.Pointer[table[K, V]]
-	segMul   uintptr // 2^(ptrBits-B) if the table has more than one segment, else 0 (see bucket)
-	segMask  uintptr // the buckets of one segment, less one
-	B        uint8
-	segShift uint8 // bucket i is in segment i>>segShift
-	_        [(cacheLine - (6*ptrBytes+8+2)%cacheLine) % cacheLine]byte
-	// segs are the array's segments: 1<<(B-segShift) of them, the rest
-	// nil. Each points to its first bucket. A growing table's are nil
-	// until the first evacuation into them.
+	jmask   uintptr // bucket i is in segment i&jmask: 2^segBits-1
+	kmask   uintptr // mask&^jmask
+	kmul    uintptr // the slot's size >> segBits: (i&kmask)*kmul is bucket i's offset in its segment
+	mask    uintptr
+	seed    uintptr // lin.seed, here so that a Load does not wait for lin
+	wseed   uint64  // seed^hashWordSeedMix, for hashWordFolded
+	old     atomic.Pointer[table[K, V]]
+	B       uint8
+	segBits uint8 // log2 of the number of segments: bucket i is in segment i mod 2^segBits
+	_       [(cacheLine - (6*ptrBytes+8+2)%cacheLine) % cacheLine]byte
+	// segs are the array's segments: 1<<segBits of them, the rest nil.
+	// Each points to its first bucket. A growing table's are nil until
+	// the first evacuation into them.
 	segs      [maxSegments]unsafe.Pointer
 	segMu     sync.Mutex // held to publish a segment (see reach)
 	maxCount  int        // entries above which an insert starts a growth (grow.Policy.MaxCount)
@@ -500,20 +496,20 @@ func (m *Map[K, V]) newLineage() *lineage {
 // or, if lazy (a growth's), none.
 func (m *Map[K, V]) newTable(B uint8, lin *lineage, lazy bool) *table[K, V] {
 	n := uintptr(1) << B
-	shift := segmentShift(B)
-	var mul uintptr
-	if shift < B {
-		mul = 1 << (ptrBits - uintptr(B))
+	bits := segmentBitsFor(B)
+	if unsafe.Sizeof(slot[K, V]{})%maxSegments != 0 {
+		bits = 0 // a platform whose bucket is no multiple of 16 bytes: one segment (see kmul)
 	}
-	t := &table[K, V]{mask: n - 1, segMask: 1<<shift - 1, segMul: mul, B: B, segShift: shift, lin: lin, seed: lin.seed,
+	jmask := uintptr(1)<<bits - 1
+	t := &table[K, V]{mask: n - 1, jmask: jmask, kmask: (n - 1) &^ jmask, kmul: unsafe.Sizeof(slot[K, V]{}) >> bits,
+		B: B, segBits: bits, lin: lin, seed: lin.seed,
 		wseed:    uint64(lin.seed) ^ hashWordSeedMix,
 		maxCount: m.policy.MaxCount(B), stripeMax: int64(m.policy.MaxCount(B) / len(lin.stripes)),
 		evacuated: new(atomic.Uintptr)}
 	if !lazy {
-		for i := uintptr(0); i < n; i += 1 << shift {
-			t.reach(i)
+		for j := range uintptr(1) << t.segBits {
+			t.reach(j)
 		}
-		t.publishArray()
 	}
 	return t
 }
@@ -695,9 +691,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// nothing in it, and the test is made only after a miss: a hit does
 	// not pay for it.
 	var b *slot[K, V]
-	if a := atomic.LoadPointer(&t.array); a != nil {
-		b = t.inArray(a, h)
-	} else if o := t.old.Load(); o == nil {
+	if o := t.old.Load(); o == nil {
 		b = t.bucket(h)
 	} else if b = o.bucket(h); b.marked(b.body.Load()) {
 		b = t.bucket(h) // moved, so its segment is allocated

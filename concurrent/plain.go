@@ -1,7 +1,6 @@
 package concurrent
 
 import (
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/hmaplab/hmap/asm"
@@ -57,15 +56,10 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool 
 	st := t.lin.stripe(h)
 	e := m.enter(st)
 	var finish *table[K, V] // the old table, if this write moved its last bucket
-	var b *slot[K, V]
-	if a := atomic.LoadPointer(&t.array); a != nil {
-		b = t.inArray(a, h) // t is not growing
-	} else {
-		if o := t.old.Load(); o != nil && m.helpGrowGuarded(t, o, h, e, st) {
-			finish = o
-		}
-		b = t.bucket(h)
+	if o := t.old.Load(); o != nil && m.helpGrowGuarded(t, o, h, e, st) {
+		finish = o
 	}
+	b := t.bucket(h)
 	if !b.mu.TryLock() { // lock, written out: it does not inline here (cost 122)
 		st.contention.Add(1)
 		b.mu.Lock()
@@ -189,11 +183,7 @@ func inChain[K comparable, V any](p, q *body[K, V]) bool {
 // and still holds the key (a write never moves an entry within a version;
 // an update may have replaced it): the search is not made again.
 func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done bool) {
-	if t == nil || m.tq != nil || m.snapLive.Load() != 0 {
-		return nil, false
-	}
-	a := atomic.LoadPointer(&t.array) // if not nil, t is not growing
-	if a == nil && t.old.Load() != nil {
+	if t == nil || m.tq != nil || m.snapLive.Load() != 0 || t.old.Load() != nil {
 		return nil, false
 	}
 	var h uintptr // m.hash, written out; may panic (unhashable key): nothing is held yet
@@ -202,12 +192,7 @@ func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done b
 	} else {
 		h = m.hashfn(rt.NoEscape(unsafe.Pointer(&key)), t.seed)
 	}
-	var b *slot[K, V]
-	if a != nil {
-		b = t.inArray(a, h)
-	} else {
-		b = t.bucket(h)
-	}
+	b := t.bucket(h)
 	p := b.body.Load()
 	top := asm.Tophash(h)
 	for q := p; q != nil; q = q.overflow.Load() {

@@ -26,74 +26,57 @@ import (
 // A table of fewer than 2^minSegmentedB buckets (112 KiB for int64 keys
 // and values), whose zeroing takes microseconds, is one segment: a small
 // map makes one allocation for its array, as it did before. A larger one
-// has maxSegments.
+// has maxSegments, and bucket i is in segment i mod maxSegments, at
+// position i/maxSegments: the bucket index's low bits pick the segment.
+// So the two buckets an old bucket's entries go to in a growth, i and
+// i+2^(B-1), are in one segment, which an evacuation reaches alone.
 //
-// What it costs is on the way to a bucket. In a table of segments, the
-// segment's pointer, which the table holds in line, is loaded in place of
-// the array's, at an index the hash gives, so the chain of dependent
-// loads from the table to the bucket is as long as with one array, but
-// the address takes a few instructions more (a 1M map's Load, 4). A table
-// of one segment that is not growing has it in array, tested first: a
-// Load or a plain write then skips the growth's test too, and costs what
-// it cost with one array (see bucket for why the test is not folded into
-// the index).
+// One formula serves both (see bucket), with no test: the segment's
+// address is loaded at an index one AND of the hash gives, while the
+// position within it, an AND and a multiply, is formed at the same time.
+// It costs a Load 2 instructions on a 1K map (106 where one array took
+// 104) and none on a 1M map (105, with the same misses), and the load
+// of the segment's address, from the table's second cache line, depends
+// on the hash where the array's did not (callgrind, bench/internal/concops,
+// alignment padding excluded). A multiple of maxSegments bytes per
+// bucket is needed for the formula: a platform where the bucket is not
+// gets one segment, whatever the size.
 const (
 	segmentBits   = 4
 	maxSegments   = 1 << segmentBits
 	minSegmentedB = 10
 )
 
-// segmentShift returns the log2 of the buckets in each segment of a table
-// of 2^B buckets.
-func segmentShift(B uint8) uint8 {
+// segmentBitsFor returns the log2 of the number of segments of a table of
+// 2^B buckets.
+func segmentBitsFor(B uint8) uint8 {
 	if B < minSegmentedB {
-		return B
+		return 0
 	}
-	return B - segmentBits
+	return segmentBits
 }
 
 // bucket returns the bucket of hash h, whose segment must be allocated
-// (see above). In a table of one segment, the segment's address does not
-// depend on h: the processor loads it while the hash is computed, and the
-// bucket's address is as quick to form as in one array. In a larger
-// table, the segment's index is the bucket index's top segmentBits bits:
-// h*segMul shifts them to the top of the word and drops the bits above
-// the index, with no bounds check, nor a variable shift, which on amd64
-// ties up a register; on a large map the bucket is a cache miss, and the
-// few cycles more to its address are a small part of its wait.
+// (see above): (h&kmask)*kmul bytes into segment h&jmask, which is
+// bucket i = h&mask at position i>>segBits. No test, no bounds check
+// (jmask is below maxSegments), no variable shift.
 func (t *table[K, V]) bucket(h uintptr) *slot[K, V] {
-	if t.segMul == 0 {
-		return (*slot[K, V])(unsafe.Add(t.segs[0], (h&t.mask)*unsafe.Sizeof(slot[K, V]{})))
-	}
-	seg := t.segs[h*t.segMul>>(ptrBits-segmentBits)]
-	return (*slot[K, V])(unsafe.Add(seg, (h&t.segMask)*unsafe.Sizeof(slot[K, V]{})))
+	seg := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&t.segs), (h&t.jmask)*ptrBytes))
+	return (*slot[K, V])(unsafe.Add(seg, (h&t.kmask)*t.kmul))
 }
-
-// ptrBits is the width of a uintptr.
-const ptrBits = 8 * ptrBytes
 
 // at returns bucket i, or nil if its segment is not allocated yet: a
 // growing table's, before the first evacuation into it.
 func (t *table[K, V]) at(i uintptr) *slot[K, V] {
-	seg := atomic.LoadPointer(&t.segs[i>>t.segShift])
+	seg := atomic.LoadPointer(&t.segs[i&(1<<t.segBits-1)])
 	if seg == nil {
 		return nil
 	}
-	return (*slot[K, V])(unsafe.Add(seg, (i&t.segMask)*unsafe.Sizeof(slot[K, V]{})))
+	return (*slot[K, V])(unsafe.Add(seg, i>>t.segBits*unsafe.Sizeof(slot[K, V]{})))
 }
 
-// publishArray sets t.array if t is one segment, for a table with every
-// segment allocated and no growth under way.
-func (t *table[K, V]) publishArray() {
-	if t.segMul == 0 {
-		atomic.StorePointer(&t.array, t.segs[0])
-	}
-}
-
-// inArray returns the bucket of hash h in a, t.array loaded (not nil).
-func (t *table[K, V]) inArray(a unsafe.Pointer, h uintptr) *slot[K, V] {
-	return (*slot[K, V])(unsafe.Add(a, (h&t.mask)*unsafe.Sizeof(slot[K, V]{})))
-}
+// segLen returns the number of buckets in each of t's segments.
+func (t *table[K, V]) segLen() uintptr { return (t.mask + 1) >> t.segBits }
 
 // len returns the number of buckets.
 func (t *table[K, V]) len() int { return int(t.mask) + 1 }
@@ -107,11 +90,11 @@ func (t *table[K, V]) len() int { return int(t.mask) + 1 }
 // synchronized with its store through the marker of the evacuation that
 // reached it, or through the growth's end.
 func (t *table[K, V]) reach(i uintptr) {
-	p := &t.segs[i>>t.segShift]
+	p := &t.segs[i&(1<<t.segBits-1)]
 	if atomic.LoadPointer(p) != nil {
 		return
 	}
-	seg := make([]slot[K, V], t.segMask+1)
+	seg := make([]slot[K, V], t.segLen())
 	t.segMu.Lock()
 	if atomic.LoadPointer(p) == nil {
 		atomic.StorePointer(p, unsafe.Pointer(&seg[0]))
@@ -119,7 +102,9 @@ func (t *table[K, V]) reach(i uintptr) {
 	t.segMu.Unlock()
 }
 
-// next returns the bucket k after b in b's segment.
+// next returns the bucket k places after b in b's segment: bucket
+// i+k*maxSegments of b's table, if b is bucket i and the table has
+// segments, else bucket i+k.
 func (b *slot[K, V]) next(k uintptr) *slot[K, V] {
 	return (*slot[K, V])(unsafe.Add(unsafe.Pointer(b), k*unsafe.Sizeof(slot[K, V]{})))
 }

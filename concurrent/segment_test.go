@@ -17,28 +17,30 @@ import (
 // segments returns which of t's segments are allocated.
 func segments[K comparable, V any](t *table[K, V]) []bool {
 	var s []bool
-	for i := uintptr(0); i < uintptr(t.len()); i += t.segMask + 1 {
-		s = append(s, t.at(i) != nil)
+	for j := range uintptr(1) << t.segBits {
+		s = append(s, t.at(j) != nil) // bucket j starts segment j
 	}
 	return s
 }
 
-func TestSegmentShift(t *testing.T) {
-	for _, c := range []struct{ B, shift uint8 }{{0, 0}, {3, 3}, {minSegmentedB - 1, minSegmentedB - 1},
-		{minSegmentedB, minSegmentedB - segmentBits}, {18, 14}, {40, 36}} {
-		require.Equal(t, c.shift, segmentShift(c.B), "B=%d", c.B)
+func TestSegmentLayout(t *testing.T) {
+	for _, c := range []struct{ B, bits uint8 }{{0, 0}, {3, 0}, {minSegmentedB - 1, 0},
+		{minSegmentedB, segmentBits}, {18, segmentBits}, {40, segmentBits}} {
+		require.Equal(t, c.bits, segmentBitsFor(c.B), "B=%d", c.B)
 	}
-	// Every bucket index maps to its segment and offset, with no two
-	// buckets at one address.
+	// Every bucket index maps to its segment, i mod 2^segBits, and its
+	// position there, i / 2^segBits, with no two buckets at one address.
 	m := New[int, int](0)
 	for _, B := range []uint8{0, 4, minSegmentedB - 1, minSegmentedB, minSegmentedB + 2} {
 		tb := m.newTable(B, m.root.Load().lin, false)
 		require.NoError(t, checkSegments(tb))
+		nsegs := uintptr(1) << tb.segBits
+		size := unsafe.Sizeof(slot[int, int]{})
 		seen := make(map[*slot[int, int]]bool)
 		for i := uintptr(0); i < uintptr(tb.len()); i++ {
 			b := tb.bucket(i | 0x5a<<B) // bits above the index are ignored
 			require.Same(t, tb.at(i), b, "B=%d bucket %d", B, i)
-			require.Equal(t, tb.segs[i>>tb.segShift], unsafe.Pointer(tb.bucket(i&^tb.segMask)), "B=%d bucket %d", B, i)
+			require.Equal(t, unsafe.Add(tb.segs[i%nsegs], i/nsegs*size), unsafe.Pointer(b), "B=%d bucket %d", B, i)
 			require.False(t, seen[b], "B=%d: bucket %d at the address of another", B, i)
 			seen[b] = true
 		}
@@ -54,7 +56,8 @@ func TestGrowthAllocatesSegmentsLazily(t *testing.T) {
 	m := New[int, int](6000, WithHasher[int](hash.Identity[int]{}), WithEvacuationPace(1))
 	require.EqualValues(t, minSegmentedB, m.Stats().B)
 	old := m.root.Load()
-	require.Equal(t, []bool{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}, segments(old))
+	all := []bool{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}
+	require.Equal(t, all, segments(old))
 	k := 0
 	for ; !m.Stats().Growing; k++ {
 		m.Store(k, k)
@@ -65,18 +68,17 @@ func TestGrowthAllocatesSegmentsLazily(t *testing.T) {
 	n := uintptr(old.len())
 	// The write that started the growth ran on the old table; the next
 	// moves old bucket k mod n, its key's, into new buckets k mod n and
-	// that plus n, segments j and j+8, then old bucket 0 (the cursor),
-	// into segments 0 and 8.
+	// that plus n, both in segment k mod 16, then old bucket 0 (the
+	// cursor), into segment 0.
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	m.Store(k, k)
 	runtime.ReadMemStats(&after)
-	j := (uintptr(k) & (n - 1)) >> nt.segShift
 	want := make([]bool, maxSegments)
-	want[j], want[j+maxSegments/2], want[0], want[maxSegments/2] = true, true, true, true
+	want[uintptr(k)%maxSegments], want[0] = true, true
 	require.Equal(t, want, segments(nt), "key %d", k)
-	segBytes := (nt.segMask + 1) * unsafe.Sizeof(slot[int, int]{})
-	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(5*segBytes),
+	segBytes := nt.segLen() * unsafe.Sizeof(slot[int, int]{})
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(3*segBytes),
 		"the first write of the growth allocated %d bytes; a segment is %d, the array %d",
 		after.TotalAlloc-before.TotalAlloc, segBytes, uintptr(nt.len())*unsafe.Sizeof(slot[int, int]{}))
 	require.NoError(t, checkInvariants(m))
@@ -88,22 +90,22 @@ func TestGrowthAllocatesSegmentsLazily(t *testing.T) {
 		k += int(n)
 		m.Store(1+k-k%int(n), k)
 		cursor := nt.nevacuate.Load()
-		for i, ok := range segments(nt) {
-			moved := false // has an old bucket moved into segment i?
-			for oi := uintptr(0); oi < n; oi++ {
-				if old.at(oi).body.Load().isMarker() && ((oi>>nt.segShift) == uintptr(i) || (oi+n)>>nt.segShift == uintptr(i)) {
+		for j, ok := range segments(nt) {
+			moved := false // has an old bucket moved into segment j?
+			for oi := uintptr(j); oi < n; oi += maxSegments {
+				if old.at(oi).body.Load().isMarker() {
 					moved = true
 					break
 				}
 			}
-			require.Equal(t, moved, ok, "segment %d, cursor at %d", i, cursor)
+			require.Equal(t, moved, ok, "segment %d, cursor at %d", j, cursor)
 		}
 		if cursor%64 == 0 {
 			require.NoError(t, checkInvariants(m))
 		}
 	}
 	require.NoError(t, checkInvariants(m))
-	require.Equal(t, []bool{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}, segments(nt))
+	require.Equal(t, all, segments(nt))
 }
 
 // What reads every bucket of a growing table (Inspect, InspectBucket,
@@ -116,16 +118,16 @@ func TestGrowingTableReadsMissingSegments(t *testing.T) {
 		m.Store(k, k)
 		want[k] = k
 	}
-	m.Store(3, -3) // moves old buckets 3 and 0 (segments 0 and 8)
+	m.Store(3, -3) // moves old buckets 3 and 0 (segments 3 and 0)
 	want[3] = -3
 	nt := m.root.Load()
-	require.True(t, nt.at(5*(nt.segMask+1)) == nil, "segment 5 is not allocated yet")
+	require.True(t, nt.at(5) == nil, "segment 5 is not allocated yet")
 
 	s := m.Snapshot()
 	v := m.Inspect()
 	require.True(t, v.Growing)
 	require.Equal(t, len(want), v.Count)
-	for i := 5 * (nt.segMask + 1); i < 6*(nt.segMask+1); i++ {
+	for i := uintptr(5); i < uintptr(nt.len()); i += maxSegments { // segment 5's buckets
 		require.Empty(t, v.Buckets[i].Bodies, "bucket %d", i)
 		c, ok := m.InspectBucket(int(i))
 		require.True(t, ok)
@@ -179,48 +181,15 @@ func TestSegmentsConcurrentGrowth(t *testing.T) {
 	require.NoError(t, checkInvariants(m))
 }
 
-// A table of one segment that is not growing has array set: Load and the
-// plain writes reach its buckets without testing for a growth. A growth's
-// table has it once the growth is done; a table of segments never does.
-func TestArrayFastPath(t *testing.T) {
-	m := New[int, int](0, WithEvacuationPace(1))
-	tb := m.root.Load()
-	require.Equal(t, tb.segs[0], tb.array, "a new table")
-	require.Same(t, tb.at(5&tb.mask), tb.inArray(tb.array, 5))
-	for k := 0; m.Stats().B < minSegmentedB+1; k++ {
-		m.Store(k, k)
-		tb := m.root.Load()
-		switch {
-		case tb.B >= minSegmentedB:
-			require.Nil(t, tb.array, "B=%d: a table of segments", tb.B)
-		case tb.old.Load() != nil:
-			require.Nil(t, tb.array, "B=%d: growing", tb.B)
-			v, ok := m.Load(k)
-			require.True(t, ok)
-			require.Equal(t, k, v)
-		default:
-			require.Equal(t, tb.segs[0], tb.array, "B=%d: grown", tb.B)
-		}
-		if k%500 == 0 {
-			require.NoError(t, checkInvariants(m))
-		}
-	}
-	require.NoError(t, checkInvariants(m))
-	m.Shrink()
-	require.NoError(t, checkInvariants(m))
-	m.Clear()
-	require.NoError(t, checkInvariants(m))
-}
-
 // The table's layout: the fields a Load reads in the first cache line,
 // the segments from the second, nevacuate in a line of its own, and a
 // whole number of lines (a size class whose objects start on a line).
 func TestTableLayout(t *testing.T) {
 	var tb table[int, int]
 	require.EqualValues(t, cacheLine, unsafe.Offsetof(tb.segs), "the segments start the second line")
-	for name, off := range map[string]uintptr{"array": unsafe.Offsetof(tb.array), "mask": unsafe.Offsetof(tb.mask),
-		"wseed": unsafe.Offsetof(tb.wseed), "old": unsafe.Offsetof(tb.old), "segMul": unsafe.Offsetof(tb.segMul),
-		"segMask": unsafe.Offsetof(tb.segMask), "segShift": unsafe.Offsetof(tb.segShift)} {
+	for name, off := range map[string]uintptr{"jmask": unsafe.Offsetof(tb.jmask), "kmask": unsafe.Offsetof(tb.kmask),
+		"kmul": unsafe.Offsetof(tb.kmul), "mask": unsafe.Offsetof(tb.mask),
+		"wseed": unsafe.Offsetof(tb.wseed), "old": unsafe.Offsetof(tb.old), "segBits": unsafe.Offsetof(tb.segBits)} {
 		require.Less(t, off, uintptr(cacheLine), "%s is not in the first line", name)
 	}
 	require.Zero(t, unsafe.Offsetof(tb.nevacuate)%cacheLine, "nevacuate starts a line")
@@ -259,8 +228,8 @@ func TestSegmentedEvacuationPanics(t *testing.T) {
 	nt := m.root.Load()
 	o := nt.old.Load()
 	n := o.len()
-	// Old bucket 700 moves to new buckets 700 and 1724, in segments 5
-	// and 13; its second key panics.
+	// Old bucket 700 moves to new buckets 700 and 1724, in segment 12;
+	// its second key panics.
 	victim := 700 + n
 	require.Contains(t, want, victim)
 	armed.Store(int64(victim))

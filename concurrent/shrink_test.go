@@ -34,8 +34,8 @@ func TestShrinkGivesArrayBack(t *testing.T) {
 	old := m.root.Load()
 	var freed atomic.Int64 // segments of the old array collected
 	segs := 0
-	for i := 0; i < old.len(); i += int(old.segMask) + 1 {
-		runtime.SetFinalizer(old.at(uintptr(i)), func(*slot[int, int]) { freed.Add(1) })
+	for j := range uintptr(1) << old.segBits {
+		runtime.SetFinalizer(old.at(j), func(*slot[int, int]) { freed.Add(1) }) // bucket j starts segment j
 		segs++
 	}
 	require.Equal(t, maxSegments, segs)

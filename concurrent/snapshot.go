@@ -273,24 +273,26 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 			// Four buckets at a time: finding a bucket's version reads its
 			// body's stamp, on a large map a cache miss, and the four
 			// reads, apart from the yields, are under way together.
-			// t was not growing, so its segments are all allocated;
-			// each holds a multiple of four buckets, or one table's
-			// fewer.
-			n := uintptr(t.len())
-			i := uintptr(0)
-			for ; i+4 <= n; i += 4 {
-				b := t.at(i)
-				b1, b2, b3 := b.next(1), b.next(2), b.next(3)
-				p0, p1 := version(b, e), version(b1, e)
-				p2, p3 := version(b2, e), version(b3, e)
-				if !s.m.yieldChain(p0, yield) || !s.m.yieldChain(p1, yield) ||
-					!s.m.yieldChain(p2, yield) || !s.m.yieldChain(p3, yield) {
-					return
+			// t was not growing, so its segments are all allocated. They
+			// are walked one after the other, each in address order.
+			n := t.segLen()
+			for j := range uintptr(1) << t.segBits {
+				seg := t.at(j) // bucket j is its segment's first
+				i := uintptr(0)
+				for ; i+4 <= n; i += 4 {
+					b := seg.next(i)
+					b1, b2, b3 := b.next(1), b.next(2), b.next(3)
+					p0, p1 := version(b, e), version(b1, e)
+					p2, p3 := version(b2, e), version(b3, e)
+					if !s.m.yieldChain(p0, yield) || !s.m.yieldChain(p1, yield) ||
+						!s.m.yieldChain(p2, yield) || !s.m.yieldChain(p3, yield) {
+						return
+					}
 				}
-			}
-			for ; i < n; i++ {
-				if !s.m.yieldChain(version(t.at(i), e), yield) {
-					return
+				for ; i < n; i++ {
+					if !s.m.yieldChain(version(seg.next(i), e), yield) {
+						return
+					}
 				}
 			}
 			return

@@ -618,7 +618,7 @@ func (m *Map[K, V]) helpGrow(t, o *table[K, V], h uintptr, e uint64, st *stripe)
 }
 
 // evacuate moves old bucket oi of o into t's buckets oi and oi+len(o),
-// allocating their segments if no evacuation has yet (see reach), then
+// allocating their segment if no evacuation has yet (see reach), then
 // marks it evacuated. Nothing writes those two buckets before the mark:
 // every writer evacuates its old bucket first, under the old bucket's lock.
 // paced says why, for the tracer: to advance the growth, or because the
@@ -637,8 +637,7 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		stamp = p.stamp.Load()
 	}
 	n := o.mask + 1
-	t.reach(oi)
-	t.reach(oi + n)
+	t.reach(oi) // and oi+n's: the same segment
 	bx, by := t.at(oi), t.at(oi+n)
 	var x, y chainBuilder[K, V]
 	x.startIn(&bx.first)
@@ -811,7 +810,6 @@ func (m *Map[K, V]) finishGrow(t, o *table[K, V]) {
 // is held.
 func (m *Map[K, V]) dropOld(t, o *table[K, V]) {
 	t.old.Store(nil)
-	t.publishArray()
 	m.evacTotal.Add(uint64(o.mask + 1))
 	m.mirror()
 	if m.tq != nil && m.tracer.GrowDone != nil {
