@@ -279,3 +279,90 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 	require.Equal(t, m.Len(), len(maps.Collect(m.All())))
 	require.NoError(t, checkInvariants(m))
 }
+
+// A retried evacuation whose first attempt extended the new chain past
+// first (so first.tophash and first.overflow were written), and whose
+// retry builds a chain that fits in first, must not keep first's stale
+// overflow link: All would yield the deleted keys behind it.
+func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
+	var armed atomic.Bool
+	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
+		if armed.Load() && k == 7+16*16 {
+			panic("hasher")
+		}
+		return uint64(k)
+	})
+	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
+	require.EqualValues(t, 3, m.Stats().B)
+	for j := range 17 {
+		m.Store(7+16*j, j) // old bucket 7, all to new bucket 7: three bodies
+	}
+	for k := 0; !m.Stats().Growing; k++ {
+		if k%8 != 7 {
+			m.Store(1000+k, 0)
+		}
+	}
+	tb := m.root.Load()
+	o := tb.old.Load()
+	require.False(t, o.at(7).body.Load().isMarker())
+	armed.Store(true)
+	require.PanicsWithValue(t, "hasher", func() { m.Store(7+8*1001, 0) })
+	armed.Store(false)
+	require.Nil(t, tb.at(7).body.Load())
+	require.NotNil(t, tb.at(7).first.overflow.Load(), "the first attempt extended bucket 7's chain")
+	for j := 7; j < 16; j++ {
+		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete))
+	}
+	m.Store(15+16*1000, 0) // moves old bucket 7 again: 8 entries to new bucket 7
+	require.True(t, o.at(7).body.Load().isMarker())
+	for j := 7; j < 16; j++ {
+		_, ok := m.Load(7 + 16*j)
+		require.False(t, ok, "key %d deleted, found", 7+16*j)
+	}
+	for k := range maps.Collect(m.All()) {
+		require.False(t, k%16 == 7 && k < 7+16*16 && k >= 7+16*7, "All yields %d, deleted", k)
+	}
+	require.NoError(t, checkInvariants(m))
+}
+
+// The same, with every key of the half deleted and a snapshot alive: the
+// retry gives the half an empty chain in first, which must hold no stale
+// tophash byte.
+func TestEvacuationRetryClearsFirstTophash(t *testing.T) {
+	var armed atomic.Bool
+	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
+		if armed.Load() && k == 7+16*16 {
+			panic("hasher")
+		}
+		return uint64(k)
+	})
+	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
+	for j := range 17 {
+		m.Store(7+16*j, j)
+	}
+	for k := 0; !m.Stats().Growing; k++ {
+		if k%8 != 7 {
+			m.Store(1000+k, 0)
+		}
+	}
+	tb := m.root.Load()
+	o := tb.old.Load()
+	armed.Store(true)
+	require.PanicsWithValue(t, "hasher", func() { m.Store(7+8*1001, 0) })
+	armed.Store(false)
+	require.NotZero(t, tb.at(7).first.tophash.Load())
+	for j := range 17 {
+		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete))
+	}
+	s := m.Snapshot()
+	m.Store(15+16*1000, 0) // moves old bucket 7 again, live: new bucket 7 gets an empty chain
+	require.True(t, o.at(7).body.Load().isMarker())
+	c, ok := m.InspectBucket(7)
+	require.True(t, ok)
+	for _, bv := range c.Bodies {
+		require.Zero(t, bv.Full(), "an empty chain shows full slots: %v", bv.Tophash)
+	}
+	s.Close()
+	require.NoError(t, checkInvariants(m))
+	require.Equal(t, m.Len(), len(maps.Collect(m.All())))
+}

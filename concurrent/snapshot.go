@@ -306,7 +306,7 @@ func (s *Snapshot[K, V]) All() iter.Seq2[K, V] {
 				}
 				continue
 			}
-			// Evacuated: the evacuation allocated both buckets' segments.
+			// Evacuated: the evacuation allocated the two buckets' segment.
 			if !s.m.yieldChain(version(t.at(i), e), yield) || !s.m.yieldChain(version(t.at(i+n), e), yield) {
 				return
 			}
