@@ -9,8 +9,9 @@ import (
 )
 
 // Shrink rebuilds the table at the smallest size that holds the map's
-// entries under the load factor (the size New(Len()) would choose), and
-// packs every chain, something the builtin map and sync.Map never do: a
+// entries under the load factor (the size New(Len()) would choose, or the
+// table's own if that is smaller: Shrink never grows it), and packs every
+// chain, something the builtin map and sync.Map never do: a
 // table only grows, and deleting every key of a million-entry map leaves
 // its 2^18 buckets (28 MiB for int64 keys and values, each bucket holding
 // its first body) allocated. It returns the bytes the table's bucket
@@ -105,8 +106,11 @@ func (m *Map[K, V]) shrink() (before, after int) {
 		}
 	}
 	before = tableBytes[K, V](t.len(), bodies)
-	newB := m.policy.BForHint(len(moving))
-	if newB >= t.B && !holes {
+	// Never larger than t: a table can be over its load factor, since an
+	// insert starts a growth only when its own stripe is over its share
+	// (see maybeGrow), and growing is the writes' to do.
+	newB := min(m.policy.BForHint(len(moving)), t.B)
+	if newB == t.B && !holes {
 		return before, before
 	}
 

@@ -273,3 +273,36 @@ func shrinkWorker(m *Map[int, int], base, keys, rounds int, seed uint64) error {
 	}
 	return nil
 }
+
+// A table can hold more entries than its load factor allows: an insert
+// tests only its own stripe's count against the stripe's share of the
+// threshold, so inserts that spread over the other stripes, each under its
+// share, start no growth while one stripe is over. Shrink then leaves the
+// size as it is (a growth is the writes' to make), and so never returns
+// more bytes than it found.
+func TestShrinkNeverGrows(t *testing.T) {
+	m := New[int, int](100, WithHasher[int](hash.Identity[int]{}))
+	tb := m.root.Load()
+	require.EqualValues(t, 4, tb.B)
+	nstripes := len(tb.lin.stripes)
+	key := func(stripe, i int) int { return stripe<<stripeShift | i } // the identity: stripe from the high half
+	for i := range 60 {
+		m.Store(key(1, i), i) // stripe 1 over its share; 60 entries in all start no growth
+	}
+	for s := range nstripes {
+		if s == 1 {
+			continue
+		}
+		for i := range int(tb.stripeMax) {
+			m.Store(key(s, i), i) // each under its share: no insert sums the stripes
+		}
+	}
+	m.Delete(key(1, 0)) // a hole in bucket 0's first body, with bodies after it: Shrink would pack
+	require.Same(t, tb, m.root.Load(), "no growth started")
+	require.Greater(t, m.Len(), tb.maxCount, "the table is over its load factor")
+	require.NotNil(t, tb.at(0).first.overflow.Load())
+	before, after := m.Shrink()
+	require.LessOrEqual(t, after, before)
+	require.EqualValues(t, 4, m.Stats().B, "Shrink grew the table")
+	require.NoError(t, checkInvariants(m))
+}
