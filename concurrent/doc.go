@@ -176,16 +176,20 @@
 // same segment, so an evacuation allocates at most a sixteenth of the
 // array (a write makes one evacuation, and as many more as the evacuation
 // pace says, but the first evacuations of a growth allocate most
-// segments). Filling a map to 1M entries with a reader running beside
-// it, the longest Store went from 0.7-3.9 ms (2.7 ms in four of six
-// fills) to 0.26-0.29 ms (four of six, the other two 1.2 and 1.6 ms, the
-// first fill's page faults and the machine's noise), bench/peers
-// BenchmarkConcurrentGrowth; bench/RESULTS.md's run, the median of six
-// fills, 309 µs. The price is on the way to a bucket: the segment's
-// address, at an index the hash gives, in place of the array's (see
-// segment.go). A Load takes 106 instructions on a 1K map, where it took
-// 104 with one array, and 105 on a 1M map, as before, with the same
-// misses (see Costs).
+// segments). Filling maps to 1M int64 entries on one goroutine (GOGC off,
+// five fills, two rounds), the Store that starts the growth to 2^18
+// buckets took 2.1 to 4.4 µs, where with one array it took 0.67 to 0.77
+// ms (52 µs in a first fill, whose memory is fresh), and the longest
+// Store while that growth ran took 107 to 224 µs (one fill 2.0 ms), where
+// it took 0.67 to 2.3 ms. With a reader running beside the fill (bench/peers
+// BenchmarkConcurrentGrowth), the longest Store is as much the machine's
+// as the map's: bench/RESULTS.md's runs gave the median of six fills at
+// 309 µs and, in a noisier run, at 1.13 ms, where sync.Map, which never
+// pauses to grow, took 1.2 and 4.0 ms in two of its fills. The price is
+// on the way to a bucket: the segment's address, at an index the hash
+// gives, in place of the array's (see segment.go). A Load takes 106
+// instructions on a 1K map, where it took 104 with one array, and 105 on
+// a 1M map, as before, with the same misses (see Costs).
 //
 // # Shrinking
 //

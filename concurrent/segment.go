@@ -68,11 +68,11 @@ func (t *table[K, V]) bucket(h uintptr) *slot[K, V] {
 // at returns bucket i, or nil if its segment is not allocated yet: a
 // growing table's, before the first evacuation into it.
 func (t *table[K, V]) at(i uintptr) *slot[K, V] {
-	seg := atomic.LoadPointer(&t.segs[i&(1<<t.segBits-1)])
+	seg := atomic.LoadPointer(&t.segs[i&t.jmask])
 	if seg == nil {
 		return nil
 	}
-	return (*slot[K, V])(unsafe.Add(seg, i>>t.segBits*unsafe.Sizeof(slot[K, V]{})))
+	return (*slot[K, V])(unsafe.Add(seg, (i&t.kmask)*t.kmul)) // as bucket
 }
 
 // segLen returns the number of buckets in each of t's segments.
@@ -90,7 +90,7 @@ func (t *table[K, V]) len() int { return int(t.mask) + 1 }
 // synchronized with its store through the marker of the evacuation that
 // reached it, or through the growth's end.
 func (t *table[K, V]) reach(i uintptr) {
-	p := &t.segs[i&(1<<t.segBits-1)]
+	p := &t.segs[i&t.jmask]
 	if atomic.LoadPointer(p) != nil {
 		return
 	}

@@ -637,8 +637,10 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 		stamp = p.stamp.Load()
 	}
 	n := o.mask + 1
-	t.reach(oi) // and oi+n's: the same segment
-	bx, by := t.at(oi), t.at(oi+n)
+	// Buckets oi and oi+n share a segment, which reach publishes or
+	// sees published: bucket may then read it.
+	t.reach(oi)
+	bx, by := t.bucket(oi), t.bucket(oi+n)
 	var x, y chainBuilder[K, V]
 	x.startIn(&bx.first)
 	y.startIn(&by.first)
