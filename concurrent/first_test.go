@@ -226,6 +226,41 @@ func TestDeleteFoundChecksBodyInChain(t *testing.T) {
 	}
 }
 
+// growingWithBucket7 returns a map of 8 buckets, hashed by identity and
+// growing at pace 1, whose old bucket 7 holds keys (key i storing i) and
+// has not moved yet, and the switch that makes its hasher panic with
+// value on key bad.
+func growingWithBucket7(t *testing.T, keys []int, bad int, value any) (*Map[int, int], *atomic.Bool) {
+	armed := new(atomic.Bool)
+	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
+		if armed.Load() && k == bad {
+			panic(value)
+		}
+		return uint64(k)
+	})
+	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
+	require.EqualValues(t, 3, m.Stats().B)
+	for i, k := range keys {
+		m.Store(k, i)
+	}
+	for k := 0; !m.Stats().Growing; k++ {
+		if k%8 != 7 {
+			m.Store(1000+k, 0)
+		}
+	}
+	require.False(t, m.root.Load().old.Load().at(7).body.Load().isMarker(), "old bucket 7 moved already")
+	return m, armed
+}
+
+// bucket7Keys returns n keys of old bucket 7, stride apart.
+func bucket7Keys(n, stride int) []int {
+	keys := make([]int, n)
+	for j := range keys {
+		keys[j] = 7 + stride*j
+	}
+	return keys
+}
+
 // An evacuation whose hasher panics may have begun filling a new bucket's
 // first body, unpublished. If writes delete those entries from the old
 // bucket before the evacuation is done again (writes that loaded the root
@@ -233,26 +268,10 @@ func TestDeleteFoundChecksBodyInChain(t *testing.T) {
 // no chain: what the first attempt left in its first body must not come
 // back when the bucket's chain starts there, as Range would yield it.
 func TestEvacuationRetryClearsFirst(t *testing.T) {
-	var armed atomic.Bool
-	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
-		if armed.Load() && k == 71 {
-			panic("hasher: 71")
-		}
-		return uint64(k)
-	})
-	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
-	require.EqualValues(t, 3, m.Stats().B)
-	for j := range 10 {
-		m.Store(7+8*j, j) // bucket 7: j < 8 in first, 8 and 9 in an overflow body
-	}
-	for k := 0; !m.Stats().Growing; k++ {
-		if k%8 != 7 {
-			m.Store(1000+k, 0)
-		}
-	}
+	// Bucket 7: j < 8 in first, 8 and 9 in an overflow body.
+	m, armed := growingWithBucket7(t, bucket7Keys(10, 8), 71, "hasher: 71")
 	tb := m.root.Load()
 	o := tb.old.Load()
-	require.False(t, o.at(7).body.Load().isMarker(), "old bucket 7 moved already")
 
 	// A write to old bucket 7 moves it; the hasher panics on key 71, in
 	// the overflow body, after the keys of first went to the new
@@ -285,26 +304,10 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 // retry builds a chain that fits in first, must not keep first's stale
 // overflow link: All would yield the deleted keys behind it.
 func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
-	var armed atomic.Bool
-	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
-		if armed.Load() && k == 7+16*16 {
-			panic("hasher")
-		}
-		return uint64(k)
-	})
-	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
-	require.EqualValues(t, 3, m.Stats().B)
-	for j := range 17 {
-		m.Store(7+16*j, j) // old bucket 7, all to new bucket 7: three bodies
-	}
-	for k := 0; !m.Stats().Growing; k++ {
-		if k%8 != 7 {
-			m.Store(1000+k, 0)
-		}
-	}
+	// Old bucket 7, all to new bucket 7: three bodies.
+	m, armed := growingWithBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher")
 	tb := m.root.Load()
 	o := tb.old.Load()
-	require.False(t, o.at(7).body.Load().isMarker())
 	armed.Store(true)
 	require.PanicsWithValue(t, "hasher", func() { m.Store(7+8*1001, 0) })
 	armed.Store(false)
@@ -329,22 +332,7 @@ func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
 // retry gives the half an empty chain in first, which must hold no stale
 // tophash byte.
 func TestEvacuationRetryClearsFirstTophash(t *testing.T) {
-	var armed atomic.Bool
-	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
-		if armed.Load() && k == 7+16*16 {
-			panic("hasher")
-		}
-		return uint64(k)
-	})
-	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
-	for j := range 17 {
-		m.Store(7+16*j, j)
-	}
-	for k := 0; !m.Stats().Growing; k++ {
-		if k%8 != 7 {
-			m.Store(1000+k, 0)
-		}
-	}
+	m, armed := growingWithBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher")
 	tb := m.root.Load()
 	o := tb.old.Load()
 	armed.Store(true)
