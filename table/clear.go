@@ -31,7 +31,6 @@ func (m *Map[K, V]) Clear() {
 	m.growth = nil
 	m.x().nevacuate = 0
 	m.noverflow = 0
-	m.count &= writing // no entries; still being written
 	m.reseed(true)
 	m.events().Clears++
 	// Reuse the array, spares included, as if newly allocated, and its
@@ -41,7 +40,7 @@ func (m *Map[K, V]) Clear() {
 		clear(o.list)
 		o.spare, o.n, o.list = uintptr(1)<<m.logB, 0, o.list[:0]
 	}
-	m.endWrite()
+	m.endWrite(0)
 	if m.flags&flagAfterWrite != 0 {
 		m.afterWrite(nil)
 	}

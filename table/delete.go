@@ -18,17 +18,19 @@ func (m *Map[K, V]) Delete(key K) {
 		copied() // (a map with entries is initialised)
 	}
 	h := m.hash(&key)
-	m.beginWrite()
+	n := m.beginWrite()
 	idx := h & m.bucketMask()
 	if m.growing() {
 		m.growWork(idx)
+		n = m.entries() // (not kept across the call: see beginWrite)
 	}
 	head := m.at(idx)
 	top := asm.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
 		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
-				m.clearSlot(head, b, int(i))
+				n--
+				m.clearSlot(head, b, int(i), n)
 				goto done
 			}
 		}
@@ -37,7 +39,7 @@ func (m *Map[K, V]) Delete(key K) {
 		}
 	}
 done:
-	m.endWrite()
+	m.endWrite(n)
 	if m.flags&flagAfterWrite != 0 {
 		m.afterWrite(nil)
 	}
@@ -56,8 +58,9 @@ func (m *Map[K, V]) deleteSlow(key K) {
 }
 
 // clearSlot empties slot i of b, a bucket of the chain that starts at head,
-// and keeps the chain's EmptyRest marks and the map's seed up to date.
-func (m *Map[K, V]) clearSlot(head, b *bucket.Bucket[K, V], i int) {
+// and keeps the chain's EmptyRest marks and the map's seed up to date;
+// left is the number of entries without this one.
+func (m *Map[K, V]) clearSlot(head, b *bucket.Bucket[K, V], i, left int) {
 	var (
 		zk K
 		ze V
@@ -65,8 +68,7 @@ func (m *Map[K, V]) clearSlot(head, b *bucket.Bucket[K, V], i int) {
 	b.Keys[i], b.Elems[i] = zk, ze
 	b.Tophash[i] = bucket.EmptyOne
 	bucket.MarkEmptyRest(head, b, i)
-	m.count--
-	if m.entries() == 0 {
+	if left == 0 {
 		// A fresh seed makes it harder to build, by trial, a set of keys
 		// that collide (Go issue 25237).
 		m.reseed(false)

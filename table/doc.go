@@ -31,8 +31,14 @@
 // counts, the tracer), another, allocated on first use as the runtime's
 // mapextra is. The count shares its word with the write mark (its sign
 // bit), so that a lookup's first test sends a nil, empty or written map to
-// its slow path at once; the growth thresholds for the current B are kept,
-// so that an insert compares two numbers.
+// its slow path at once. A write loads the word once, keeps the count in a
+// register and stores the word twice, the mark and then the new count,
+// rather than modifying it in place three times: each of those would wait
+// for the store before it, and a loop of writes would run one chain of
+// them (int64 keys, 1K entries, Go 1.23: set-update 7.6 -> 6.5 ns,
+// delete-reinsert 20.7 -> 19.1 ns, for two instructions more). The growth
+// thresholds for the current B are kept, so that an insert compares two
+// numbers.
 //
 // # Probing
 //

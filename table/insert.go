@@ -49,13 +49,17 @@ func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m.self != m {
 		m.firstWrite() // a zero Map, or a copy
 	}
-	if m.count < 0 {
+	h := m.hash(&key)
+	// beginWrite, written out so as to test the count it loads: one load
+	// of the word where the test before hashing made two.
+	n := m.count
+	if n < 0 {
 		panic(m.misuse(errWrites))
 	}
-	h := m.hash(&key)
-	m.beginWrite()
+	m.count = n | writing
 	if m.buckets == nil {
 		m.newArray(0)
+		n = m.entries() // (not kept across the call: see beginWrite)
 	}
 	var (
 		top   = asm.Tophash(h)
@@ -71,6 +75,7 @@ again:
 	idx = h & m.bucketMask()
 	if m.growing() {
 		m.growWork(idx)
+		n = m.entries()
 	}
 	b = m.at(idx)
 	for {
@@ -112,8 +117,9 @@ again:
 	// policy a growth can end within this write and leave the table still
 	// over a threshold, and starting another would never end. (With the
 	// runtime's policy that cannot happen.)
-	if !grew && !m.growing() && (m.entries()+1 > m.maxLoad || m.noverflow >= m.ovfLimit) {
+	if !grew && !m.growing() && (n+1 > m.maxLoad || m.noverflow >= m.ovfLimit) {
 		m.startGrowth()
+		n = m.entries()
 		grew = true
 		goto again
 	}
@@ -123,6 +129,7 @@ again:
 		if fb == nil {
 			// The whole chain is full; b is its last bucket.
 			freeB, freeI = m.newOverflow(b, idx), 0
+			n = m.entries()
 			break
 		}
 		if s := asm.EmptyBits(asm.Word(&fb.Tophash)); s != 0 {
@@ -132,14 +139,14 @@ again:
 	}
 	freeB.Tophash[freeI] = top
 	freeB.Keys[freeI] = key
-	m.count++
+	n++
 	e = &freeB.Elems[freeI]
 
 done:
 	if elem != nil {
 		*e = *elem
 	}
-	m.endWrite()
+	m.endWrite(n)
 	if m.flags&flagAfterWrite != 0 {
 		m.afterWrite(&key)
 	}

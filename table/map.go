@@ -494,17 +494,35 @@ func (m *Map[K, V]) Len() int {
 func (m *Map[K, V]) entries() int { return m.count &^ writing }
 
 // beginWrite marks a write in progress, after the key has been hashed (a
-// hash that panics must not leave the mark behind).
-func (m *Map[K, V]) beginWrite() {
-	m.count |= writing
+// hash that panics must not leave the mark behind), and returns the number
+// of entries, which the write keeps and hands to endWrite, changed by what
+// it did. The caller has checked that no other write is in progress.
+//
+// The mark and the count share one word, and a write stores it twice, with
+// values it computed: the mark, then the new count. Read-modify-writes of
+// the word (set the mark, add one, clear the mark) would each load what
+// the one before stored, so that each write of a loop of writes waited on
+// the word's last store three times over, and through it on every earlier
+// write's: one chain of store-to-load forwarding through the whole loop.
+// With the count kept in a register, each write loads the word once. A
+// write reads the count again after a call on its slow paths (growWork,
+// newOverflow ...), rather than keeping it across the call: a value live
+// across a call is spilled to the stack on every path. (The mask drops the
+// mark of a write racing this one, caught by one of the two endWrites, so
+// that the count stored at the end is a count.)
+func (m *Map[K, V]) beginWrite() int {
+	n := m.count &^ writing
+	m.count = n | writing
+	return n
 }
 
-// endWrite clears the mark, checking that no other write cleared it first.
-func (m *Map[K, V]) endWrite() {
+// endWrite ends the write that beginWrite began, which leaves n entries,
+// checking that no other write cleared the mark first.
+func (m *Map[K, V]) endWrite(n int) {
 	if m.count >= 0 {
 		panic(m.misuse(errWrites))
 	}
-	m.count &^= writing
+	m.count = n
 	if debugInvariants {
 		m.mustCheckInvariants()
 	}

@@ -232,3 +232,32 @@ func TestMisuseWriteFlag(t *testing.T) {
 	e.count &^= writing
 	utInv(t, e)
 }
+
+// Two writes that overlap past the test before hashing, as racing
+// goroutines can, interleaved by hand: the second begins while the first's
+// mark is set. Whichever ends second finds its mark cleared and panics,
+// and the map is left with its count, without a mark: not marked as being
+// written for good. (Neither changes an entry, so that the invariants that
+// -tags hmapdebug checks at the end of a write hold.)
+func TestRacingWritesDetected(t *testing.T) {
+	for _, firstEndsFirst := range []bool{true, false} {
+		m := utNewID[int, int](0)
+		for k := range 5 {
+			m.Put(k, k)
+		}
+		n1 := m.beginWrite()
+		n2 := m.beginWrite()
+		require.Equal(t, 5, n1)
+		require.Equal(t, 5, n2, "the second write's count, without the first's mark")
+		require.Negative(t, m.count)
+		first, second := n1, n2
+		if !firstEndsFirst {
+			first, second = n2, n1
+		}
+		m.endWrite(first)
+		require.PanicsWithValue(t, errWrites, func() { m.endWrite(second) })
+		require.Equal(t, 5, m.count)
+		m.Put(5, 5)
+		require.Equal(t, 6, m.Len())
+	}
+}

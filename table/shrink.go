@@ -34,7 +34,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 	if m.count < 0 {
 		panic(m.misuse(errWrites))
 	}
-	m.beginWrite()
+	n := m.beginWrite()
 	defer endRegion(traceRegion("hmap.shrink"))
 	for m.growing() {
 		m.evacuate(m.evacMark(), true)
@@ -43,7 +43,7 @@ func (m *Map[K, V]) Shrink() (before, after int) {
 	if newB < m.logB || m.overflowBuckets() > 0 && m.chainsHaveHoles() {
 		m.rebuild(newB)
 	}
-	m.endWrite()
+	m.endWrite(n)
 	if m.flags&flagAfterWrite != 0 {
 		m.afterWrite(nil)
 	}
