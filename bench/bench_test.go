@@ -1,7 +1,9 @@
 package bench_test
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,14 +45,17 @@ var sink int
 
 // BenchmarkAdapter measures what the driver costs: get-hit on a 1K int64
 // map, once through package matrix (via=matrix) and once as a plain loop
-// over the concrete map (via=direct). The two should agree within noise,
-// for hmap and for the builtin map alike.
+// over the concrete map (via=direct), looking up the same keys in the same
+// order. The two should agree within noise, for hmap and for the builtin
+// map alike.
 func BenchmarkAdapter(b *testing.B) {
 	const n = 1 << 10
 	keys := make([]int64, n)
 	for i := range keys {
 		keys[i] = matrix.Int64Key(i)
 	}
+	probe := matrix.HitProbe(matrix.Int64Int64, n)
+	mask := len(probe) - 1 // a power of two
 	b.Run("key=int64/elem=int64/size=1K/op=get-hit/impl=hmap/via=direct", func(b *testing.B) {
 		m := table.New[int64, int64](0)
 		for i, k := range keys {
@@ -60,7 +65,7 @@ func BenchmarkAdapter(b *testing.B) {
 		b.ResetTimer()
 		hits := 0
 		for i := 0; i < b.N; i++ {
-			if _, ok := m.Get(keys[i&(n-1)]); ok {
+			if _, ok := m.Get(probe[i&mask]); ok {
 				hits++
 			}
 		}
@@ -75,7 +80,7 @@ func BenchmarkAdapter(b *testing.B) {
 		b.ResetTimer()
 		hits := 0
 		for i := 0; i < b.N; i++ {
-			if _, ok := m[keys[i&(n-1)]]; ok {
+			if _, ok := m[probe[i&mask]]; ok {
 				hits++
 			}
 		}
@@ -83,6 +88,59 @@ func BenchmarkAdapter(b *testing.B) {
 	})
 	matrix.RunOne(b, matrix.Int64Int64, n, "get-hit", "via=matrix",
 		matrix.HmapImpl[int64, int64]("hmap"), matrix.BuiltinImpl[int64, int64]())
+}
+
+// BenchmarkProbePeriod shows why the matrix's per-op cells do not replay a
+// short sequence of keys (see probeSpan in package matrix): get-hit on a
+// 1K int64 map, with the keys looked up in a random sequence that repeats
+// every period keys (none: does not repeat within the 1M keys of a run),
+// for hmap and the builtin map.
+func BenchmarkProbePeriod(b *testing.B) {
+	const n = 1 << 10
+	keys := make([]int64, n)
+	for i := range keys {
+		keys[i] = matrix.Int64Key(i)
+	}
+	hm := table.New[int64, int64](0)
+	bm := map[int64]int64{}
+	for i, k := range keys {
+		hm.Put(k, int64(i))
+		bm[k] = int64(i)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	probe := make([]int64, 1<<20)
+	for _, period := range []int{1 << 10, 1 << 12, 1 << 14, 0} {
+		for i := range probe {
+			if period > 0 && i >= period {
+				probe[i] = probe[i%period]
+			} else {
+				probe[i] = keys[r.IntN(n)]
+			}
+		}
+		name := "period=" + strconv.Itoa(period)
+		if period == 0 {
+			name = "period=none"
+		}
+		mask := len(probe) - 1
+		b.Run(name+"/impl=hmap", func(b *testing.B) {
+			hits := 0
+			for i := 0; i < b.N; i++ {
+				if _, ok := hm.Get(probe[i&mask]); ok {
+					hits++
+				}
+			}
+			sink = hits
+		})
+		b.Run(name+"/impl=builtin", func(b *testing.B) {
+			hits := 0
+			for i := 0; i < b.N; i++ {
+				if _, ok := bm[probe[i&mask]]; ok {
+					hits++
+				}
+			}
+			sink = hits
+		})
+	}
 }
 
 // The concurrent map (package concurrent) against sync.Map; bench/peers

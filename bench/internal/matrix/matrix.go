@@ -119,8 +119,18 @@ func WholeMap(op string) bool {
 }
 
 // ProbeLen is the length of the batches the per-op benchmarks hand to an
-// adapter. For sizes below it, the batch repeats the map's keys.
+// adapter, walking the probe sequence (see probeSpan).
 const ProbeLen = 4096
+
+// batch returns the length of the batch that starts at probe[at]: ProbeLen
+// keys, or the rest of the sequence. (A map of 1M entries is probed in
+// one pass of its keys; b.N is below its size.)
+func batch[K any](probe []K, at int) int {
+	if len(probe) >= probeSpan {
+		return len(probe) - at
+	}
+	return min(ProbeLen, len(probe)-at)
+}
 
 // Impl is one implementation bound to a key and elem type, ready for Run,
 // RunGrowthLatency and RunMemory.
@@ -209,10 +219,11 @@ func runOp[M Mapper[K, V, M], K comparable, V any](b *testing.B, op string, d *d
 		}
 		b.ResetTimer()
 		hits := 0
-		for done := 0; done < b.N; {
-			c := min(len(probe), b.N-done)
-			hits += m.Lookup(probe[:c])
+		for done, at := 0, 0; done < b.N; {
+			c := min(batch(probe, at), b.N-done)
+			hits += m.Lookup(probe[at : at+c])
 			done += c
+			at = (at + c) % len(probe)
 		}
 		b.StopTimer()
 		if hits != want {
@@ -221,14 +232,15 @@ func runOp[M Mapper[K, V, M], K comparable, V any](b *testing.B, op string, d *d
 	case "set-update", "delete-reinsert":
 		m := shared(b, d, st, newMap)
 		b.ResetTimer()
-		for done := 0; done < b.N; {
-			c := min(len(d.hitProbe), b.N-done)
+		for done, at := 0, 0; done < b.N; {
+			c := min(batch(d.hitProbe, at), b.N-done)
 			if op == "set-update" {
-				m.Put(d.hitProbe[:c], d.probeElems[:c])
+				m.Put(d.hitProbe[at:at+c], d.probeElems[at:at+c])
 			} else {
-				m.DeleteReinsert(d.hitProbe[:c], d.probeElems[:c])
+				m.DeleteReinsert(d.hitProbe[at:at+c], d.probeElems[at:at+c])
 			}
 			done += c
+			at = (at + c) % len(d.hitProbe)
 		}
 		b.StopTimer()
 		if m.Len() != n {
