@@ -506,10 +506,10 @@ func (m *Map[K, V]) entries() int { return m.count &^ writing }
 // write's: one chain of store-to-load forwarding through the whole loop.
 // With the count kept in a register, each write loads the word once. A
 // write reads the count again after a call on its slow paths (growWork,
-// newOverflow ...), rather than keeping it across the call: a value live
-// across a call is spilled to the stack on every path. (The mask drops the
-// mark of a write racing this one, caught by one of the two endWrites, so
-// that the count stored at the end is a count.)
+// newOverflow ...), rather than keeping it across the call: kept across
+// it, the count was spilled to the stack on the fast path too. (The mask
+// drops the mark of a write racing this one, caught by one of the two
+// endWrites, so that the count stored at the end is a count.)
 func (m *Map[K, V]) beginWrite() int {
 	n := m.count &^ writing
 	m.count = n | writing

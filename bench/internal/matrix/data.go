@@ -108,7 +108,7 @@ func newData[K comparable, V any](v Variant[K, V], n int) *data[K, V] {
 // no period at all, where hmap's took 5.6 to 5.9 ns with any period. The
 // sequence used to be the map's keys in order, repeated to one batch of
 // ProbeLen: a period of n keys. probeSpan keys of a map's keys at random
-// (for int64 keys, 512 KiB, which stays in a 2 MiB L2 cache) make a
+// (for int64 keys, 512 KiB, which stays in a 1 MiB L2 cache) make a
 // period no predictor learns.
 const probeSpan = 16 * ProbeLen
 

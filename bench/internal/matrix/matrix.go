@@ -26,7 +26,8 @@
 // the loop itself, over its concrete map, where the map's own operation is
 // a direct call (inlined where the map's code allows it, as in a program).
 // The driver makes one indirect call per batch of [ProbeLen] operations
-// (three per cycle of ten in mixed, for every implementation alike).
+// (one per pass over the keys of a map of 64K or 1M entries; three per
+// cycle of ten in mixed), for every implementation alike.
 // BenchmarkAdapter in package bench compares the driver's get-hit loop with
 // a hand-written one for hmap and the builtin map; the difference is within
 // the noise of the machine.
@@ -123,8 +124,8 @@ func WholeMap(op string) bool {
 const ProbeLen = 4096
 
 // batch returns the length of the batch that starts at probe[at]: ProbeLen
-// keys, or the rest of the sequence. (A map of 1M entries is probed in
-// one pass of its keys; b.N is below its size.)
+// keys, or the rest of the sequence. (A map of probeSpan entries or more,
+// 64K or 1M, is probed in one pass of its keys, as one batch.)
 func batch[K any](probe []K, at int) int {
 	if len(probe) >= probeSpan {
 		return len(probe) - at
