@@ -226,11 +226,12 @@ func TestDeleteFoundChecksBodyInChain(t *testing.T) {
 	}
 }
 
-// growingWithBucket7 returns a map of 8 buckets, hashed by identity and
-// growing at pace 1, whose old bucket 7 holds keys (key i storing i) and
-// has not moved yet, and the switch that makes its hasher panic with
-// value on key bad.
-func growingWithBucket7(t *testing.T, keys []int, bad int, value any) (*Map[int, int], *atomic.Bool) {
+// failedBucket7 returns a map of 8 buckets, hashed by identity and
+// growing at pace 1, whose old bucket 7 holds keys (key i storing i), with
+// its new and old tables: a Store of write, a key of old bucket 7, has
+// tried to move that bucket, and its hasher panicked with value on key
+// bad, so the bucket has not moved.
+func failedBucket7(t *testing.T, keys []int, bad int, value any, write int) (m *Map[int, int], tb, o *table[int, int]) {
 	armed := new(atomic.Bool)
 	panicky := hash.Func[int](func(k int, _ uint64) uint64 {
 		if armed.Load() && k == bad {
@@ -238,7 +239,7 @@ func growingWithBucket7(t *testing.T, keys []int, bad int, value any) (*Map[int,
 		}
 		return uint64(k)
 	})
-	m := New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
+	m = New[int, int](40, WithHasher[int](panicky), WithEvacuationPace(1))
 	require.EqualValues(t, 3, m.Stats().B)
 	for i, k := range keys {
 		m.Store(k, i)
@@ -248,8 +249,13 @@ func growingWithBucket7(t *testing.T, keys []int, bad int, value any) (*Map[int,
 			m.Store(1000+k, 0)
 		}
 	}
-	require.False(t, m.root.Load().old.Load().at(7).body.Load().isMarker(), "old bucket 7 moved already")
-	return m, armed
+	tb = m.root.Load()
+	o = tb.old.Load()
+	require.False(t, o.at(7).body.Load().isMarker(), "old bucket 7 moved already")
+	armed.Store(true)
+	require.PanicsWithValue(t, value, func() { m.Store(write, 0) })
+	armed.Store(false)
+	return m, tb, o
 }
 
 // bucket7Keys returns n keys of old bucket 7, stride apart.
@@ -269,16 +275,10 @@ func bucket7Keys(n, stride int) []int {
 // back when the bucket's chain starts there, as Range would yield it.
 func TestEvacuationRetryClearsFirst(t *testing.T) {
 	// Bucket 7: j < 8 in first, 8 and 9 in an overflow body.
-	m, armed := growingWithBucket7(t, bucket7Keys(10, 8), 71, "hasher: 71")
-	tb := m.root.Load()
-	o := tb.old.Load()
-
 	// A write to old bucket 7 moves it; the hasher panics on key 71, in
 	// the overflow body, after the keys of first went to the new
 	// buckets' chains: even j to bucket 7, odd j to bucket 15.
-	armed.Store(true)
-	require.PanicsWithValue(t, "hasher: 71", func() { m.Store(7+8*1000, 0) })
-	armed.Store(false)
+	m, tb, o := failedBucket7(t, bucket7Keys(10, 8), 71, "hasher: 71", 7+8*1000)
 	require.Nil(t, tb.at(7).body.Load())
 	require.NotNil(t, tb.at(7).first.slots[0].Load(), "the first attempt began bucket 7's chain")
 
@@ -305,12 +305,7 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 // overflow link: All would yield the deleted keys behind it.
 func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
 	// Old bucket 7, all to new bucket 7: three bodies.
-	m, armed := growingWithBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher")
-	tb := m.root.Load()
-	o := tb.old.Load()
-	armed.Store(true)
-	require.PanicsWithValue(t, "hasher", func() { m.Store(7+8*1001, 0) })
-	armed.Store(false)
+	m, tb, o := failedBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher", 7+8*1001)
 	require.Nil(t, tb.at(7).body.Load())
 	require.NotNil(t, tb.at(7).first.overflow.Load(), "the first attempt extended bucket 7's chain")
 	for j := 7; j < 16; j++ {
@@ -332,12 +327,7 @@ func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
 // retry gives the half an empty chain in first, which must hold no stale
 // tophash byte.
 func TestEvacuationRetryClearsFirstTophash(t *testing.T) {
-	m, armed := growingWithBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher")
-	tb := m.root.Load()
-	o := tb.old.Load()
-	armed.Store(true)
-	require.PanicsWithValue(t, "hasher", func() { m.Store(7+8*1001, 0) })
-	armed.Store(false)
+	m, tb, o := failedBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher", 7+8*1001)
 	require.NotZero(t, tb.at(7).first.tophash.Load())
 	for j := range 17 {
 		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete))
