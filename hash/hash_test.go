@@ -29,6 +29,26 @@ func TestRuntimeHonoursSeed(t *testing.T) {
 	require.Equal(t, 1000, differ, "seed ignored for %d keys", same)
 }
 
+// A key whose runtime hash function the compiler generates (24 bytes of
+// regular memory; 3 and 40 bytes too), with NewRuntime called where the
+// key's type is concrete, as in a user's program: this failed to link with
+// Go 1.26 (see rt.mapDesc). The zero Runtime finds the same function.
+func TestRuntimeGeneratedHashFunction(t *testing.T) {
+	type triple struct{ A, B, C int64 }
+	type odd [3]uint8
+	type wide [5]uint64
+	h := NewRuntime[triple]()
+	var zt Runtime[triple]
+	require.Equal(t, h.Hash(triple{1, 2, 3}, 9), zt.Hash(triple{1, 2, 3}, 9))
+	require.NotEqual(t, h.Hash(triple{1, 2, 3}, 9), h.Hash(triple{1, 2, 4}, 9))
+	o := NewRuntime[odd]()
+	var zo Runtime[odd]
+	require.Equal(t, o.Hash(odd{1, 2, 3}, 9), zo.Hash(odd{1, 2, 3}, 9))
+	w := NewRuntime[wide]()
+	var zw Runtime[wide]
+	require.Equal(t, w.Hash(wide{1, 2, 3, 4, 5}, 9), zw.Hash(wide{1, 2, 3, 4, 5}, 9))
+}
+
 func TestRuntimeFloatKeys(t *testing.T) {
 	rt := NewRuntime[float64]()
 	require.Equal(t, rt.Hash(0, 7), rt.Hash(math.Copysign(0, -1), 7), "±0 must hash alike")

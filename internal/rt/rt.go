@@ -66,6 +66,17 @@ type eface struct {
 
 // mapDesc returns the runtime's descriptor of map[K]V, read from a nil map
 // put in an interface, which allocates nothing.
+//
+// It is not inlined. Inlined where K is a concrete type, the descriptor is
+// a known symbol, and Go 1.26's compiler turns the load of its hash
+// function into a direct reference that its linker cannot resolve for a
+// generated hash function (a key of 24 bytes: "R_USEIFACE ... references
+// type:.hashfunc24 which is not a type or itab"), so that a program
+// calling hash.NewRuntime for such a key failed to link
+// (TestRuntimeHashConcreteKey). Called, it reads the descriptor from its
+// dictionary.
+//
+//go:noinline
 func mapDesc[K comparable, V any]() *mapTypeDesc {
 	var m map[K]V
 	a := any(m)

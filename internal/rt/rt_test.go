@@ -31,6 +31,17 @@ func TestRuntimeHashMatchesDolthub(t *testing.T) {
 	require.Equal(t, uintptr(di.Hash(k)), RuntimeHash[int64]()(unsafe.Pointer(&k), (*dolthubHasher)(unsafe.Pointer(&di)).seed))
 }
 
+// RuntimeHash called where the key type is concrete, for a key whose hash
+// function the compiler generates: with mapDesc inlined, this test failed
+// to link with Go 1.26 (see mapDesc).
+func TestRuntimeHashConcreteKey(t *testing.T) {
+	type triple struct{ A, B, C int64 }
+	dh := maphash.NewHasher[triple]()
+	seed := (*dolthubHasher)(unsafe.Pointer(&dh)).seed
+	k := triple{1, 2, 3}
+	require.Equal(t, uintptr(dh.Hash(k)), RuntimeHash[triple]()(unsafe.Pointer(&k), seed))
+}
+
 // HasPointers reads the descriptors' pointer sizes; reflection agrees.
 func TestHasPointers(t *testing.T) {
 	type flat struct {
