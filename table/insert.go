@@ -178,7 +178,7 @@ func (m *Map[K, V]) newOverflow(b *bucket.Bucket[K, V], idx uintptr) *bucket.Buc
 	}
 	var r uint32
 	if m.logB >= 16 {
-		r = uint32(m.source().Next())
+		r = uint32(m.draw())
 	}
 	m.noverflow = grow.CountOverflow(m.noverflow, m.logB, r)
 	o.n++

@@ -105,7 +105,7 @@ func (it *iterator[K, V]) init(m *Map[K, V]) bool {
 	it.buckets = m.array()
 	it.overflow, it.growth = m.overflow, m.growth
 
-	r := uintptr(m.source().Next())
+	r := uintptr(m.draw())
 	it.startBucket = r & m.bucketMask()
 	it.offset = uint8(r >> m.logB & (asm.SlotCount - 1))
 	it.bucket = it.startBucket

@@ -124,32 +124,37 @@ type mapExtra[K comparable, V any] struct {
 // end on several goroutines at once; every other change happens inside a
 // write.
 const (
-	flagIterator     = 1  // an iterator may be using buckets
-	flagOldIterator  = 2  // an iterator may be using the old array
-	flagSameSizeGrow = 8  // the growth in progress keeps the size
-	flagPointers     = 16 // buckets hold pointers: clear what is evacuated
-	flagPending      = 32 // tracer events wait for the end of the write
-	flagSmallKeys    = 64 // K is small regular memory (rt.SmallRegularKey)
-	// flagScan: lookups compare keys instead of hashing: flagSmallKeys,
-	// and the table is one bucket, not growing (see setB). The runtime's
-	// fast paths for 32- and 64-bit and string keys do the same.
-	flagScan = 128
+	flagIterator     = 1 // an iterator may be using buckets
+	flagOldIterator  = 2 // an iterator may be using the old array
+	flagSameSizeGrow = 8 // the growth in progress keeps the size
+
+	// The flags that follow from the key and elem types, rt.Traits moved
+	// up by traitShift (see flagsOf).
+	flagPointers  = 16 // buckets hold pointers: clear what is evacuated
+	flagSmallKeys = 32 // K is small regular memory (rt.SmallRegularKey)
 	// flagKeyUpdate: an update rewrites the stored key too, because equal
 	// keys of K can differ (±0, a string's storage); for other keys it
 	// would only dirty the key's cache line. The runtime's needkeyupdate.
-	flagKeyUpdate = 256
-	// flagWatched: the map is in package watch's registry and publishes
-	// its figures at the end of each write. It shares the test of
-	// flagPending (see afterWrite), so an unwatched map pays nothing.
-	flagWatched = 512
-	// flagUserHasher: the hasher came from WithHasher and may panic, so
-	// evacuation hashes a chain before it changes anything (hashChain).
-	// The runtime's hasher cannot panic on a key it has hashed before.
-	flagUserHasher = 1024
+	flagKeyUpdate = 64
 	// flagStringKey: K's kind is string (rt.StringKey), so an insert can
 	// recognise the very key it holds (rt.SameWords) without comparing
 	// bytes, as the runtime's mapassign_faststr does.
-	flagStringKey = 2048
+	flagStringKey = 128
+	traitShift    = 4
+
+	flagPending = 256 // tracer events wait for the end of the write
+	// flagScan: lookups compare keys instead of hashing: flagSmallKeys,
+	// and the table is one bucket, not growing (see setB). The runtime's
+	// fast paths for 32- and 64-bit and string keys do the same.
+	flagScan = 512
+	// flagWatched: the map is in package watch's registry and publishes
+	// its figures at the end of each write. It shares the test of
+	// flagPending (see afterWrite), so an unwatched map pays nothing.
+	flagWatched = 1024
+	// flagUserHasher: the hasher came from WithHasher and may panic, so
+	// evacuation hashes a chain before it changes anything (hashChain).
+	// The runtime's hasher cannot panic on a key it has hashed before.
+	flagUserHasher = 2048
 	// flagAfterWrite: the bits that send a write through afterWrite.
 	flagAfterWrite = flagPending | flagWatched
 
@@ -222,7 +227,7 @@ func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
 // allocates nothing but the array: the runtime's hash function and whether
 // the buckets hold pointers come from the runtime's type descriptors.
 func (m *Map[K, V]) init(hint int, opts []Option) error {
-	fn := rt.RuntimeHash[K]()
+	fn, traits := rt.Describe[K, V]()
 	if len(opts) > 0 {
 		var err error
 		if fn, err = m.applyOptions(opts); err != nil {
@@ -234,31 +239,21 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	}
 	m.self = (*Map[K, V])(rt.NoEscape(unsafe.Pointer(m)))
 	m.hashfn = fn
-	if rt.HasPointers[K, V]() {
-		m.flags |= flagPointers
-	}
-	if rt.SmallRegularKey[K]() {
-		m.flags |= flagSmallKeys
-	}
-	if !rt.RegularKey[K]() {
-		m.flags |= flagKeyUpdate
-	}
-	if rt.StringKey[K]() {
-		m.flags |= flagStringKey
-	}
-	m.seed = uint32(m.source().Next())
+	m.flags |= flagsOf(traits)
+	m.seed = uint32(m.draw())
 
-	// Like the runtime, ignore a hint whose buckets could not be allocated.
-	if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
-		hint = 0
-	}
-	B := uint8(0)
-	if hint > grow.OneBucketMaxCount {
-		B = m.policy().BForHint(hint)
-	}
-	m.setB(B)
-	if m.logB != 0 {
-		m.newArray(m.logB)
+	if hint <= grow.OneBucketMaxCount {
+		m.setOneBucket() // no array until the first insert
+	} else {
+		// Like the runtime, ignore a hint whose buckets could not be
+		// allocated.
+		if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
+			hint = 0
+		}
+		m.setB(m.policy().BForHint(hint))
+		if m.logB != 0 {
+			m.newArray(m.logB)
+		}
 	}
 	// With sampling off, a test and a load are all an unnamed map pays
 	// for package watch.
@@ -267,6 +262,10 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	}
 	return nil
 }
+
+// flagsOf returns the flags that follow from the key and elem types: their
+// traits, which the flags copy bit for bit (TestFlagsOfTraits).
+func flagsOf(t rt.Traits) uint32 { return uint32(t) << traitShift }
 
 // applyOptions applies opts to a map being set up, registers it with
 // package watch if it is named, and returns its hash function. It is out
@@ -317,12 +316,8 @@ func copied() {
 	panic(errCopied)
 }
 
-// defaultPolicy and randomSource stand for the policy and the source of a
-// map without an extra. A random Source has no state to change.
-var (
-	defaultPolicy = grow.Default()
-	randomSource  rng.Source
-)
+// defaultPolicy stands for the policy of a map without an extra.
+var defaultPolicy = grow.Default()
 
 // x returns the map's extra, allocating it on first use (by a write).
 func (m *Map[K, V]) x() *mapExtra[K, V] {
@@ -340,12 +335,14 @@ func (m *Map[K, V]) policy() *grow.Policy {
 	return &defaultPolicy
 }
 
-// source returns where the map's random values come from.
-func (m *Map[K, V]) source() *rng.Source {
+// draw returns the next of the map's random values: from its extra's
+// source, or from the runtime's generator for a map without an extra.
+func (m *Map[K, V]) draw() uint64 {
+	var s *rng.Source
 	if x := m.extra; x != nil {
-		return &x.source
+		s = &x.source
 	}
-	return &randomSource
+	return rng.Draw(s)
 }
 
 // events returns the map's cumulative counts, to add to.
@@ -443,22 +440,29 @@ func (m *Map[K, V]) hash(key *K) uintptr {
 // setB makes the table's size 2^B regular buckets as far as the header
 // goes: B and the growth thresholds that depend on it.
 func (m *Map[K, V]) setB(B uint8) {
-	m.logB = B
 	if B == 0 {
-		// Most maps start here: spare them the policy's calls.
-		m.maxLoad, m.ovfLimit = grow.OneBucketMaxCount, grow.OneBucketOverflowLimit
-	} else {
-		p := m.policy()
-		m.maxLoad = p.MaxCount(B)
-		m.ovfLimit = p.OverflowLimit(B)
+		m.setOneBucket()
+		return
 	}
-	// A table of one bucket never grows to the same size (its ninth
-	// insert doubles it), so B = 0 means one chain and no growth.
-	if B == 0 && m.flags&flagSmallKeys != 0 {
-		m.flags |= flagScan
-	} else {
-		m.flags &^= flagScan
+	m.logB = B
+	p := m.policy()
+	m.maxLoad = p.MaxCount(B)
+	m.ovfLimit = p.OverflowLimit(B)
+	m.flags &^= flagScan
+}
+
+// setOneBucket is setB(0), which most maps start with: it spares them the
+// policy's calls. A table of one bucket never grows to the same size (its
+// ninth insert doubles it), so it is one chain and never grows in place,
+// and a lookup may scan it for a small key.
+func (m *Map[K, V]) setOneBucket() {
+	m.logB = 0
+	m.maxLoad, m.ovfLimit = grow.OneBucketMaxCount, grow.OneBucketOverflowLimit
+	f := m.flags &^ flagScan
+	if f&flagSmallKeys != 0 {
+		f |= flagScan
 	}
+	m.flags = f
 }
 
 // bucketMask returns the mask that takes a hash to its bucket's index.
@@ -531,7 +535,7 @@ func (m *Map[K, V]) endWrite(n int) {
 // reseed draws a new hash seed; the map must be empty.
 func (m *Map[K, V]) reseed(byClear bool) {
 	old := m.seed
-	m.seed = uint32(m.source().Next())
+	m.seed = uint32(m.draw())
 	if m.seed == old {
 		// Iterations tell that the map was emptied by the new seed.
 		m.seed++

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hmaplab/hmap/internal/rt"
 )
 
 // The header is small: what every map pays for, whatever it holds. Rarely
@@ -59,4 +61,28 @@ func TestScanOneBucketFollowsChain(t *testing.T) {
 	s.Put("a", 1)
 	require.Zero(t, s.flags&flagScan)
 	require.Equal(t, 1, s.At("a"))
+}
+
+// The flags a map takes from its key and elem types are rt.Traits moved up
+// by traitShift, bit for bit (flagsOf); and a map sets each of them as the
+// type calls for.
+func TestFlagsOfTraits(t *testing.T) {
+	require.Equal(t, uint32(flagPointers), flagsOf(rt.TraitPointers))
+	require.Equal(t, uint32(flagSmallKeys), flagsOf(rt.TraitSmallRegularKey))
+	require.Equal(t, uint32(flagKeyUpdate), flagsOf(rt.TraitIrregularKey))
+	require.Equal(t, uint32(flagStringKey), flagsOf(rt.TraitStringKey))
+	const typeFlags = flagPointers | flagSmallKeys | flagKeyUpdate | flagStringKey
+	require.Equal(t, uint32(typeFlags), flagsOf(rt.TraitPointers|rt.TraitSmallRegularKey|rt.TraitIrregularKey|rt.TraitStringKey))
+	require.Zero(t, typeFlags&(flagIterator|flagOldIterator|flagSameSizeGrow|flagPending|flagScan|flagWatched|flagUserHasher|iterMask),
+		"the type's flags overlap others")
+
+	type triple struct{ A, B, C int64 }
+	i := New[int64, int64](0)
+	s := New[string, int64](0)
+	f := New[float64, *int](0)
+	p := New[triple, int](0)
+	require.Equal(t, uint32(flagSmallKeys|flagScan), i.flags&(typeFlags|flagScan))
+	require.Equal(t, uint32(flagPointers|flagKeyUpdate|flagStringKey), s.flags&(typeFlags|flagScan))
+	require.Equal(t, uint32(flagPointers|flagKeyUpdate), f.flags&(typeFlags|flagScan))
+	require.Equal(t, uint32(0), p.flags&(typeFlags|flagScan))
 }

@@ -5,6 +5,7 @@ package rng
 import (
 	"math/rand/v2"
 	"sync/atomic"
+	_ "unsafe" // go:linkname
 )
 
 // Source yields the random values a map draws: seeds, iteration start
@@ -37,6 +38,24 @@ func (s *Source) Next() uint64 {
 	}
 	return mix64(atomic.AddUint64(&s.state, 0x9e3779b97f4a7c15))
 }
+
+// Draw returns the next value of s, or of the runtime's generator if s is
+// nil, as for a map with no Source of its own. A random draw is then a
+// direct call of the runtime's generator, where Next reaches it through
+// three calls, one of them through an interface.
+func Draw(s *Source) uint64 {
+	if s != nil && s.fixed {
+		return s.Next()
+	}
+	return runtimeRand()
+}
+
+// runtimeRand is the runtime's generator, which rand.Uint64 reaches
+// through its global Rand and that Rand's Source. The runtime keeps it for
+// other packages to link to ("Do not change signature").
+//
+//go:linkname runtimeRand runtime.rand
+func runtimeRand() uint64
 
 // Fork returns a new Source for a map derived from this one (a clone): random
 // if s is random, otherwise fixed at a seed drawn from s, so the clone's

@@ -28,3 +28,20 @@ func TestSource(t *testing.T) {
 	require.False(t, r.Fork().Deterministic())
 	require.NotEqual(t, r.Next(), r.Next())
 }
+
+// Draw follows a fixed Source's sequence, and draws from the runtime's
+// generator for a random Source or none.
+func TestDraw(t *testing.T) {
+	a, b := Fixed(7), Fixed(7)
+	for range 4 {
+		require.Equal(t, a.Next(), Draw(&b))
+	}
+	r := Random()
+	seen := map[uint64]bool{}
+	for range 64 {
+		seen[Draw(nil)] = true
+		seen[Draw(&r)] = true
+	}
+	require.Len(t, seen, 128, "64-bit draws from the runtime's generator repeat")
+	require.Zero(t, testing.AllocsPerRun(100, func() { Draw(nil) }))
+}

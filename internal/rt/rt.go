@@ -142,6 +142,43 @@ func StringKey[K comparable]() bool {
 	return mapDesc[K, struct{}]().key.kind&kindMask == uint8(reflect.String)
 }
 
+// Traits are the properties of a key and an elem type that a table reads
+// once, when it is set up, to choose its paths.
+type Traits uint8
+
+const (
+	TraitPointers        Traits = 1 << iota // K or V holds pointers (HasPointers)
+	TraitSmallRegularKey                    // SmallRegularKey
+	TraitIrregularKey                       // !RegularKey
+	TraitStringKey                          // StringKey
+)
+
+// Describe returns RuntimeHash[K]() and the traits of K and V, from one
+// read of map[K]V's descriptor. Setting up a map asks every question at
+// once: asked one at a time, each read a descriptor anew.
+func Describe[K comparable, V any]() (HashFunc, Traits) {
+	d := mapDesc[K, V]()
+	k := d.key
+	var t Traits
+	if k.ptrBytes != 0 || d.elem.ptrBytes != 0 {
+		t |= TraitPointers
+	}
+	regular := k.tflag&tflagRegularMemory != 0
+	if !regular {
+		t |= TraitIrregularKey
+	} else if k.size <= 16 {
+		t |= TraitSmallRegularKey
+	}
+	if k.kind&kindMask == uint8(reflect.String) {
+		t |= TraitStringKey
+	}
+	fn := d.hasher
+	if Repack && regular && k.size == 16 {
+		fn = hashRepacked
+	}
+	return fn, t
+}
+
 // kindMask selects the kind in abi.Type's kind byte (abi.KindMask).
 const kindMask = 1<<5 - 1
 

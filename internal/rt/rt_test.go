@@ -40,6 +40,8 @@ func TestRuntimeHashConcreteKey(t *testing.T) {
 	seed := (*dolthubHasher)(unsafe.Pointer(&dh)).seed
 	k := triple{1, 2, 3}
 	require.Equal(t, uintptr(dh.Hash(k)), RuntimeHash[triple]()(unsafe.Pointer(&k), seed))
+	fn, _ := Describe[triple, int]()
+	require.Equal(t, uintptr(dh.Hash(k)), fn(unsafe.Pointer(&k), seed))
 }
 
 // HasPointers reads the descriptors' pointer sizes; reflection agrees.
@@ -65,6 +67,50 @@ func TestHasPointers(t *testing.T) {
 	check(false, HasPointers[[0]*int, int](), "[0]*int, int")
 	require.Equal(t, TypeHasPointers(reflect.TypeFor[withPtr]()), HasPointers[withPtr, int]())
 	require.Zero(t, testing.AllocsPerRun(100, func() { HasPointers[string, int](); RuntimeHash[string]() }))
+}
+
+// Describe answers, from one read of the descriptor, what RuntimeHash,
+// HasPointers, SmallRegularKey, RegularKey and StringKey answer one at a
+// time.
+func TestDescribe(t *testing.T) {
+	type pair struct{ A, B int64 }
+	type triple struct{ A, B, C int64 }
+	type name string
+	check := func(name string, fn HashFunc, got Traits, want HashFunc, ptrs, small, regular, str bool) {
+		t.Helper()
+		require.Equal(t, *(*unsafe.Pointer)(unsafe.Pointer(&want)), *(*unsafe.Pointer)(unsafe.Pointer(&fn)), "%s: hash function", name)
+		require.Equal(t, ptrs, got&TraitPointers != 0, "%s: pointers", name)
+		require.Equal(t, small, got&TraitSmallRegularKey != 0, "%s: small regular key", name)
+		require.Equal(t, !regular, got&TraitIrregularKey != 0, "%s: irregular key", name)
+		require.Equal(t, str, got&TraitStringKey != 0, "%s: string key", name)
+	}
+	describe := func(name string, fn HashFunc, got Traits) func(HashFunc, bool, bool, bool, bool) {
+		return func(want HashFunc, ptrs, small, regular, str bool) {
+			t.Helper()
+			check(name, fn, got, want, ptrs, small, regular, str)
+		}
+	}
+	fn, tr := Describe[int64, int64]()
+	describe("int64, int64", fn, tr)(RuntimeHash[int64](), HasPointers[int64, int64](), SmallRegularKey[int64](), RegularKey[int64](), StringKey[int64]())
+	fn, tr = Describe[string, int64]()
+	describe("string, int64", fn, tr)(RuntimeHash[string](), HasPointers[string, int64](), SmallRegularKey[string](), RegularKey[string](), StringKey[string]())
+	fn, tr = Describe[name, *int]()
+	describe("name, *int", fn, tr)(RuntimeHash[name](), HasPointers[name, *int](), SmallRegularKey[name](), RegularKey[name](), StringKey[name]())
+	fn, tr = Describe[pair, struct{}]()
+	describe("pair, struct{}", fn, tr)(RuntimeHash[pair](), HasPointers[pair, struct{}](), SmallRegularKey[pair](), RegularKey[pair](), StringKey[pair]())
+	fn, tr = Describe[triple, any]()
+	describe("triple, any", fn, tr)(RuntimeHash[triple](), HasPointers[triple, any](), SmallRegularKey[triple](), RegularKey[triple](), StringKey[triple]())
+	fn, tr = Describe[float64, int]()
+	describe("float64, int", fn, tr)(RuntimeHash[float64](), HasPointers[float64, int](), SmallRegularKey[float64](), RegularKey[float64](), StringKey[float64]())
+	fn, tr = Describe[*int, int]()
+	describe("*int, int", fn, tr)(RuntimeHash[*int](), HasPointers[*int, int](), SmallRegularKey[*int](), RegularKey[*int](), StringKey[*int]())
+
+	// The answers themselves, for a few of them.
+	require.Equal(t, TraitSmallRegularKey, func() Traits { _, t := Describe[int64, int64](); return t }())
+	require.Equal(t, TraitPointers|TraitIrregularKey|TraitStringKey, func() Traits { _, t := Describe[string, int64](); return t }())
+	require.Equal(t, Traits(0), func() Traits { _, t := Describe[triple, int64](); return t }())
+	require.Equal(t, TraitIrregularKey, func() Traits { _, t := Describe[float64, int](); return t }())
+	require.Zero(t, testing.AllocsPerRun(100, func() { Describe[string, any]() }))
 }
 
 // panicOf returns the error f panics with, or nil.
