@@ -29,24 +29,35 @@ func TestRuntimeHonoursSeed(t *testing.T) {
 	require.Equal(t, 1000, differ, "seed ignored for %d keys", same)
 }
 
-// A key whose runtime hash function the compiler generates (24 bytes of
-// regular memory; 3 and 40 bytes too), with NewRuntime called where the
-// key's type is concrete, as in a user's program: this failed to link with
-// Go 1.26 (see rt.mapDesc). The zero Runtime finds the same function.
+// Keys whose runtime hash function the compiler generates (24, 3 and 40
+// bytes of regular memory; floats and a string held in a struct, hashed
+// field by field), with NewRuntime called where the key's type is
+// concrete, as in a user's program: this failed to link with Go 1.26 (see
+// rt.mapDesc). The zero Runtime finds the same function.
 func TestRuntimeGeneratedHashFunction(t *testing.T) {
 	type triple struct{ A, B, C int64 }
 	type odd [3]uint8
 	type wide [5]uint64
-	h := NewRuntime[triple]()
-	var zt Runtime[triple]
-	require.Equal(t, h.Hash(triple{1, 2, 3}, 9), zt.Hash(triple{1, 2, 3}, 9))
-	require.NotEqual(t, h.Hash(triple{1, 2, 3}, 9), h.Hash(triple{1, 2, 4}, 9))
-	o := NewRuntime[odd]()
-	var zo Runtime[odd]
-	require.Equal(t, o.Hash(odd{1, 2, 3}, 9), zo.Hash(odd{1, 2, 3}, 9))
-	w := NewRuntime[wide]()
-	var zw Runtime[wide]
-	require.Equal(t, w.Hash(wide{1, 2, 3, 4, 5}, 9), zw.Hash(wide{1, 2, 3, 4, 5}, 9))
+	type named struct {
+		S string
+		N int
+	}
+	check := func(name string, same, other, zero uint64) {
+		t.Helper()
+		require.Equal(t, same, zero, "%s: NewRuntime's and the zero Runtime's", name)
+		require.NotEqual(t, same, other, "%s: two keys, one hash", name)
+	}
+	h, zh := NewRuntime[triple](), Runtime[triple]{}
+	check("triple", h.Hash(triple{1, 2, 3}, 9), h.Hash(triple{1, 2, 4}, 9), zh.Hash(triple{1, 2, 3}, 9))
+	o, zo := NewRuntime[odd](), Runtime[odd]{}
+	check("odd", o.Hash(odd{1, 2, 3}, 9), o.Hash(odd{1, 2, 4}, 9), zo.Hash(odd{1, 2, 3}, 9))
+	w, zw := NewRuntime[wide](), Runtime[wide]{}
+	check("wide", w.Hash(wide{1, 2, 3, 4, 5}, 9), w.Hash(wide{1, 2, 3, 4, 6}, 9), zw.Hash(wide{1, 2, 3, 4, 5}, 9))
+	f, zf := NewRuntime[[2]float64](), Runtime[[2]float64]{}
+	check("[2]float64", f.Hash([2]float64{0, 1}, 9), f.Hash([2]float64{0, 2}, 9), zf.Hash([2]float64{0, 1}, 9))
+	require.Equal(t, f.Hash([2]float64{0, 1}, 9), f.Hash([2]float64{math.Copysign(0, -1), 1}, 9), "±0 hash alike")
+	n, zn := NewRuntime[named](), Runtime[named]{}
+	check("named", n.Hash(named{"a", 1}, 9), n.Hash(named{"b", 1}, 9), zn.Hash(named{"a", 1}, 9))
 }
 
 func TestRuntimeFloatKeys(t *testing.T) {

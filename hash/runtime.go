@@ -22,8 +22,9 @@ type Runtime[K comparable] struct {
 	fn rt.HashFunc
 }
 
-// NewRuntime returns the runtime hasher for K. It allocates (a builtin map
-// is made to find its type's hash function), so create it once.
+// NewRuntime returns the runtime hasher for K. It looks the function up
+// in the runtime's descriptor of a map type keyed by K (a call, no
+// allocation), which the zero Runtime does on every Hash.
 func NewRuntime[K comparable]() Runtime[K] {
 	return Runtime[K]{fn: rt.RuntimeHash[K]()}
 }

@@ -131,12 +131,12 @@ const (
 	// The flags that follow from the key and elem types, rt.Traits moved
 	// up by traitShift (see flagsOf).
 	flagPointers  = 16 // buckets hold pointers: clear what is evacuated
-	flagSmallKeys = 32 // K is small regular memory (rt.SmallRegularKey)
+	flagSmallKeys = 32 // K is small regular memory (rt.TraitSmallRegularKey)
 	// flagKeyUpdate: an update rewrites the stored key too, because equal
 	// keys of K can differ (±0, a string's storage); for other keys it
 	// would only dirty the key's cache line. The runtime's needkeyupdate.
 	flagKeyUpdate = 64
-	// flagStringKey: K's kind is string (rt.StringKey), so an insert can
+	// flagStringKey: K's kind is string (rt.TraitStringKey), so an insert can
 	// recognise the very key it holds (rt.SameWords) without comparing
 	// bytes, as the runtime's mapassign_faststr does.
 	flagStringKey = 128
@@ -144,7 +144,7 @@ const (
 
 	flagPending = 256 // tracer events wait for the end of the write
 	// flagScan: lookups compare keys instead of hashing: flagSmallKeys,
-	// and the table is one bucket, not growing (see setB). The runtime's
+	// and the table is one bucket, not growing (see setOneBucket). The runtime's
 	// fast paths for 32- and 64-bit and string keys do the same.
 	flagScan = 512
 	// flagWatched: the map is in package watch's registry and publishes
@@ -247,10 +247,11 @@ func (m *Map[K, V]) init(hint int, opts []Option) error {
 	} else {
 		// Like the runtime, ignore a hint whose buckets could not be
 		// allocated.
-		if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); !ok || mem > maxAlloc {
-			hint = 0
+		B := uint8(0)
+		if mem, ok := mulNoOverflow(uintptr(hint), unsafe.Sizeof(bucket.Bucket[K, V]{})); ok && mem <= maxAlloc {
+			B = m.policy().BForHint(hint)
 		}
-		m.setB(m.policy().BForHint(hint))
+		m.setB(B)
 		if m.logB != 0 {
 			m.newArray(m.logB)
 		}
@@ -451,10 +452,10 @@ func (m *Map[K, V]) setB(B uint8) {
 	m.flags &^= flagScan
 }
 
-// setOneBucket is setB(0), which most maps start with: it spares them the
-// policy's calls. A table of one bucket never grows to the same size (its
-// ninth insert doubles it), so it is one chain and never grows in place,
-// and a lookup may scan it for a small key.
+// setOneBucket is setB(0), which most maps start with: init calls it
+// directly for a small hint. A table of one bucket never grows to the same
+// size (its ninth insert doubles it), so it is one chain and never grows
+// in place, and a lookup may scan it for a small key.
 func (m *Map[K, V]) setOneBucket() {
 	m.logB = 0
 	m.maxLoad, m.ovfLimit = grow.OneBucketMaxCount, grow.OneBucketOverflowLimit

@@ -72,7 +72,7 @@ func TestFlagsOfTraits(t *testing.T) {
 	require.Equal(t, uint32(flagKeyUpdate), flagsOf(rt.TraitIrregularKey))
 	require.Equal(t, uint32(flagStringKey), flagsOf(rt.TraitStringKey))
 	const typeFlags = flagPointers | flagSmallKeys | flagKeyUpdate | flagStringKey
-	require.Equal(t, uint32(typeFlags), flagsOf(rt.TraitPointers|rt.TraitSmallRegularKey|rt.TraitIrregularKey|rt.TraitStringKey))
+	require.Equal(t, uint32(typeFlags), flagsOf(rt.TraitAll), "a trait without its flag")
 	require.Zero(t, typeFlags&(flagIterator|flagOldIterator|flagSameSizeGrow|flagPending|flagScan|flagWatched|flagUserHasher|iterMask),
 		"the type's flags overlap others")
 

@@ -43,5 +43,8 @@ func TestDraw(t *testing.T) {
 		seen[Draw(&r)] = true
 	}
 	require.Len(t, seen, 128, "64-bit draws from the runtime's generator repeat")
+	require.Equal(t, Random(), r, "a random Source has no state to advance")
+	z := Fixed(0)
+	require.NotEqual(t, z.Next(), Draw(&r), "a random Source drew a fixed sequence")
 	require.Zero(t, testing.AllocsPerRun(100, func() { Draw(nil) }))
 }

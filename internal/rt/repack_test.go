@@ -71,17 +71,7 @@ func TestHashRepacked(t *testing.T) {
 	require.NotEqual(t, codePtr(hashRepacked), codePtr(RuntimeHash[string]()), "string")
 	require.NotEqual(t, codePtr(hashRepacked), codePtr(RuntimeHash[any]()), "any")
 	// The float hash gives +0 and -0 one hash; memhash128 does not.
-	fl := runtimeHashOutOfLine[[2]float64]()
+	fl := RuntimeHash[[2]float64]() // a generated hash function, called for in place (see mapDesc)
 	negZero := math.Copysign(0, -1)
 	require.Equal(t, fl(unsafe.Pointer(&[2]float64{0, 1}), 9), fl(unsafe.Pointer(&[2]float64{negZero, 1}), 9), "[2]float64")
 }
-
-// runtimeHashOutOfLine is RuntimeHash, for the generated hash functions
-// (of floats, or structs holding strings). Called in place in non-generic
-// code, RuntimeHash[[2]float64]() crashes the Go 1.26.8 linker ("R_USEIFACE
-// ... references type:.hashfunc.[2]float64 which is not a type or itab"):
-// the compiler folds the descriptor's hasher to its symbol. Code outside
-// this package reaches RuntimeHash from generic code only.
-//
-//go:noinline
-func runtimeHashOutOfLine[K comparable]() HashFunc { return RuntimeHash[K]() }

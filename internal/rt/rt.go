@@ -84,15 +84,12 @@ func mapDesc[K comparable, V any]() *mapTypeDesc {
 }
 
 // RuntimeHash returns the builtin map's hash function for K, from the
-// runtime's descriptor of a map type: a few loads, no allocation. For a key
-// of 16 bytes of regular memory on amd64 it returns hashRepacked, which
-// gives the same hashes.
+// runtime's descriptor of a map type: a call and a few loads, no
+// allocation. For a key of 16 bytes of regular memory on amd64 it returns
+// hashRepacked, which gives the same hashes.
 func RuntimeHash[K comparable]() HashFunc {
-	d := mapDesc[K, struct{}]()
-	if Repack && d.key.size == 16 && d.key.tflag&tflagRegularMemory != 0 {
-		return hashRepacked
-	}
-	return d.hasher
+	fn, _ := Describe[K, struct{}]()
+	return fn
 }
 
 // memhash128 is the runtime's hash of 16 bytes of regular memory: the hash
@@ -117,45 +114,39 @@ func hashRepacked(key unsafe.Pointer, seed uintptr) uintptr {
 	return memhash(unsafe.Pointer(&buf), seed, 16)
 }
 
-// SmallRegularKey reports whether K is at most 16 bytes of regular memory
-// (an integer, a pointer, an array or struct of them without padding), so
-// that comparing two keys costs less than hashing one: a table of one
-// bucket then compares the keys rather than hashing, as the runtime's fast
-// paths do for such keys.
-func SmallRegularKey[K comparable]() bool {
-	k := mapDesc[K, struct{}]().key
-	return k.tflag&tflagRegularMemory != 0 && k.size <= 16
-}
-
-// RegularKey reports whether K is regular memory: equal keys are then
-// identical bit for bit, and an update need not rewrite the stored key.
-// (Floats, strings and interfaces, and what holds them, can be equal and
-// differ: ±0, a string's storage.)
-func RegularKey[K comparable]() bool {
-	return mapDesc[K, struct{}]().key.tflag&tflagRegularMemory != 0
-}
-
-// StringKey reports whether K's kind is string (string, or a type defined
-// as one): generic code instantiated for K then runs with K's shape being
-// string itself, and may read a key as a string header (SameWords).
-func StringKey[K comparable]() bool {
-	return mapDesc[K, struct{}]().key.kind&kindMask == uint8(reflect.String)
-}
-
 // Traits are the properties of a key and an elem type that a table reads
 // once, when it is set up, to choose its paths.
 type Traits uint8
 
 const (
-	TraitPointers        Traits = 1 << iota // K or V holds pointers (HasPointers)
-	TraitSmallRegularKey                    // SmallRegularKey
-	TraitIrregularKey                       // !RegularKey
-	TraitStringKey                          // StringKey
+	// TraitPointers: K or V holds pointers the garbage collector must
+	// trace, so a bucket of them does too.
+	TraitPointers Traits = 1 << iota
+	// TraitSmallRegularKey: K is at most 16 bytes of regular memory (an
+	// integer, a pointer, an array or struct of them without padding), so
+	// that comparing two keys costs less than hashing one: a table of one
+	// bucket then compares the keys rather than hashing, as the runtime's
+	// fast paths do for such keys.
+	TraitSmallRegularKey
+	// TraitIrregularKey: K is not regular memory, so equal keys can differ
+	// bit for bit (floats: ±0; strings: their storage; interfaces and what
+	// holds them) and an update must rewrite the stored key. Regular keys
+	// are equal only when identical.
+	TraitIrregularKey
+	// TraitStringKey: K's kind is string (string, or a type defined as
+	// one): generic code instantiated for K then runs with K's shape being
+	// string itself, and may read a key as a string header (SameWords).
+	TraitStringKey
+
+	// TraitAll is every trait: a table that copies the traits into a word
+	// of flags keeps this many bits for them.
+	TraitAll = TraitStringKey<<1 - 1
 )
 
-// Describe returns RuntimeHash[K]() and the traits of K and V, from one
-// read of map[K]V's descriptor. Setting up a map asks every question at
-// once: asked one at a time, each read a descriptor anew.
+// Describe returns K's runtime hash function (see RuntimeHash) and the
+// traits of K and V, from one read of map[K]V's descriptor. Setting up a
+// map asks every question at once: mapDesc is a call (see there), and
+// asked one at a time the questions cost a call each.
 func Describe[K comparable, V any]() (HashFunc, Traits) {
 	d := mapDesc[K, V]()
 	k := d.key
@@ -184,7 +175,7 @@ const kindMask = 1<<5 - 1
 
 // SameWords reports whether the values at a and b, each the size of a
 // string header (two machine words), are identical word for word. For a
-// string (a K of kind string, StringKey) that is the same length and the
+// string (a K of kind string, TraitStringKey) that is the same length and the
 // same address of the bytes, which makes the two equal without comparing
 // the bytes (they may be equal without it); for regular memory, equality
 // itself. It is generic so that it inlines in the user's package (see
@@ -192,14 +183,6 @@ const kindMask = 1<<5 - 1
 func SameWords[K comparable](a, b *K) bool {
 	x, y := (*[2]uintptr)(unsafe.Pointer(a)), (*[2]uintptr)(unsafe.Pointer(b))
 	return x[0] == y[0] && x[1] == y[1]
-}
-
-// HasPointers reports whether K or V holds pointers the garbage collector
-// must trace, from the runtime's own type descriptors: a Bucket[K, V] then
-// holds pointers too.
-func HasPointers[K comparable, V any]() bool {
-	d := mapDesc[K, V]()
-	return d.key.ptrBytes != 0 || d.elem.ptrBytes != 0
 }
 
 // NoEscape returns p as an unsafe.Pointer hidden from escape analysis, so

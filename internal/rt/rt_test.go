@@ -44,8 +44,14 @@ func TestRuntimeHashConcreteKey(t *testing.T) {
 	require.Equal(t, uintptr(dh.Hash(k)), fn(unsafe.Pointer(&k), seed))
 }
 
-// HasPointers reads the descriptors' pointer sizes; reflection agrees.
-func TestHasPointers(t *testing.T) {
+// traitsOf returns the traits of K and V.
+func traitsOf[K comparable, V any]() Traits {
+	_, t := Describe[K, V]()
+	return t
+}
+
+// Describe reads the descriptors' pointer sizes; reflection agrees.
+func TestTraitPointers(t *testing.T) {
 	type flat struct {
 		A int64
 		B [4]uint8
@@ -54,63 +60,62 @@ func TestHasPointers(t *testing.T) {
 		A int64
 		B *int
 	}
-	check := func(want bool, got bool, name string) {
+	check := func(want bool, got Traits, name string) {
 		t.Helper()
-		require.Equal(t, want, got, name)
+		require.Equal(t, want, got&TraitPointers != 0, name)
 	}
-	check(false, HasPointers[int64, int64](), "int64, int64")
-	check(true, HasPointers[string, int64](), "string, int64")
-	check(true, HasPointers[int64, *int](), "int64, *int")
-	check(false, HasPointers[flat, [3]int](), "flat, [3]int")
-	check(true, HasPointers[flat, withPtr](), "flat, withPtr")
-	check(true, HasPointers[any, struct{}](), "any, struct{}")
-	check(false, HasPointers[[0]*int, int](), "[0]*int, int")
-	require.Equal(t, TypeHasPointers(reflect.TypeFor[withPtr]()), HasPointers[withPtr, int]())
-	require.Zero(t, testing.AllocsPerRun(100, func() { HasPointers[string, int](); RuntimeHash[string]() }))
+	check(false, traitsOf[int64, int64](), "int64, int64")
+	check(true, traitsOf[string, int64](), "string, int64")
+	check(true, traitsOf[int64, *int](), "int64, *int")
+	check(false, traitsOf[flat, [3]int](), "flat, [3]int")
+	check(true, traitsOf[flat, withPtr](), "flat, withPtr")
+	check(true, traitsOf[any, struct{}](), "any, struct{}")
+	check(false, traitsOf[[0]*int, int](), "[0]*int, int")
+	check(true, traitsOf[[3]int64, any](), "[3]int64, any: V's pointers alone")
+	require.Equal(t, TypeHasPointers(reflect.TypeFor[withPtr]()), traitsOf[withPtr, int]()&TraitPointers != 0)
+	require.Zero(t, testing.AllocsPerRun(100, func() { Describe[string, int](); RuntimeHash[string]() }))
 }
 
-// Describe answers, from one read of the descriptor, what RuntimeHash,
-// HasPointers, SmallRegularKey, RegularKey and StringKey answer one at a
-// time.
+// Describe returns the runtime's hash function (hashRepacked for a 16-byte
+// key of regular memory where Repack is on) and every trait at once.
 func TestDescribe(t *testing.T) {
 	type pair struct{ A, B int64 }
-	type triple struct{ A, B, C int64 }
-	type name string
-	check := func(name string, fn HashFunc, got Traits, want HashFunc, ptrs, small, regular, str bool) {
-		t.Helper()
-		require.Equal(t, *(*unsafe.Pointer)(unsafe.Pointer(&want)), *(*unsafe.Pointer)(unsafe.Pointer(&fn)), "%s: hash function", name)
-		require.Equal(t, ptrs, got&TraitPointers != 0, "%s: pointers", name)
-		require.Equal(t, small, got&TraitSmallRegularKey != 0, "%s: small regular key", name)
-		require.Equal(t, !regular, got&TraitIrregularKey != 0, "%s: irregular key", name)
-		require.Equal(t, str, got&TraitStringKey != 0, "%s: string key", name)
+	type ptrLen struct {
+		P *byte
+		N int
 	}
-	describe := func(name string, fn HashFunc, got Traits) func(HashFunc, bool, bool, bool, bool) {
-		return func(want HashFunc, ptrs, small, regular, str bool) {
-			t.Helper()
-			check(name, fn, got, want, ptrs, small, regular, str)
+	type triple struct{ A, B, C int64 }
+	type label string
+	check := func(what string, fn HashFunc, got Traits, wantFn HashFunc, want Traits) {
+		t.Helper()
+		require.Equal(t, codePtr(wantFn), codePtr(fn), "%s: hash function", what)
+		require.Equal(t, want, got, "%s: traits", what)
+	}
+	repacked := func(own HashFunc) HashFunc {
+		if Repack {
+			return hashRepacked
 		}
+		return own
 	}
 	fn, tr := Describe[int64, int64]()
-	describe("int64, int64", fn, tr)(RuntimeHash[int64](), HasPointers[int64, int64](), SmallRegularKey[int64](), RegularKey[int64](), StringKey[int64]())
+	check("int64, int64", fn, tr, mapDesc[int64, struct{}]().hasher, TraitSmallRegularKey)
 	fn, tr = Describe[string, int64]()
-	describe("string, int64", fn, tr)(RuntimeHash[string](), HasPointers[string, int64](), SmallRegularKey[string](), RegularKey[string](), StringKey[string]())
-	fn, tr = Describe[name, *int]()
-	describe("name, *int", fn, tr)(RuntimeHash[name](), HasPointers[name, *int](), SmallRegularKey[name](), RegularKey[name](), StringKey[name]())
+	check("string, int64", fn, tr, mapDesc[string, struct{}]().hasher, TraitPointers|TraitIrregularKey|TraitStringKey)
+	fn, tr = Describe[label, *int]()
+	check("label, *int", fn, tr, mapDesc[label, struct{}]().hasher, TraitPointers|TraitIrregularKey|TraitStringKey)
 	fn, tr = Describe[pair, struct{}]()
-	describe("pair, struct{}", fn, tr)(RuntimeHash[pair](), HasPointers[pair, struct{}](), SmallRegularKey[pair](), RegularKey[pair](), StringKey[pair]())
+	check("pair, struct{}", fn, tr, repacked(mapDesc[pair, struct{}]().hasher), TraitSmallRegularKey)
+	fn, tr = Describe[ptrLen, int]()
+	check("ptrLen, int", fn, tr, repacked(mapDesc[ptrLen, struct{}]().hasher), TraitPointers|TraitSmallRegularKey)
 	fn, tr = Describe[triple, any]()
-	describe("triple, any", fn, tr)(RuntimeHash[triple](), HasPointers[triple, any](), SmallRegularKey[triple](), RegularKey[triple](), StringKey[triple]())
+	check("triple, any", fn, tr, mapDesc[triple, struct{}]().hasher, TraitPointers)
 	fn, tr = Describe[float64, int]()
-	describe("float64, int", fn, tr)(RuntimeHash[float64](), HasPointers[float64, int](), SmallRegularKey[float64](), RegularKey[float64](), StringKey[float64]())
+	check("float64, int", fn, tr, mapDesc[float64, struct{}]().hasher, TraitIrregularKey)
+	fn, tr = Describe[any, int]()
+	check("any, int", fn, tr, mapDesc[any, struct{}]().hasher, TraitPointers|TraitIrregularKey)
 	fn, tr = Describe[*int, int]()
-	describe("*int, int", fn, tr)(RuntimeHash[*int](), HasPointers[*int, int](), SmallRegularKey[*int](), RegularKey[*int](), StringKey[*int]())
-
-	// The answers themselves, for a few of them.
-	require.Equal(t, TraitSmallRegularKey, func() Traits { _, t := Describe[int64, int64](); return t }())
-	require.Equal(t, TraitPointers|TraitIrregularKey|TraitStringKey, func() Traits { _, t := Describe[string, int64](); return t }())
-	require.Equal(t, Traits(0), func() Traits { _, t := Describe[triple, int64](); return t }())
-	require.Equal(t, TraitIrregularKey, func() Traits { _, t := Describe[float64, int](); return t }())
-	require.Zero(t, testing.AllocsPerRun(100, func() { Describe[string, any]() }))
+	check("*int, int", fn, tr, mapDesc[*int, struct{}]().hasher, TraitPointers|TraitSmallRegularKey)
+	require.Equal(t, TraitPointers|TraitSmallRegularKey|TraitIrregularKey|TraitStringKey, TraitAll)
 }
 
 // panicOf returns the error f panics with, or nil.
@@ -137,34 +142,36 @@ func TestCheckHashable(t *testing.T) {
 	require.NoError(t, panicOf(func() { CheckHashable(1.5) }))
 }
 
-func TestSmallRegularKey(t *testing.T) {
+func TestTraitSmallRegularKey(t *testing.T) {
 	type two struct{ A, B int64 }
 	type padded struct {
 		A int8
 		B int64
 	}
-	require.True(t, SmallRegularKey[int64]())
-	require.True(t, SmallRegularKey[uint8]())
-	require.True(t, SmallRegularKey[*int]())
-	require.True(t, SmallRegularKey[two]())
-	require.True(t, SmallRegularKey[[2]int32]())
-	require.False(t, SmallRegularKey[string](), "compared by content")
-	require.False(t, SmallRegularKey[float64](), "±0 and NaN")
-	require.False(t, SmallRegularKey[any]())
-	require.False(t, SmallRegularKey[padded](), "padding")
-	require.False(t, SmallRegularKey[[3]int64](), "24 bytes")
+	small := func(tr Traits) bool { return tr&TraitSmallRegularKey != 0 }
+	require.True(t, small(traitsOf[int64, int]()))
+	require.True(t, small(traitsOf[uint8, int]()))
+	require.True(t, small(traitsOf[*int, int]()))
+	require.True(t, small(traitsOf[two, int]()))
+	require.True(t, small(traitsOf[[2]int32, int]()))
+	require.False(t, small(traitsOf[string, int]()), "compared by content")
+	require.False(t, small(traitsOf[float64, int]()), "±0 and NaN")
+	require.False(t, small(traitsOf[any, int]()))
+	require.False(t, small(traitsOf[padded, int]()), "padding")
+	require.False(t, small(traitsOf[[3]int64, int]()), "24 bytes")
 }
 
-func TestStringKey(t *testing.T) {
+func TestTraitStringKey(t *testing.T) {
 	type name string
-	require.True(t, StringKey[string]())
-	require.True(t, StringKey[name](), "a defined string type")
-	require.False(t, StringKey[struct{ S string }](), "a struct holding one")
-	require.False(t, StringKey[[1]string]())
-	require.False(t, StringKey[any]())
-	require.False(t, StringKey[[2]uint64](), "string-sized")
-	require.False(t, StringKey[complex128]())
-	require.False(t, StringKey[int64]())
+	str := func(tr Traits) bool { return tr&TraitStringKey != 0 }
+	require.True(t, str(traitsOf[string, int]()))
+	require.True(t, str(traitsOf[name, int]()), "a defined string type")
+	require.False(t, str(traitsOf[struct{ S string }, int]()), "a struct holding one")
+	require.False(t, str(traitsOf[[1]string, int]()))
+	require.False(t, str(traitsOf[any, int]()))
+	require.False(t, str(traitsOf[[2]uint64, int]()), "string-sized")
+	require.False(t, str(traitsOf[complex128, int]()))
+	require.False(t, str(traitsOf[int64, int]()))
 	// Every kind reflect knows, against reflect's own answer.
 	for _, v := range []any{false, 0, int8(0), int16(0), int32(0), int64(0), uint(0), uint8(0),
 		uint16(0), uint32(0), uint64(0), uintptr(0), float32(0), float64(0), complex64(0),
@@ -173,7 +180,7 @@ func TestStringKey(t *testing.T) {
 	}
 }
 
-// kindOf reads the kind byte of v's dynamic type as StringKey does.
+// kindOf reads the kind byte of v's dynamic type as Describe does.
 func kindOf(v any) uint8 {
 	return (*struct {
 		typ  *typeDesc
@@ -193,14 +200,15 @@ func TestSameWords(t *testing.T) {
 	require.True(t, SameWords(&e1, &e2))
 }
 
-func TestRegularKey(t *testing.T) {
-	require.True(t, RegularKey[int64]())
-	require.True(t, RegularKey[[5]int64]())
-	require.False(t, RegularKey[float64]())
-	require.False(t, RegularKey[string]())
-	require.False(t, RegularKey[any]())
-	require.False(t, RegularKey[struct {
+func TestTraitIrregularKey(t *testing.T) {
+	irregular := func(tr Traits) bool { return tr&TraitIrregularKey != 0 }
+	require.False(t, irregular(traitsOf[int64, int]()))
+	require.False(t, irregular(traitsOf[[5]int64, int]()))
+	require.True(t, irregular(traitsOf[float64, int]()))
+	require.True(t, irregular(traitsOf[string, int]()))
+	require.True(t, irregular(traitsOf[any, int]()))
+	require.True(t, irregular(traitsOf[struct {
 		A int
 		S string
-	}]())
+	}, int]()))
 }
