@@ -73,9 +73,12 @@
 // 8 keys are looked up in turn, but 10.8 and 5.4 ns in random order
 // (struct16 keys: 3.4 and 7.4, 11.4 and 7.3); a miss costs about the same
 // either way with int64 keys (4.9 and 4.6 ns), less scanned with struct16
-// keys (4.8 and 6.7). hmap keeps the runtimes' choice, so that a small map
-// costs what the builtin one does in either pattern, and programs tend to
-// look small maps up in patterns (a few fields, the same key again).
+// keys (4.8 and 6.7). (The benchmark is compiled in this package; package
+// bench's size-8 get-hit cells, compiled as a user's program is, time the
+// scanned hit in random order alike: 10.5 ns for int64 keys, 11.1 for
+// struct16.) hmap keeps the runtimes' choice, so that a small map costs
+// what the builtin one does in either pattern, and programs tend to look
+// small maps up in patterns (a few fields, the same key again).
 //
 // Generic code is compiled in its caller's package, and there the compiler
 // inlines the generic functions of packages the caller does not import,

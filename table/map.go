@@ -137,14 +137,14 @@ const (
 	// would only dirty the key's cache line. The runtime's needkeyupdate.
 	flagKeyUpdate = 64
 	// flagStringKey: K's kind is string (rt.TraitStringKey), so an insert can
-	// recognise the very key it holds (rt.SameWords) without comparing
-	// bytes, as the runtime's mapassign_faststr does.
+	// recognise the very key it holds (rt.SameWords) without comparing bytes,
+	// as the runtime's mapassign_faststr does.
 	flagStringKey = 128
 	traitShift    = 4
 
 	flagPending = 256 // tracer events wait for the end of the write
-	// flagScan: lookups compare keys instead of hashing: flagSmallKeys,
-	// and the table is one bucket, not growing (see setOneBucket). The runtime's
+	// flagScan: lookups compare keys instead of hashing: flagSmallKeys, and
+	// the table is one bucket, not growing (see setOneBucket). The runtime's
 	// fast paths for 32- and 64-bit and string keys do the same.
 	flagScan = 512
 	// flagWatched: the map is in package watch's registry and publishes

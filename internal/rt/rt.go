@@ -175,11 +175,11 @@ const kindMask = 1<<5 - 1
 
 // SameWords reports whether the values at a and b, each the size of a
 // string header (two machine words), are identical word for word. For a
-// string (a K of kind string, TraitStringKey) that is the same length and the
-// same address of the bytes, which makes the two equal without comparing
-// the bytes (they may be equal without it); for regular memory, equality
-// itself. It is generic so that it inlines in the user's package (see
-// NoEscape).
+// string (a K of kind string, TraitStringKey) that is the same length and
+// the same address of the bytes, which makes the two equal without
+// comparing the bytes (they may be equal without it); for regular memory,
+// equality itself. It is generic so that it inlines in the user's package
+// (see NoEscape).
 func SameWords[K comparable](a, b *K) bool {
 	x, y := (*[2]uintptr)(unsafe.Pointer(a)), (*[2]uintptr)(unsafe.Pointer(b))
 	return x[0] == y[0] && x[1] == y[1]
