@@ -17,6 +17,27 @@ func MatchBits[W ~uint64](w W, top uint8) Bitset {
 	return Bitset(zeroBytes(uint64(w) ^ (lsb * uint64(top))))
 }
 
+// MatchCandidates returns a set of slots of w that holds every slot whose
+// byte equals top, the set MatchBits returns, and may hold more: a slot
+// whose byte is top^1, right above a slot of the set. Its lowest slot is
+// always a match, and it is empty exactly when MatchBits is, so a probe
+// that compares each candidate's key, and stops at the first that is
+// equal, finds what it would with MatchBits, comparing one key more about
+// one time in 256 that a match is followed by such a byte.
+//
+// It is the classic (x-lsb)&^x&msb, on x the word xor top in every byte,
+// which zeroBytes avoids because the subtraction's borrow runs from a zero
+// byte into the bytes above it: a byte 1 above it then tests as zero too.
+// A byte that is not zero borrows only if one below it did, so where no
+// byte is zero, nothing borrows and the set is exact. The form costs one
+// instruction fewer than MatchBits's, and two fewer operations one after
+// the other between the load of the word and the first slot, on the path
+// of every lookup.
+func MatchCandidates[W ~uint64](w W, top uint8) Bitset {
+	x := uint64(w) ^ (lsb * uint64(top))
+	return Bitset((x - lsb) &^ x & msb)
+}
+
 // EmptyBits returns the slots of w whose byte is 0 or 1 (EmptyRest or
 // EmptyOne).
 func EmptyBits[W ~uint64](w W) Bitset {

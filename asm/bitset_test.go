@@ -43,6 +43,35 @@ func TestBitsetMask(t *testing.T) {
 	}
 }
 
+// MatchCandidates holds MatchBits's slots and may add, above them, only
+// bytes equal to top^1 that the borrow reaches: each extra slot sits
+// right above a match or above another extra slot. Its lowest slot is
+// MatchBits's lowest.
+func TestMatchCandidates(t *testing.T) {
+	extras := 0
+	for _, w := range interestingWords() {
+		for _, top := range interestingBytes {
+			exact := walked(MatchBits(w, top))
+			got := walked(MatchCandidates(w, top))
+			require.Equal(t, exact, got&exact, "%#016x top %d: a match is missing", w, top)
+			require.Equal(t, exact&-exact, got&-got, "%#016x top %d: the lowest candidate is not the lowest match", w, top)
+			for i := range 8 {
+				if extra := got &^ exact; extra&(1<<i) != 0 {
+					extras++
+					require.Equal(t, top^1, uint8(w>>(8*i)), "%#016x top %d: slot %d", w, top, i)
+					require.NotZero(t, got&(1<<(i-1)), "%#016x top %d: slot %d is not above a candidate", w, top, i)
+				}
+			}
+		}
+	}
+	require.NotZero(t, extras, "no word made the borrow run: the test shows nothing")
+	// A match followed by top^1 twice: both are candidates; a top^1 with
+	// no match below it is not.
+	w := wordOf([8]uint8{7, 9, 8, 8, 3, 8, 9, 8})
+	require.Equal(t, uint32(0b11001110), walked(MatchCandidates(w, 9)))
+	require.Equal(t, uint32(0b01000010), walked(MatchBits(w, 9)))
+}
+
 func TestBitsetFirst(t *testing.T) {
 	for i := range 8 {
 		s := Bitset(0x80) << (8 * i)

@@ -36,7 +36,9 @@
 // MatchBits and EmptyBits return the same sets before compression: a
 // Bitset with bit 8i+7 set for slot i. A loop can walk it with First and
 // RemoveFirst and never pays for the multiply and shift that make the 8-bit
-// mask. This is the form package table uses.
+// mask. This is the form package table uses. Its probe loops, and package
+// concurrent's, use MatchCandidates, which may add to MatchBits's set a
+// slot that a key comparison then rules out, for a shorter computation.
 //
 // # Which one is faster
 //

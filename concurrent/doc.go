@@ -57,8 +57,8 @@
 // the table, and if a growth is under way, the old bucket; if that one has
 // not moved (it is not an evacuation marker), it searches it, otherwise the
 // new one. Searching loads a body's tophash word, matches the key's byte
-// against all eight at once (asm.MatchBits), loads the matching slots and
-// compares keys, and follows the overflow link.
+// against all eight at once (asm.MatchCandidates), loads the matching
+// slots and compares keys, and follows the overflow link.
 //
 // If the bucket's chain is its first body, as it most often is, Load
 // searches that body at the address the bucket's own gives, not at the one

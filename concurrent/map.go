@@ -612,7 +612,7 @@ func (l *lineage) count() int64 {
 // search looks for key in the chain that starts at p.
 func search[K comparable, V any](p *body[K, V], top uint8, key K) *entry[K, V] {
 	for ; p != nil; p = p.overflow.Load() {
-		for s := asm.MatchBits(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(p.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			if e := p.slots[asm.First(s)].Load(); e != nil && e.key == key {
 				return e
 			}
@@ -714,7 +714,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// Load, so that nothing is kept across a call on the way here: probe
 	// counting too comes last.
 	for { // q is not nil: tested at the end only
-		for s := asm.MatchBits(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			if e := q.slots[asm.First(s)].Load(); e != nil && e.key == key {
 				// (One test of hitMode here, and one of probes at the
 				// miss: joining the returns costs two instructions.)

@@ -93,7 +93,7 @@ func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool 
 search:
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(w, top); s != 0; s = asm.RemoveFirst(s) {
 			i := asm.First(s)
 			x := q.slots[i].Load()
 			if x == nil || x.key != key {
@@ -196,7 +196,7 @@ func (m *Map[K, V]) deletePlain(t *table[K, V], key K) (old *entry[K, V], done b
 	p := b.body.Load()
 	top := asm.Tophash(h)
 	for q := p; q != nil; q = q.overflow.Load() {
-		for s := asm.MatchBits(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(q.tophash.Load(), top); s != 0; s = asm.RemoveFirst(s) {
 			i := asm.First(s)
 			if x := q.slots[i].Load(); x != nil && x.key == key {
 				if x = m.deleteFound(t, b, h, p, q, i, x, key); x != nil {

@@ -156,7 +156,7 @@ func (m *Map[K, V]) apply(b *slot[K, V], p *body[K, V], h uintptr, key K, kind o
 	)
 	for q := p; q != nil; q = q.overflow.Load() {
 		w := q.tophash.Load()
-		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(w, top); s != 0; s = asm.RemoveFirst(s) {
 			i := asm.First(s)
 			if x := q.slots[i].Load(); x != nil && x.key == key {
 				cur, fb, fi = x, q, i

@@ -27,7 +27,7 @@ func (m *Map[K, V]) Delete(key K) {
 	head := m.at(idx)
 	top := asm.Tophash(h)
 	for b := head; b != nil; b = b.Overflow() {
-		for s := asm.MatchBits(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(asm.Word(&b.Tophash), top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
 				n--
 				m.clearSlot(head, b, int(i), n)

@@ -44,8 +44,10 @@
 //
 // The eight tophash bytes of a bucket are one machine word, and lookups,
 // inserts and deletes test all eight at once: a few integer instructions
-// (package asm, MatchBits) give the set of matching slots, walked lowest
-// first; an insert finds the first free slot the same way. A search for
+// (package asm, MatchCandidates) give the set of matching slots, walked
+// lowest first, with now and then a slot whose byte is one bit off, which
+// the key comparison rules out; an insert finds the first free slot the
+// same way (EmptyBits). A search for
 // a key that is not there stops at a bucket whose last slot is EmptyRest
 // (nothing follows it in the chain), as the runtime's does, without
 // loading the overflow word, which lies on another cache line. The runtime
@@ -83,7 +85,7 @@
 // Generic code is compiled in its caller's package, and there the compiler
 // inlines the generic functions of packages the caller does not import,
 // but not their plain ones (golang/go#56280): every helper of the hot
-// paths is therefore generic (asm.MatchBits, asm.Tophash, bucket.IsEmpty,
+// paths is therefore generic (asm.MatchCandidates, asm.Tophash, bucket.IsEmpty,
 // rt.NoEscape ...), or a method of a generic type. bench/hotcalls.sh,
 // run by CI, checks that a program importing only this package makes no
 // other call from its lookups, writes, deletes and iteration steps.

@@ -80,7 +80,7 @@ again:
 	b = m.at(idx)
 	for {
 		w := asm.Word(&b.Tophash)
-		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(w, top); s != 0; s = asm.RemoveFirst(s) {
 			i := asm.First(s)
 			if unsafe.Sizeof(key) == unsafe.Sizeof("") && rt.SameWords(&b.Keys[i], &key) &&
 				m.flags&(flagStringKey|flagSmallKeys) != 0 {

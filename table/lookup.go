@@ -40,7 +40,7 @@ func (m *Map[K, V]) Has(key K) bool {
 
 // lookup returns a pointer to the elem stored for key, or nil: the hot path
 // of every read, written as one function. The tophash bytes are tested a
-// word at a time (asm.MatchBits). A miss stops at a bucket with an
+// word at a time (asm.MatchCandidates). A miss stops at a bucket with an
 // EmptyRest slot, as the runtime's does: the overflow word sits at the
 // bucket's end, on another cache line than the tophash bytes in every
 // layout but the smallest, and not reading it saves a miss of a large
@@ -72,7 +72,7 @@ func (m *Map[K, V]) lookup(key K) *V {
 	top := asm.Tophash(h)
 	for ; b != nil; b = b.Overflow() {
 		w := asm.Word(&b.Tophash)
-		for s := asm.MatchBits(w, top); s != 0; s = asm.RemoveFirst(s) {
+		for s := asm.MatchCandidates(w, top); s != 0; s = asm.RemoveFirst(s) {
 			if i := asm.First(s); b.Keys[i] == key {
 				return &b.Elems[i]
 			}
