@@ -283,7 +283,7 @@ func TestEvacuationRetryClearsFirst(t *testing.T) {
 	require.NotNil(t, tb.at(7).first.slots[0].Load(), "the first attempt began bucket 7's chain")
 
 	for _, j := range []int{0, 2, 4, 6, 8} {
-		require.True(t, m.writePlain(o, 7+8*j, 0, plainDelete)) // a Delete that loaded o
+		require.True(t, m.writePlain(o, 7+8*j, 0, plainDelete, nil)) // a Delete that loaded o
 	}
 	m.Store(15+16*1000, 0) // moves old bucket 7 again: bucket 7 gets nothing
 	require.True(t, o.at(7).body.Load().isMarker())
@@ -309,7 +309,7 @@ func TestEvacuationRetryClearsFirstOverflow(t *testing.T) {
 	require.Nil(t, tb.at(7).body.Load())
 	require.NotNil(t, tb.at(7).first.overflow.Load(), "the first attempt extended bucket 7's chain")
 	for j := 7; j < 16; j++ {
-		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete))
+		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete, nil))
 	}
 	m.Store(15+16*1000, 0) // moves old bucket 7 again: 8 entries to new bucket 7
 	require.True(t, o.at(7).body.Load().isMarker())
@@ -330,7 +330,7 @@ func TestEvacuationRetryClearsFirstTophash(t *testing.T) {
 	m, tb, o := failedBucket7(t, bucket7Keys(17, 16), 7+16*16, "hasher", 7+8*1001)
 	require.NotZero(t, tb.at(7).first.tophash.Load())
 	for j := range 17 {
-		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete))
+		require.True(t, m.writePlain(o, 7+16*j, 0, plainDelete, nil))
 	}
 	s := m.Snapshot()
 	m.Store(15+16*1000, 0) // moves old bucket 7 again, live: new bucket 7 gets an empty chain

@@ -7,18 +7,19 @@ import (
 	"github.com/hmaplab/hmap/internal/rt"
 )
 
-// Plain writes. Most Stores, Deletes and inserting LoadOrStores find no
-// snapshot alive and no tracer to tell: such a write helps a growth under
-// way if there is one,
-// then changes its chain in place and counts itself, nothing more.
-// writePlain is that write, apart from mutate and apply, which take every
-// case and pay for it on every write: a call between them with ten
-// arguments, a result of four words, and a frame holding what the other
-// cases need. Measured with callgrind
-// (bench/internal/concops built with Go 1.26, a Delete and a Store back of
-// keys of a 1K map, alignment padding excluded), the general way spends 963
-// instructions per pair, the plain way 732; the entry's allocation is
-// about 180 of either.
+// Plain writes. Most Stores, Swaps, Deletes and inserting LoadOrStores
+// find no snapshot alive and no tracer to tell: such a write helps a
+// growth under way if there is one, then changes its chain in place and
+// counts itself, nothing more. writePlain is that write, apart from
+// mutate and apply, which take every case and pay for it on every write:
+// a call between them with ten arguments, a result of four words, and a
+// frame holding what the other cases need. Measured with callgrind
+// (bench/internal/concops built with Go 1.26, keys of a 1K map, alignment
+// padding excluded), the general way spends 963 instructions on a Delete
+// and a Store back, the plain way 732 (the entry's allocation is about
+// 180 of either); a Swap of a present key, 583 the general way (which
+// allocates a new entry), 257 the plain way, which writes the value in
+// place where the map does so for Stores.
 
 // plainOp is what writePlain does.
 type plainOp uint8
@@ -27,7 +28,15 @@ const (
 	plainStore       plainOp = iota
 	plainDelete              // key is deleted; no value is stored
 	plainLoadOrStore         // value is stored if key is absent
+	plainSwap                // a Store that reports the value it replaces
 )
+
+// swapped is what a plainSwap replaced: the key's value before it, if
+// the key was present.
+type swapped[V any] struct {
+	prev   V
+	loaded bool
+}
 
 // writePlain does op for key (storing value, but for plainDelete) in
 // table t, the map's root when the caller loaded it, if no snapshot is
@@ -36,10 +45,12 @@ const (
 // changed nothing but the growth it helped, and the caller takes the
 // general way (mutate), which handles every case: so does a t that a
 // growth has replaced since. A plainLoadOrStore that finds key present
-// (stored since the caller's Load missed it) does not do it either.
+// (stored since the caller's Load missed it) does not do it either. A
+// plainSwap that did it reports the value it replaced in sw, which is
+// nil for the other ops.
 //
 // What it does is what mutate and apply do in that case: see there.
-func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp) bool {
+func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp, sw *swapped[V]) bool {
 	// The snapshot test here only spares a write that would decline below
 	// the growth help it would do again in mutate, so that each write
 	// moves what the evacuation pace says; the test that decides is below.
@@ -98,6 +109,11 @@ search:
 			x := q.slots[i].Load()
 			if x == nil || x.key != key {
 				continue
+			}
+			if op == plainSwap {
+				// Read under the lock, which every write of x holds: the
+				// value the write below replaces.
+				sw.prev, sw.loaded = x.value, true
 			}
 			switch {
 			case op == plainLoadOrStore:

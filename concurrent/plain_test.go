@@ -38,9 +38,9 @@ func TestWritePlainDeclines(t *testing.T) {
 	// what it reported for each.
 	writes := func(m *Map[int, int], tb *table[int, int], absent, present int) [3]bool {
 		return [3]bool{
-			m.writePlain(tb, absent, 1, plainStore),
-			m.writePlain(tb, present, 2, plainStore),
-			m.writePlain(tb, present, 0, plainDelete),
+			m.writePlain(tb, absent, 1, plainStore, nil),
+			m.writePlain(tb, present, 2, plainStore, nil),
+			m.writePlain(tb, present, 0, plainDelete, nil),
 		}
 	}
 	// others tries a LoadOrStore of a new key through writePlain, and
@@ -49,7 +49,7 @@ func TestWritePlainDeclines(t *testing.T) {
 	others := func(m *Map[int, int], tb *table[int, int], absent, present int) [3]bool {
 		_, delAbsent := m.deletePlain(tb, absent+1)
 		_, delPresent := m.deletePlain(tb, present)
-		return [3]bool{m.writePlain(tb, absent, 3, plainLoadOrStore), delAbsent, delPresent}
+		return [3]bool{m.writePlain(tb, absent, 3, plainLoadOrStore, nil), delAbsent, delPresent}
 	}
 
 	t.Run("quiet map", func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestWritePlainDeclines(t *testing.T) {
 			m.Store(k, -k)
 		}
 		for ; m.Stats().Growing; k++ {
-			require.True(t, m.writePlain(m.root.Load(), k, -k, plainStore))
+			require.True(t, m.writePlain(m.root.Load(), k, -k, plainStore, nil))
 		}
 		require.Nil(t, m.root.Load().old.Load(), "the old table is dropped")
 		require.NoError(t, checkInvariants(m))
@@ -223,4 +223,51 @@ func TestLoadOrStoreFindsKeyStoredMeanwhile(t *testing.T) {
 	require.Equal(t, 7, v)
 	require.Equal(t, n, m.Len())
 	require.NoError(t, checkInvariants(m))
+}
+
+// Swap takes the plain way when nothing asks for the general one, and
+// reports what it replaced: a present key's value, or nothing for an
+// absent key. Where the map writes values in place, a Swap of a present
+// key allocates nothing; with a snapshot alive it takes the general way,
+// and the snapshot keeps the value it saw.
+func TestSwapPlain(t *testing.T) {
+	m := New[int, int](0)
+	for k := range 100 {
+		m.Store(k, -k)
+	}
+	var sw swapped[int]
+	require.True(t, m.writePlain(m.root.Load(), 7, 70, plainSwap, &sw))
+	require.Equal(t, swapped[int]{prev: -7, loaded: true}, sw)
+	sw = swapped[int]{}
+	require.True(t, m.writePlain(m.root.Load(), 1000, 1, plainSwap, &sw))
+	require.Equal(t, swapped[int]{}, sw, "an absent key")
+
+	prev, loaded := m.Swap(8, 80)
+	require.Equal(t, []any{-8, true}, []any{prev, loaded})
+	prev, loaded = m.Swap(2000, 2)
+	require.Equal(t, []any{0, false}, []any{prev, loaded})
+	want := 0.0
+	if !m.inplace {
+		want = 1 // a new entry (32-bit platforms)
+	}
+	v := 0
+	require.Equal(t, want, testing.AllocsPerRun(100, func() { v++; m.Swap(9, v) }))
+
+	s := m.Snapshot()
+	sw = swapped[int]{}
+	require.False(t, m.writePlain(m.root.Load(), 10, 100, plainSwap, &sw), "a snapshot is alive")
+	require.Equal(t, swapped[int]{}, sw)
+	prev, loaded = m.Swap(10, 100)
+	require.Equal(t, []any{-10, true}, []any{prev, loaded})
+	got, _ := s.Get(10)
+	require.Equal(t, -10, got, "the snapshot's value")
+	s.Close()
+
+	w := map[int]int{7: 70, 8: 80, 9: v, 10: 100, 1000: 1, 2000: 2}
+	for k := range 100 {
+		if _, ok := w[k]; !ok {
+			w[k] = -k
+		}
+	}
+	require.Equal(t, w, contents(t, m))
 }

@@ -832,7 +832,7 @@ func (m *Map[K, V]) mustNotBeNil() {
 // Store sets the value for key.
 func (m *Map[K, V]) Store(key K, value V) {
 	m.mustNotBeNil()
-	if !m.writePlain(m.root.Load(), key, value, plainStore) {
+	if !m.writePlain(m.root.Load(), key, value, plainStore, nil) {
 		m.mutate(key, opStore, value, nil)
 	}
 }
@@ -840,6 +840,10 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap stores value for key and returns the previous value, if any.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	m.mustNotBeNil()
+	var sw swapped[V]
+	if m.writePlain(m.root.Load(), key, value, plainSwap, &sw) {
+		return sw.prev, sw.loaded
+	}
 	r := m.mutate(key, opSwap, value, nil)
 	if r.old != nil {
 		return r.old.value, true
@@ -860,7 +864,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	// Absent when Load looked: stored the plain way, unless something (a
 	// snapshot, a tracer, a table replaced since, or the key, stored
 	// meanwhile) asks for the general way.
-	if m.writePlain(m.root.Load(), key, value, plainLoadOrStore) {
+	if m.writePlain(m.root.Load(), key, value, plainLoadOrStore, nil) {
 		return value, false
 	}
 	r := m.mutate(key, opLoadOrStore, value, nil)
@@ -905,7 +909,7 @@ func (m *Map[K, V]) Delete(key K) {
 		return
 	}
 	var zero V
-	if !m.writePlain(t, key, zero, plainDelete) {
+	if !m.writePlain(t, key, zero, plainDelete, nil) {
 		m.mutate(key, opDelete, zero, nil)
 	}
 }

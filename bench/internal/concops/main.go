@@ -5,7 +5,7 @@
 // the hot paths call no helper that failed to inline, and it serves for
 // counting instructions per operation with callgrind:
 //
-//	concops -op load|store|delete-store|delete-loadorstore|delete-miss -key int64|string -n N
+//	concops -op load|store|swap|delete-store|delete-loadorstore|delete-miss -key int64|string -n N
 package main
 
 import (
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	op := flag.String("op", "load", "load, store (update), delete-store, delete-loadorstore (a Delete and a LoadOrStore back) or delete-miss (a Delete of an absent key)")
+	op := flag.String("op", "load", "load, store (update), swap (a Swap of a present key), delete-store, delete-loadorstore (a Delete and a LoadOrStore back) or delete-miss (a Delete of an absent key)")
 	key := flag.String("key", "int64", "int64 or string")
 	size := flag.Int("size", 1000, "entries in the map")
 	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
@@ -93,8 +93,13 @@ func run[K comparable](op string, keys, misses []K, n int) int64 {
 		for range n {
 			m.Delete(next())
 		}
+	case "swap":
+		for i := range n {
+			v, _ := m.Swap(next(), int64(i))
+			sink += v
+		}
 	default:
-		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store, delete-store, delete-loadorstore or delete-miss\n", op)
+		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store, swap, delete-store, delete-loadorstore or delete-miss\n", op)
 		os.Exit(2)
 	}
 	return sink + int64(m.Len())
