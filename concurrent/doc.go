@@ -355,14 +355,28 @@
 // Loads in random order on a map of 1M int64 entries, one goroutine,
 // GOGC=off (bench/internal/concops, and for xsync
 // bench/peers/internal/xsyncops; per iteration of their loops, which add
-// the same few instructions to each): 105.2 instructions, 2.56
-// first-level and 2.45 last-level misses per Load (104.3 to 106.0, 2.58
-// and 2.47 with the array in one allocation, over runs whose seeds
-// differ; 100.8, 3.42 and 3.21 when every chain was a body allocated
-// apart), against 86.9, 2.13 and 2.05 for xsync v4's Map; a Store that
-// updates, 234.6, 3.61 and 3.47 (232.9, 3.61 and 3.47 with the array
-// whole; 230.0, 4.13 and 3.92) against 353.2, 2.49 and 2.33. A Store
-// misses on its stripe's counters too.
+// the same few instructions to each), when the layout was chosen, with
+// alignment padding counted: 105.2 instructions, 2.56 first-level and
+// 2.45 last-level misses per Load (104.3 to 106.0, 2.58 and 2.47 with the
+// array in one allocation, over runs whose seeds differ; 100.8, 3.42 and
+// 3.21 when every chain was a body allocated apart), against 86.9, 2.13
+// and 2.05 for xsync v4's Map; a Store that updates, 234.6, 3.61 and 3.47
+// (232.9, 3.61 and 3.47 with the array whole; 230.0, 4.13 and 3.92)
+// against 353.2, 2.49 and 2.33. A Store misses on its stripe's counters
+// too. The same counts with the padding left out (bench/internal/cgnops),
+// with Go 1.26.8: a Load 104.4, 2.56 and 2.47 against xsync's 81.4, 2.11
+// and 2.06; a Store that updates 248.1, 3.68 and 3.49 against 321.0, 2.51
+// and 2.35 (runs whose seeds differ move these by about one instruction).
+//
+// The second line is not what keeps a large map's Load behind xsync's.
+// Buckets padded to 128 bytes, so that the chain pointer, the tophash
+// word and the first six slots always share a line, brought the Load's
+// last-level misses to xsync's (2.06), but its time on a 1M map only
+// from 96 to 94 ns against xsync's 81 (one goroutine, three interleaved
+// runs), for 4 more bytes per entry; they were not kept. What remains
+// goes with the instruction counts above: the tests that the zero Map,
+// growth, snapshots and probes need, which also limit how many Loads of
+// a loop the processor has under way at once.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the
