@@ -18,12 +18,18 @@ func MatchBits[W ~uint64](w W, top uint8) Bitset {
 }
 
 // MatchCandidates returns a set of slots of w that holds every slot whose
-// byte equals top, the set MatchBits returns, and may hold more: a slot
-// whose byte is top^1, right above a slot of the set. Its lowest slot is
-// always a match, and it is empty exactly when MatchBits is, so a probe
-// that compares each candidate's key, and stops at the first that is
-// equal, finds what it would with MatchBits, comparing one key more about
-// one time in 256 that a match is followed by such a byte.
+// byte equals top, the set MatchBits returns, and may hold more: slots
+// whose byte is top^1, each right above a match or above another such
+// slot. Its lowest slot is always a match, and it is empty exactly when
+// MatchBits is, so a probe that compares each candidate's key finds what
+// it would with MatchBits; it compares one key more only where a match
+// that is not the key's sits right below a byte top^1.
+//
+// A probe may take its candidates only if it may read the key of any slot
+// whose byte is top^1. For the tables that holds because top is at least
+// MinTopHash, 5: top^1 is then at least 4, never an empty slot's 0 or 1
+// nor an evacuated one's 2 or 3, and 4 (an evacuated empty slot) never
+// shares a bucket with a full slot, as a bucket is evacuated whole.
 //
 // It is the classic (x-lsb)&^x&msb, on x the word xor top in every byte,
 // which zeroBytes avoids because the subtraction's borrow runs from a zero

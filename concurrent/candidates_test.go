@@ -45,4 +45,22 @@ func TestProbeFalseCandidates(t *testing.T) {
 	require.True(t, loaded)
 	require.Equal(t, 30, v)
 	require.Equal(t, map[int64]int{key(9, 1): 0, key(8, 2): 1, key(9, 3): 30, absent: 50}, maps.Collect(m.All()))
+
+	// With a snapshot alive, writes take the general way (apply) and the
+	// snapshot reads its version with search: both past the same false
+	// candidates.
+	s := m.Snapshot()
+	defer s.Close()
+	m.Store(key(9, 3), 31)
+	m.Delete(key(9, 1))
+	m.Store(key(9, 7), 70)
+	for k, want := range map[int64]int{key(9, 1): 0, key(9, 3): 30, absent: 50} {
+		v, ok := s.Get(k)
+		require.True(t, ok, "the snapshot's %#x", k)
+		require.Equal(t, want, v, "the snapshot's %#x", k)
+	}
+	_, ok = s.Get(key(9, 7))
+	require.False(t, ok, "stored after the snapshot")
+	require.Equal(t, map[int64]int{key(8, 2): 1, key(9, 3): 31, absent: 50, key(9, 7): 70}, maps.Collect(m.All()))
+	require.Equal(t, 4, m.Len(), "an update that missed its key would have added it twice")
 }

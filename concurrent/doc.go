@@ -121,10 +121,10 @@
 // atomically. While a snapshot is alive the entry may be shared with a
 // version the snapshot reads, so the update publishes a new entry.
 //
-// Store, Delete, and a LoadOrStore whose Load missed, first try the plain
-// way (writePlain): when no snapshot is alive and the map has no tracer,
-// which is most of the time, the write is one function that helps a
-// growth under way, locks, changes the chain and counts itself, with
+// Store, Swap, Delete, and a LoadOrStore whose Load missed, first try the
+// plain way (writePlain): when no snapshot is alive and the map has no
+// tracer, which is most of the time, the write is one function that helps
+// a growth under way, locks, changes the chain and counts itself, with
 // nothing of the other cases on its way. Anything else it finds, before
 // changing anything, it leaves to the general way (mutate), which every
 // other write takes: so does a LoadOrStore that finds its key present

@@ -271,3 +271,32 @@ func TestSwapPlain(t *testing.T) {
 	}
 	require.Equal(t, w, contents(t, m))
 }
+
+// Swap reports what it replaced while a growth moves the keys under it,
+// and for values of pointers.
+func TestSwapGrowingAndPointers(t *testing.T) {
+	m := New[int, int](0, WithEvacuationPace(1))
+	k := 0
+	for ; !m.Stats().Growing; k++ {
+		m.Store(k, -k)
+	}
+	for i := 0; i < k; i++ {
+		prev, loaded := m.Swap(i, i)
+		require.True(t, loaded, "key %d", i)
+		require.Equal(t, -i, prev, "key %d", i)
+		require.NoError(t, checkInvariants(m))
+	}
+	require.False(t, m.Stats().Growing, "the Swaps moved the growth on to its end")
+
+	p := New[string, *int](0)
+	one, two := new(int), new(int)
+	p.Store("a", one)
+	prev, loaded := p.Swap("a", two)
+	require.True(t, loaded)
+	require.Same(t, one, prev)
+	got, _ := p.Load("a")
+	require.Same(t, two, got)
+	prev, loaded = p.Swap("b", one)
+	require.False(t, loaded)
+	require.Nil(t, prev)
+}

@@ -85,10 +85,11 @@
 // Generic code is compiled in its caller's package, and there the compiler
 // inlines the generic functions of packages the caller does not import,
 // but not their plain ones (golang/go#56280): every helper of the hot
-// paths is therefore generic (asm.MatchCandidates, asm.Tophash, bucket.IsEmpty,
-// rt.NoEscape ...), or a method of a generic type. bench/hotcalls.sh,
-// run by CI, checks that a program importing only this package makes no
-// other call from its lookups, writes, deletes and iteration steps.
+// paths is therefore generic (asm.MatchCandidates, asm.Tophash,
+// bucket.IsEmpty, rt.NoEscape ...), or a method of a generic type.
+// bench/hotcalls.sh, run by CI, checks that a program importing only this
+// package makes no other call from its lookups, writes, deletes and
+// iteration steps.
 //
 // A struct key of two words, passed by value, is stored to the stack field
 // by field, and the runtime's hash function reads it with one 16-byte load,
