@@ -28,11 +28,10 @@ const (
 	plainStore       plainOp = iota
 	plainDelete              // key is deleted; no value is stored
 	plainLoadOrStore         // value is stored if key is absent
-	plainSwap                // a Store that reports the value it replaces
 )
 
-// swapped is what a plainSwap replaced: the key's value before it, if
-// the key was present.
+// swapped is what a plainStore replaced, for Swap: the key's value before
+// it, if the key was present.
 type swapped[V any] struct {
 	prev   V
 	loaded bool
@@ -46,8 +45,8 @@ type swapped[V any] struct {
 // general way (mutate), which handles every case: so does a t that a
 // growth has replaced since. A plainLoadOrStore that finds key present
 // (stored since the caller's Load missed it) does not do it either. A
-// plainSwap that did it reports the value it replaced in sw, which is
-// nil for the other ops.
+// plainStore that did it reports the value it replaced in sw, unless sw
+// is nil (Swap passes one; the other writes do not).
 //
 // What it does is what mutate and apply do in that case: see there.
 func (m *Map[K, V]) writePlain(t *table[K, V], key K, value V, op plainOp, sw *swapped[V]) bool {
@@ -110,7 +109,7 @@ search:
 			if x == nil || x.key != key {
 				continue
 			}
-			if op == plainSwap {
+			if sw != nil {
 				// Read under the lock, which every write of x holds: the
 				// value the write below replaces.
 				sw.prev, sw.loaded = x.value, true

@@ -236,10 +236,10 @@ func TestSwapPlain(t *testing.T) {
 		m.Store(k, -k)
 	}
 	var sw swapped[int]
-	require.True(t, m.writePlain(m.root.Load(), 7, 70, plainSwap, &sw))
+	require.True(t, m.writePlain(m.root.Load(), 7, 70, plainStore, &sw))
 	require.Equal(t, swapped[int]{prev: -7, loaded: true}, sw)
 	sw = swapped[int]{}
-	require.True(t, m.writePlain(m.root.Load(), 1000, 1, plainSwap, &sw))
+	require.True(t, m.writePlain(m.root.Load(), 1000, 1, plainStore, &sw))
 	require.Equal(t, swapped[int]{}, sw, "an absent key")
 
 	prev, loaded := m.Swap(8, 80)
@@ -255,7 +255,7 @@ func TestSwapPlain(t *testing.T) {
 
 	s := m.Snapshot()
 	sw = swapped[int]{}
-	require.False(t, m.writePlain(m.root.Load(), 10, 100, plainSwap, &sw), "a snapshot is alive")
+	require.False(t, m.writePlain(m.root.Load(), 10, 100, plainStore, &sw), "a snapshot is alive")
 	require.Equal(t, swapped[int]{}, sw)
 	prev, loaded = m.Swap(10, 100)
 	require.Equal(t, []any{-10, true}, []any{prev, loaded})

@@ -841,7 +841,7 @@ func (m *Map[K, V]) Store(key K, value V) {
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	m.mustNotBeNil()
 	var sw swapped[V]
-	if m.writePlain(m.root.Load(), key, value, plainSwap, &sw) {
+	if m.writePlain(m.root.Load(), key, value, plainStore, &sw) {
 		return sw.prev, sw.loaded
 	}
 	r := m.mutate(key, opSwap, value, nil)
