@@ -26,7 +26,7 @@ trap 'rm -rf "$tmp"' EXIT
 common='^(AX|BX|CX|DX|SI|DI|R[0-9]+)$|^runtime\.(morestack|morestack_noctxt|gopanic|panicIndex|panicIndexU|panicBounds|gcWriteBarrier[0-9]|memequal|typedmemmove|memmove|wbMove|wbZero|memclrNoHeapPointers|memclrHasPointers)(\.abi0)?$'
 declare -A allowed=(
   [lookup]='\.(readSlow|findProbed)$'
-  [assign]='\.(firstWrite|growWork|startGrowth|newArray|newOverflow|afterWrite|misuse)$|^runtime\.convTstring$'
+  [assign]='\.(firstWrite|growWork|insertSlow|afterWrite|misuse)$|^runtime\.convTstring$'
   [Delete]='\.(deleteSlow|growWork|clearSlot|afterWrite|misuse)$|^github.com/hmaplab/hmap/table\.copied$|^runtime\.convTstring$'
   [next]='\.(headFor|find|misuse)$|^runtime\.convTstring$'
 )

@@ -648,3 +648,27 @@ func TestGrowthCloneDuringSameSize(t *testing.T) {
 	utInv(t, c)
 	utInv(t, m)
 }
+
+// An insert starts one growth at most. Here every key hashes alike, so
+// they all share one chain, which no growth shortens; the table is
+// rebuilt at its first overflow bucket, and evacuated at once: a growth
+// ends within the insert that starts it and leaves the table due for
+// another. An insert that started growths until none was due would never
+// end.
+func TestInsertStartsOneGrowth(t *testing.T) {
+	same := hash.Func[int](func(int, uint64) uint64 { return 0 })
+	m := New[int, int](0, WithHasher[int](same), WithOverflowThreshold(0), WithEvacuationPace(0))
+	for i := range 100 {
+		before := m.Stats().Events
+		m.Put(i, i)
+		after := m.Stats().Events
+		require.LessOrEqual(t, after.Growths+after.SameSizeGrowths-before.Growths-before.SameSizeGrowths, 1, "insert %d", i)
+		require.False(t, m.growing(), "pace 0 ends every growth within its insert")
+		require.NoError(t, m.checkInvariants())
+	}
+	require.Equal(t, 100, m.Len())
+	require.Greater(t, m.Stats().Events.SameSizeGrowths, 50, "the chain overflows at every insert past the first bucket's eight")
+	for i := range 100 {
+		require.Equal(t, i, m.At(i))
+	}
+}
