@@ -6,7 +6,7 @@
 # valgrind is installed it also counts instructions per operation
 # (bench/opcount.sh), which RESULTS.md shows beside the timings.
 #
-#   bench/compare.sh            the full run (-count 10, concurrent maps 6; about 17 minutes on 2 cores)
+#   bench/compare.sh            the full run (-count 10, concurrent maps 6; about 30 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
 #
 # Environment overrides:
@@ -82,8 +82,9 @@ GOBIN=$tmp go install "$BENCHSTAT"
 # for the other 3 and every builtin run). In a round a cell's impls run
 # back to back, and a spell spreads over both.
 #
-# A whole-map cell runs twice in each round's process, and only its second
-# run is kept: in a fresh process the first impl to build a 1M map takes
+# A whole-map cell, and a growth-latency fill, runs twice in each round's
+# process, and only its second run is kept (so does a concurrent map's
+# fill, below): in a fresh process the first impl to build a 1M map takes
 # the page faults of memory the second then reuses (clone of 1M int64
 # entries, in rounds of one run each: hmap 2.2 times the builtin's time,
 # against 1.0 with -test.count), and the calibration run that
@@ -102,7 +103,9 @@ suite() {
   for round in $(seq "$COUNT"); do
     "$bin" -test.run '^$' -test.bench "^BenchmarkMap\$/./././$wholemap" -test.benchtime "$TIME" -test.count 2 | second >>"$file"
   done
-  "$bin" -test.run '^$' -test.bench '^BenchmarkGrowthLatency$' -test.benchtime 1x -test.count "$COUNT" >>"$file"
+  for round in $(seq "$COUNT"); do
+    "$bin" -test.run '^$' -test.bench '^BenchmarkGrowthLatency$' -test.benchtime 1x -test.count 2 | second >>"$file"
+  done
   "$bin" -test.run '^$' -test.bench '^BenchmarkMemory$' -test.benchtime 1x -test.count "$MEMCOUNT" >>"$file"
 }
 
@@ -155,7 +158,9 @@ concurrent() {
       "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrent\$/^size=1M\$/./^impl=$impl\$" -test.cpu 1,2 -test.benchtime "$CONC_TIME" >>"$file"
     done
   done
-  "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentGrowth$' -test.cpu 2 -test.benchtime 1x -test.count "$CONC_COUNT" >>"$file"
+  for round in $(seq "$CONC_COUNT"); do
+    "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentGrowth$' -test.cpu 2 -test.benchtime 1x -test.count 2 | second >>"$file"
+  done
   "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentIterate$' -test.cpu 2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
   "$bin" -test.run '^$' -test.bench "^BenchmarkConcurrentLen\$/./^impl=($re)\$" -test.cpu 2 -test.benchtime "$CONC_TIME" -test.count "$CONC_COUNT" >>"$file"
   "$bin" -test.run '^$' -test.bench '^BenchmarkConcurrentMemory$' -test.cpu 2 -test.benchtime 1x -test.count "$MEMCOUNT" >>"$file"
