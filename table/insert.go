@@ -30,7 +30,8 @@ func (m *Map[K, V]) Ptr(key K) *V {
 // nil, and returns a pointer to the slot's elem: the runtime's mapassign.
 //
 // Put is a one-call wrapper that the compiler inlines, so assign is the
-// whole write path, with the chain walk written out: tophash bytes are
+// write path of every update and of most inserts, with the chain walk
+// written out: tophash bytes are
 // matched a word at a time. An insert then finds the first free slot the
 // same way, in a second walk of the chain (in cache by then), so that the
 // search, which an update ends early, carries no free-slot state for the
@@ -47,8 +48,8 @@ func (m *Map[K, V]) Ptr(key K) *V {
 // of them, from where it is made: calling newOverflow or startGrowth from
 // here made every update store and reload its bucket, slot, tophash, index
 // and count (callgrind, 1K entries: an update of a string key took 159.6
-// instructions, now 155.0; a delete and reinsert of one 380.7, now
-// 369.2). growWork, before the search, is the one call left on the way.
+// instructions, now 155.6; a delete and reinsert of one 380.7, now
+// 367.9). growWork, before the search, is the one call left on the way.
 func (m *Map[K, V]) assign(key K, elem *V) *V {
 	if m == nil {
 		panic(errNilAssign)
@@ -142,7 +143,8 @@ done:
 // allocates the array, starts the growth (once: with a tuned policy a
 // growth can end within this write and leave the table still over a
 // threshold, and starting another would never end; with the runtime's
-// policy that cannot happen), or links an overflow bucket, and inserts.
+// policy that cannot happen), links an overflow bucket if key's chain
+// is then full, and inserts.
 // The write is marked, and n is the count assign kept.
 func (m *Map[K, V]) insertSlow(key K, elem *V, h uintptr, n int) *V {
 	if m.buckets == nil {
