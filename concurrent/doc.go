@@ -356,11 +356,21 @@
 //
 // A bucket is 112 bytes (its first body 96), an overflow body 96, and an
 // entry is a separate allocation (16 bytes for int64 keys and values), so
-// a full Map of small entries takes about 40-48 bytes per entry, against
-// about 20 for the builtin map. A write takes the bucket's lock and two
+// a Map of small entries takes from about 33 bytes per entry (at a load
+// of 6.5 entries a bucket, as a growth starts) to about 50 (at 3.25, as
+// one ends), against 22 to 44 for the builtin map, whose buckets of 144
+// bytes hold the entries. A write takes the bucket's lock and two
 // atomic additions on its stripe (one enters its epoch section, one ends
 // it and counts the entry added or removed); a read takes none. Stats
 // reads a few dozen words.
+//
+// At 2^20 int64 entries, a load of 4, the Map takes 44.5 bytes per entry:
+// 28.0 of buckets (2^18 of 112 bytes), 16.0 of entries and 0.5 of
+// overflow bodies. 40 would take buckets of at most 88 bytes (38.5). A
+// first body without its stamp and its link to older versions, were
+// snapshots to find those elsewhere, would make them 96 (40.5); the lock
+// would have to go too, into a bit of the chain pointer, which every
+// Load would then mask, or into a lock of another kind than sync.Mutex.
 //
 // A Load of a large map waits for two cache misses, one after the other:
 // the bucket's lines (its chain pointer, and its first body, loaded
@@ -395,6 +405,20 @@
 // goes with the instruction counts above: the tests that the zero Map,
 // growth, snapshots and probes need, which also limit how many Loads of
 // a loop the processor has under way at once.
+//
+// Filling a map costs more than xsync's, and most of the difference is
+// growth. Filling an empty map with 2^20 int64 keys from one goroutine
+// takes, per Store, 861 instructions, 7.1 first-level and 5.8 last-level
+// misses, against 621, 5.1 and 4.4 for xsync v4 (concops and xsyncops
+// -op fill, callgrind as above, padding excluded). By function (padding
+// included): the evacuations take 373 instructions a Store against the
+// 228 of xsync's resize, the entry's allocation 187 against 197, and the
+// rest of the Store 325 against 216. An evacuation hashes every key
+// again, as xsync's resize does, with a miss on each entry; it also
+// builds two chains of bodies (37 instructions an entry), and clears the
+// old bucket's first body so that no entry stays reachable through it
+// while the growth lasts: 55 instructions a Store, as each slot's nil
+// is a pointer store with its write barrier, a call.
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the

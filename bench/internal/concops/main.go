@@ -5,7 +5,11 @@
 // the hot paths call no helper that failed to inline, and it serves for
 // counting instructions per operation with callgrind:
 //
-//	concops -op load|store|swap|delete-store|delete-loadorstore|delete-miss -key int64|string -n N
+//	concops -op load|store|swap|delete-store|delete-loadorstore|delete-miss|fill -key int64|string -n N
+//
+// fill is not an operation on the map of -size keys but -n new maps, each
+// filled from empty with those keys, growth included: divide by -size for
+// a figure per Store.
 package main
 
 import (
@@ -19,7 +23,7 @@ import (
 )
 
 func main() {
-	op := flag.String("op", "load", "load, store (update), swap (a Swap of a present key), delete-store, delete-loadorstore (a Delete and a LoadOrStore back) or delete-miss (a Delete of an absent key)")
+	op := flag.String("op", "load", "load, store (update), swap (a Swap of a present key), delete-store, delete-loadorstore (a Delete and a LoadOrStore back), delete-miss (a Delete of an absent key) or fill (a new map filled with the -size keys)")
 	key := flag.String("key", "int64", "int64 or string")
 	size := flag.Int("size", 1000, "entries in the map")
 	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
@@ -98,8 +102,16 @@ func run[K comparable](op string, keys, misses []K, n int) int64 {
 			v, _ := m.Swap(next(), int64(i))
 			sink += v
 		}
+	case "fill":
+		for range n {
+			f := concurrent.New[K, int64](0)
+			for i, k := range keys {
+				f.Store(k, int64(i))
+			}
+			sink += int64(f.Len())
+		}
 	default:
-		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store, swap, delete-store, delete-loadorstore or delete-miss\n", op)
+		fmt.Fprintf(os.Stderr, "concops: -op %q: want load, store, swap, delete-store, delete-loadorstore, delete-miss or fill\n", op)
 		os.Exit(2)
 	}
 	return sink + int64(m.Len())

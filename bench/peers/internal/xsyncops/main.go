@@ -3,7 +3,7 @@
 // callgrind's counts per operation of the two maps compare (package
 // concurrent's documentation quotes them, under "Costs"):
 //
-//	xsyncops -op load|store|delete-store -size N -n N
+//	xsyncops -op load|store|delete-store|fill -size N -n N
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	op := flag.String("op", "load", "load, store (update) or delete-store")
+	op := flag.String("op", "load", "load, store (update), delete-store or fill (a new map filled with the -size keys)")
 	size := flag.Int("size", 1000, "entries in the map")
 	n := flag.Int("n", 1_000_000, "operations to run after the setup (0: setup only)")
 	flag.Parse()
@@ -57,8 +57,16 @@ func main() {
 			m.Delete(k)
 			m.Store(k, int64(i))
 		}
+	case "fill":
+		for range *n {
+			f := xsync.NewMap[int64, int64]()
+			for i, k := range keys {
+				f.Store(k, int64(i))
+			}
+			sink += int64(f.Size())
+		}
 	default:
-		fmt.Fprintf(os.Stderr, "xsyncops: -op %q: want load, store or delete-store\n", *op)
+		fmt.Fprintf(os.Stderr, "xsyncops: -op %q: want load, store, delete-store or fill\n", *op)
 		os.Exit(2)
 	}
 	fmt.Println(sink + int64(m.Size()))
