@@ -367,8 +367,9 @@
 // At 2^20 int64 entries, a load of 4, the Map takes 44.5 bytes per entry:
 // 28.0 of buckets (2^18 of 112 bytes), 16.0 of entries and 0.5 of
 // overflow bodies. 40 would take buckets of at most 88 bytes (38.5). A
-// first body without its stamp and its link to older versions, were
-// snapshots to find those elsewhere, would make them 96 (40.5); the lock
+// first body without its stamp and its link to older versions, were they
+// kept elsewhere (snapshots read both, and where a write's count lands
+// goes by its chain's stamp), would make them 96 (40.5); the lock
 // would have to go too, into a bit of the chain pointer, which every
 // Load would then mask, or into a lock of another kind than sync.Mutex.
 //
