@@ -6,7 +6,7 @@
 # valgrind is installed it also counts instructions per operation
 # (bench/opcount.sh), which RESULTS.md shows beside the timings.
 #
-#   bench/compare.sh            the full run (-count 10, concurrent maps 6; about 30 minutes on 2 cores)
+#   bench/compare.sh            the full run (-count 10, concurrent maps 6; about 25 minutes on 2 cores)
 #   bench/compare.sh -quick     a trial run (-count 1, short benchtime)
 #
 # Environment overrides:
