@@ -409,17 +409,17 @@
 //
 // Filling a map costs more than xsync's, and most of the difference is
 // growth. Filling an empty map with 2^20 int64 keys from one goroutine
-// takes, per Store, 861 instructions, 7.1 first-level and 5.8 last-level
+// takes, per Store, 832 instructions, 7.1 first-level and 5.8 last-level
 // misses, against 621, 5.1 and 4.4 for xsync v4 (concops and xsyncops
 // -op fill, callgrind as above, padding excluded). By function (padding
-// included): the evacuations take 373 instructions a Store against the
-// 228 of xsync's resize, the entry's allocation 187 against 197, and the
-// rest of the Store 325 against 216. An evacuation hashes every key
+// included): the evacuations take 346 instructions a Store against the
+// 229 of xsync's resize, the entry's allocation 187 against 197, and the
+// rest of the Store 326 against 216. An evacuation hashes every key
 // again, as xsync's resize does, with a miss on each entry; it also
-// builds two chains of bodies (37 instructions an entry), and clears the
-// old bucket's first body so that no entry stays reachable through it
-// while the growth lasts: 55 instructions a Store, as each slot's nil
-// is a pointer store with its write barrier, a call.
+// clears the old bucket's first body so that no entry stays reachable
+// through it while the growth lasts: 56 instructions a Store, as each
+// slot's nil is a pointer store with its write barrier, a call. (Adding
+// to the new chains without a call took the evacuations from 373 to 346.)
 //
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the

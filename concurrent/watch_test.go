@@ -142,3 +142,32 @@ func TestCollectedSelfReferencingMapLeaves(t *testing.T) {
 	id := makeSelfRef(t, freed)
 	watchtest.RequireLeaves(t, freed, id)
 }
+
+// A growth records each entry it moves with its depth in the chain it
+// moves to, x or y: here old bucket 0 sends nine entries to x, whose ninth
+// goes into a second body (depth 2), and the four after them to y, where
+// they are the first (depth 1).
+func TestWatchMovedDepths(t *testing.T) {
+	m := New[int, int](13, WithName("concurrent-moved-depths"), WithHasher[int](hash.Identity[int]{}))
+	require.EqualValues(t, 1, m.Stats().B)
+	for k := 0; k <= 32; k += 4 { // hash bits 1-0 are 00: bucket 0, then x
+		m.Store(k, k)
+	}
+	for k := 2; k <= 14; k += 4 { // bits 1-0 are 10: bucket 0, then y
+		m.Store(k, k)
+	}
+	require.False(t, m.Stats().Growing)
+	m.Store(1, 1) // the 14th entry: over 6.5 a bucket
+	for m.Stats().Growing {
+		m.Store(0, 0)
+	}
+	s := m.Stats()
+	require.EqualValues(t, 2, s.B)
+	require.EqualValues(t, 1, s.Events.Growths)
+	info := watchtest.Newest(t, "concurrent-moved-depths")
+	// Key 1 is moved too, from old bucket 1 at depth 1: the Store that
+	// starts a growth inserts first.
+	require.Equal(t, registry.Probe{Entries: 14, Max: 2, Sum: 15}, info.Probe,
+		"one entry at depth 2, every other at depth 1")
+	runtime.KeepAlive(m)
+}

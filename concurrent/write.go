@@ -442,10 +442,19 @@ type chainBuilder[K comparable, V any] struct {
 	ovf        int
 }
 
+// add appends x, whose tophash is top, to the chain.
 func (c *chainBuilder[K, V]) add(x *entry[K, V], top uint8) {
-	if c.tail == nil || c.n == asm.SlotCount {
+	if c.full() {
 		c.extend()
 	}
+	c.put(x, top)
+}
+
+// full reports whether the next entry needs a new body.
+func (c *chainBuilder[K, V]) full() bool { return c.tail == nil || c.n == asm.SlotCount }
+
+// put stores x into the next slot of the tail body, which has one free.
+func (c *chainBuilder[K, V]) put(x *entry[K, V], top uint8) {
 	// No reader sees the chain before the caller publishes what finish
 	// returns, by an atomic store: a plain store into the slot suffices,
 	// and inlines where the atomic one (with its write barrier) is a call.
@@ -673,27 +682,26 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 				continue
 			}
 			top := uint8(w >> (8 * i))
-			var toY bool
+			cb := &x // the chain en goes to: x, or y
 			if en.key != en.key {
 				// NaN: its hash is random; follow the tophash's low bit,
 				// as the runtime does.
-				toY = top&1 != 0
+				if top&1 != 0 {
+					cb = &y
+				}
 			} else {
-				h := hs[i]
-				toY = h&n != 0
+				if hs[i]&n != 0 {
+					cb = &y
+				}
 				if watched != nil {
-					cb := &x
-					if toY {
-						cb = &y
-					}
-					watched.add(h, cb.nextDepth())
+					watched.add(hs[i], cb.nextDepth())
 				}
 			}
-			if toY {
-				y.add(en, top)
-			} else {
-				x.add(en, top)
+			// add, written out: its call to extend keeps it from inlining.
+			if cb.full() {
+				cb.extend()
 			}
+			cb.put(en, top)
 		}
 	}
 	// While a snapshot is alive, a half that gets no entry still gets a
