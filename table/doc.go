@@ -81,9 +81,9 @@
 // The lookup (lookup, behind Get, At and Has, which inline where they are
 // called) and the write (assign, behind Put and Ptr) are each one function
 // on their common paths, with the bucket arithmetic written out; an insert
-// that needs the array, a growth or an overflow bucket ends in insertSlow. lookup returns a pointer to the
-// elem, as the runtime's mapaccess does, so a caller that discards the elem
-// never loads it. Lookups hash with one indirect call, as the runtime does,
+// that needs the array, a growth or an overflow bucket ends in insertSlow.
+// lookup returns a pointer to the elem, as the runtime's mapaccess does, so
+// a caller that discards the elem never loads it. Lookups hash with one indirect call, as the runtime does,
 // except in a table of one bucket whose keys are small regular memory
 // (integers, pointers, arrays and structs of them), where comparing the
 // keys costs less than hashing one: there the keys are compared directly,

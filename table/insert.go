@@ -31,8 +31,7 @@ func (m *Map[K, V]) Ptr(key K) *V {
 //
 // Put is a one-call wrapper that the compiler inlines, so assign is the
 // write path of every update and of most inserts, with the chain walk
-// written out: tophash bytes are
-// matched a word at a time. An insert then finds the first free slot the
+// written out: tophash bytes are matched a word at a time. An insert then finds the first free slot the
 // same way, in a second walk of the chain (in cache by then), so that the
 // search, which an update ends early, carries no free-slot state for the
 // compiler to keep in registers or spill around it. The search
