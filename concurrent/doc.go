@@ -421,6 +421,18 @@
 // slot's nil is a pointer store with its write barrier, a call. (Adding
 // to the new chains without a call took the evacuations from 373 to 346.)
 //
+// Each insert allocates its entry: about 170 instructions of the
+// allocator for an entry of two int64s, as in xsync's Map. Entries of
+// types without pointers were tried taken from blocks of 15 that a
+// stripe hands out (an atomic addition each, one allocation a block): a
+// Delete and a Store back on a 1K map went from 736 to 603 instructions,
+// below xsync's 606, and a fill from 832 to 697 a Store. They were not
+// kept: a block stays allocated while any of its entries is reachable,
+// and a map of 2^20 int64 entries, after 4×2^20 replacements of a key
+// drawn at random by a new one (a Delete and a Store), held 98 bytes of
+// heap per entry against 58 with entries allocated one by one (a slice
+// of the keys included, after a collection).
+//
 // Probe counting (WithProbeCounting) is sampled: a Load that is counted
 // adds to shared counters, and those cache lines then travel between the
 // cores that read, which is what would stop reads from scaling if every
