@@ -424,10 +424,11 @@ func TryNew[K comparable, V any](hint int, opts ...Option) (*Map[K, V], error) {
 	return m, nil
 }
 
-// Panic messages: the runtime's, for the same mistakes with a builtin map.
+// Panic values: the runtime's words for the same mistakes with a builtin
+// map, as runtime errors (see rt.PlainError).
 const (
-	errNegativeHint = "makemap: size out of range"
-	errNilAssign    = "assignment to entry in nil map"
+	errNegativeHint = rt.PlainError("makemap: size out of range")
+	errNilAssign    = rt.PlainError("assignment to entry in nil map")
 )
 
 // initLocked sets up a new or zero map. m.mu is held.

@@ -1,6 +1,7 @@
 package concurrent
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -40,10 +41,10 @@ func TestNilMap(t *testing.T) {
 	s.Close()
 
 	const msg = "assignment to entry in nil map"
-	require.PanicsWithValue(t, msg, func() { m.Store("a", 1) })
-	require.PanicsWithValue(t, msg, func() { m.Swap("a", 1) })
-	require.PanicsWithValue(t, msg, func() { m.LoadOrStore("a", 1) })
-	require.PanicsWithValue(t, msg, func() {
+	require.PanicsWithError(t, msg, func() { m.Store("a", 1) })
+	require.PanicsWithError(t, msg, func() { m.Swap("a", 1) })
+	require.PanicsWithError(t, msg, func() { m.LoadOrStore("a", 1) })
+	require.PanicsWithError(t, msg, func() {
 		m.Compute("a", func(int, bool) (int, ComputeOp) { return 1, UpdateOp })
 	})
 }
@@ -70,5 +71,35 @@ func TestInvalidOptions(t *testing.T) {
 	}
 	_, err := TryNew[int, int](-1)
 	require.EqualError(t, err, "concurrent: size hint -1 out of range: want 0 or more")
-	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](-1) })
+	require.PanicsWithError(t, "makemap: size out of range", func() { New[int, int](-1) })
+}
+
+// A nil map's write and a negative hint panic with a runtime.Error, as a
+// builtin map's write does: a program that recovers and type-asserts
+// error or runtime.Error sees the same from either map.
+func TestNilMapPanicIsRuntimeError(t *testing.T) {
+	var m *Map[string, int]
+	var b map[string]int
+	want := recoverValue(func() { b["a"] = 1 })
+	require.Implements(t, (*runtime.Error)(nil), want)
+	for name, f := range map[string]func(){
+		"Store":       func() { m.Store("a", 1) },
+		"Swap":        func() { m.Swap("a", 1) },
+		"LoadOrStore": func() { m.LoadOrStore("a", 1) },
+		"Compute":     func() { m.Compute("a", func(int, bool) (int, ComputeOp) { return 1, UpdateOp }) },
+		"New(-1)":     func() { New[string, int](-1) },
+	} {
+		got := recoverValue(f)
+		require.Implements(t, (*runtime.Error)(nil), got, name)
+		if name != "New(-1)" {
+			require.Equal(t, want.(error).Error(), got.(error).Error(), name)
+		}
+	}
+}
+
+// recoverValue runs f and returns what it panicked with, nil if nothing.
+func recoverValue(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
 }

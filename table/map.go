@@ -171,14 +171,17 @@ const (
 // so that count < 0 tests it.
 const writing = math.MinInt
 
-// Panic messages, the runtime's own words.
+// Panic messages, the runtime's own words. Where the runtime panics with a
+// runtime error (a nil map's write), the value is one (rt.PlainError), and
+// so is a negative hint's, as make's for a channel; the runtime's misuse
+// reports are fatal errors, and these panics are strings.
 const (
 	errWrites       = "concurrent map writes"
 	errReadWrite    = "concurrent map read and map write"
 	errIterWrite    = "concurrent map iteration and map write"
 	errCloneWrite   = "concurrent map clone and map write"
-	errNegativeHint = "makemap: size out of range"
-	errNilAssign    = "assignment to entry in nil map"
+	errNegativeHint = rt.PlainError("makemap: size out of range")
+	errNilAssign    = rt.PlainError("assignment to entry in nil map")
 	errCopied       = "table: write to a copied Map: a copy of a Map value shares the original's buckets; " +
 		"pass *Map instead of copying the Map"
 

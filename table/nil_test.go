@@ -37,8 +37,8 @@ func TestNilMap(t *testing.T) {
 	require.Zero(t, after)
 
 	const msg = "assignment to entry in nil map"
-	require.PanicsWithValue(t, msg, func() { m.Put("a", 1) })
-	require.PanicsWithValue(t, msg, func() { *m.Ptr("a")++ })
+	require.PanicsWithError(t, msg, func() { m.Put("a", 1) })
+	require.PanicsWithError(t, msg, func() { *m.Ptr("a")++ })
 	require.PanicsWithError(t, msg, func() { b["a"] = 1 }, "the builtin's message")
 }
 

@@ -42,7 +42,7 @@ func TestInvalidOptions(t *testing.T) {
 
 	_, err = TryNew[int, int](-1)
 	require.EqualError(t, err, "table: size hint -1 out of range: want 0 or more")
-	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](-1) })
+	require.PanicsWithError(t, "makemap: size out of range", func() { New[int, int](-1) })
 }
 
 // Hashers that are valid, if unusual, are accepted and work.

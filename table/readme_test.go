@@ -33,7 +33,7 @@ func TestReadmeTranslation(t *testing.T) {
 			delete(b, "x")
 			m.Delete("x")
 			require.PanicsWithError(t, "assignment to entry in nil map", func() { b["x"] = 1 })
-			require.PanicsWithValue(t, "assignment to entry in nil map", func() { m.Put("x", 1) })
+			require.PanicsWithError(t, "assignment to entry in nil map", func() { m.Put("x", 1) })
 		},
 		"m := map[K]V{}": func(t *testing.T) {
 			b, m := map[string]int{}, table.New[string, int](0)

@@ -183,8 +183,8 @@ func TestStateLazyFirstBucket(t *testing.T) {
 }
 
 func TestStateNegativeAndHugeHint(t *testing.T) {
-	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](-1) })
-	require.PanicsWithValue(t, "makemap: size out of range", func() { New[int, int](math.MinInt) })
+	require.PanicsWithError(t, "makemap: size out of range", func() { New[int, int](-1) })
+	require.PanicsWithError(t, "makemap: size out of range", func() { New[int, int](math.MinInt) })
 
 	// makemap ignores a hint whose buckets could not be allocated:
 	// hint*bucketsize > maxAlloc (2^48 on 64-bit platforms), or the

@@ -205,6 +205,18 @@ func NoEscape[P ~unsafe.Pointer](p P) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&x))
 }
 
+// PlainError is a panic value for the misuse of a map that a builtin map
+// panics on with a runtime error (an assignment to a nil map): a
+// runtime.Error whose message is its text alone, as the runtime's own
+// errors of the kind are. A program that recovers and asks whether it
+// has an error, or a runtime.Error, gets the answer the builtin map gives.
+type PlainError string
+
+func (e PlainError) Error() string { return string(e) }
+
+// RuntimeError marks PlainError as a runtime.Error.
+func (PlainError) RuntimeError() {}
+
 // CheckHashable panics, with the error the builtin map gives, if key cannot
 // be used as a map key: an interface holding a slice, map or function,
 // directly or inside a struct or array. For other keys it costs nothing.
