@@ -161,8 +161,12 @@
 // and i+2^(B-1) by the next hash bit (NaN keys by their tophash's low bit),
 // stores the two new chains (while a snapshot is alive, a half that gets no
 // entry gets an empty chain rather than none: see Snapshots), and then
-// replaces the old bucket's chain with an evacuation marker. The write
-// that evacuates the last old bucket drops the old table. No write ever
+// replaces the old bucket's chain with an evacuation marker. The old
+// bucket's first body is cleared, so that a key deleted after it moved
+// leaves no value alive there, unless the entries hold no pointer: then
+// it keeps only their own bytes, in an old array held anyway until the
+// growth ends, and is left as it was. The write that evacuates the last
+// old bucket drops the old table. No write ever
 // waits for a whole growth: the worst one moves two chains, and allocates
 // the new array's segment they go to.
 //
@@ -409,17 +413,18 @@
 //
 // Filling a map costs more than xsync's, and most of the difference is
 // growth. Filling an empty map with 2^20 int64 keys from one goroutine
-// takes, per Store, 832 instructions, 7.1 first-level and 5.8 last-level
+// takes, per Store, 782 instructions, 7.0 first-level and 5.8 last-level
 // misses, against 621, 5.1 and 4.4 for xsync v4 (concops and xsyncops
 // -op fill, callgrind as above, padding excluded). By function (padding
-// included): the evacuations take 346 instructions a Store against the
+// included): the evacuations take 301 instructions a Store against the
 // 229 of xsync's resize, the entry's allocation 187 against 197, and the
-// rest of the Store 326 against 216. An evacuation hashes every key
-// again, as xsync's resize does, with a miss on each entry; it also
-// clears the old bucket's first body so that no entry stays reachable
-// through it while the growth lasts: 56 instructions a Store, as each
-// slot's nil is a pointer store with its write barrier, a call. (Adding
-// to the new chains without a call took the evacuations from 373 to 346.)
+// rest of the Store 316 against 216. An evacuation hashes every key
+// again, as xsync's resize does, with a miss on each entry. Clearing the
+// old bucket's first body, which a map whose entries hold pointers does
+// (see Growth), costs 50 instructions a Store more, as each slot's nil
+// is a pointer store with its write barrier, a call: the int64 fill took
+// 832 with it. (Adding to the new chains without a call took the
+// evacuations from 373 to 346, and leaving first as it was to 301.)
 //
 // Each insert allocates its entry: about 170 instructions of the
 // allocator for an entry of two int64s, as in xsync's Map. Entries of

@@ -184,6 +184,42 @@ func TestMovedValuesFreedDuringGrowth(t *testing.T) {
 	runtime.KeepAlive(m)
 }
 
+// An evacuation with no snapshot alive clears the old bucket's first body
+// when the entries hold pointers (TestMovedValuesFreedDuringGrowth), and
+// leaves it as it was when they hold none: it keeps no value alive then,
+// and the eight pointer stores are spared.
+func TestEvacuationKeepsPlainFirst(t *testing.T) {
+	plain := New[int, int](0, WithEvacuationPace(1))
+	ptrs := New[int, *int](0, WithEvacuationPace(1))
+	for k := 0; k < 2000 || !plain.Stats().Growing; k++ {
+		plain.Store(k, k)
+	}
+	for k := 0; k < 2000 || !ptrs.Stats().Growing; k++ {
+		ptrs.Store(k, &k)
+	}
+	plain.Store(-1, 0) // moves old buckets: the one of -1, and the next at nevacuate
+	ptrs.Store(-1, nil)
+	o := plain.root.Load().old.Load()
+	holding := 0
+	for i := range o.mask + 1 {
+		if b := o.at(i); b.body.Load().isMarker() && !firstClear(&b.first) {
+			holding++
+		}
+	}
+	require.NotZero(t, holding, "no moved bucket of int values kept its first body's entries")
+	po := ptrs.root.Load().old.Load()
+	pm := 0
+	for i := range po.mask + 1 {
+		if b := po.at(i); b.body.Load().isMarker() {
+			pm++
+			require.True(t, firstClear(&b.first), "old bucket %d of *int values: first not cleared", i)
+		}
+	}
+	require.NotZero(t, pm)
+	require.NoError(t, checkInvariants(plain))
+	require.NoError(t, checkInvariants(ptrs))
+}
+
 // deleteFound deletes only from a body of the bucket's chain. Between
 // deletePlain's search, which found the key in an overflow body of the
 // bucket's first, and the lock, first may have been replaced, cleared

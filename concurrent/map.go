@@ -39,6 +39,7 @@ type Map[K comparable, V any] struct {
 	vmode          uint8       // how values are read: valueWhole, valueBits or valuePtr
 	hitMode        uint8       // how a Load reads the value it finds: hitWord, hitPointer or hitProbed
 	inplace        bool        // a Store to a present key overwrites its value (see valueMode)
+	plainEntries   bool        // entries hold no pointer (see evacuate)
 	policy         grow.Policy // load factor and evacuation pace
 	tracer         *Tracer     // nil unless WithTracer
 	tq             *traceQueue // the tracer's events; nil unless WithTracer
@@ -445,6 +446,7 @@ func (m *Map[K, V]) initLocked(hint int, opts []Option) error {
 	m.wordHash = cfg.Hasher == nil && wordKey(reflect.TypeFor[K]())
 	m.source = cfg.Source
 	m.vmode, m.inplace = valueMode[V](), inPlace[K, V]()
+	m.plainEntries = pointerFree(reflect.TypeFor[entry[K, V]]())
 	if m.vmode == valuePtr {
 		m.hitMode = hitPointer
 	}

@@ -725,7 +725,15 @@ func (m *Map[K, V]) evacuate(t, o *table[K, V], oi uintptr, e uint64, st *stripe
 	}
 	ob.body.Store(mark)
 	if !live {
-		ob.clearFirst() // nothing reads it but Loads on their way (see slot)
+		// Nothing reads ob's first body now but Loads on their way (see
+		// slot). It is cleared so as to keep no value alive while the
+		// growth lasts (a key deleted since it moved); an entry without
+		// pointers keeps nothing alive but its own bytes, and the old
+		// array they would stay in is kept anyway: it is left as it was,
+		// saving its slots' pointer stores, each a call.
+		if !m.plainEntries {
+			ob.clearFirst()
+		}
 	} else if m.leave(st) { // the snapshots closed meanwhile
 		mark.prev.Store(nil)
 		ob.clearFirst()
