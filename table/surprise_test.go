@@ -797,7 +797,10 @@ func TestSurpriseNilMapPanicValue(t *testing.T) {
 		if got := sfPanicShape(sfRecover(func() { tm.Put(k, 1) })); got != want {
 			t.Errorf("Put(%T) on a nil *Map panics with %s; the builtin map with %s", k, got, want)
 		}
-		want = sfPanicShape(sfRecover(func() { bm[k]++ }))
+		// Ptr is the builtin's assignment: compared with bm[k] = 1, not
+		// with bm[k]++, which the compiler makes one assignment only
+		// without -race (with it, the read comes first, and an unhashable
+		// key panics as a read of a nil map does).
 		if got := sfPanicShape(sfRecover(func() { *tm.Ptr(k)++ })); got != want {
 			t.Errorf("Ptr(%T) on a nil *Map panics with %s; the builtin map with %s", k, got, want)
 		}
