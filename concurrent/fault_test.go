@@ -3,6 +3,7 @@ package concurrent
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,8 +19,17 @@ import (
 func finishes(t *testing.T, what string, f func()) {
 	t.Helper()
 	if ok, _ := returnsWithin(20*time.Second, f); !ok {
-		t.Fatalf("%s: still blocked: the map is wedged", what)
+		buf := make([]byte, 1<<16)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Fatalf("%s: still blocked after 20s: the map is wedged\n%s", what, buf)
 	}
+}
+
+// recoverValue runs f and returns what it panicked with, nil if nothing.
+func recoverValue(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
 }
 
 // returnsWithin runs f on another goroutine and reports whether it

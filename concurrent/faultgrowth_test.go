@@ -22,24 +22,6 @@ import (
 // and the retry, in Shrink and Clear, in Range and All callbacks, and in
 // concurrent writers that take snapshots and iterate.
 
-// fgTry runs f and returns what it panicked with (nil if it returned).
-func fgTry(f func()) (r any) {
-	defer func() { r = recover() }()
-	f()
-	return nil
-}
-
-// fgFinishes is finishes, writing every goroutine's stack to the log
-// if f is still blocked.
-func fgFinishes(t *testing.T, what string, f func()) {
-	t.Helper()
-	if ok, _ := returnsWithin(20*time.Second, f); !ok {
-		buf := make([]byte, 1<<16)
-		buf = buf[:runtime.Stack(buf, true)]
-		t.Fatalf("%s: still blocked after 20s: the map is wedged\n%s", what, buf)
-	}
-}
-
 // fgWatchdog ends the test binary, with every goroutine's stack, if the
 // test is still running after a minute: a map wedged where the test calls
 // it directly (not through finishes) would otherwise hang until go test's
@@ -80,7 +62,7 @@ func fgCheck(t *testing.T, m *Map[int, int], want map[int]int, what string) {
 	for k, v := range want {
 		var got int
 		var ok bool
-		if r := fgTry(func() { got, ok = m.Load(k) }); r != nil {
+		if r := recoverValue(func() { got, ok = m.Load(k) }); r != nil {
 			require.Contains(t, fmt.Sprint(r), "hasher: ")
 			continue
 		}
@@ -135,7 +117,7 @@ func fgStuck(t *testing.T) (m *Map[int, int], bad *atomic.Int64, model map[int]i
 	require.False(t, o.at(7).body.Load().isMarker())
 	s1, model1 = m.Snapshot(), maps.Clone(model)
 	bad.Store(7 + 8*25)
-	require.Equal(t, "hasher: 207", fgTry(func() { m.Store(7+8*1000, 1) }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { m.Store(7+8*1000, 1) }))
 	_, ok := m.Load(7 + 8*1000)
 	require.False(t, ok, "the write whose evacuation panicked stored its key")
 	require.False(t, o.at(7).body.Load().isMarker(), "old bucket 7 moved")
@@ -164,7 +146,7 @@ func TestFaultStuckGrowthSnapshots(t *testing.T) {
 	panics := 0
 	for i := range 40 {
 		k := 2000 + 8*i + i%7 // never bucket 7
-		if r := fgTry(func() { m.Store(k, i) }); r != nil {
+		if r := recoverValue(func() { m.Store(k, i) }); r != nil {
 			require.Equal(t, "hasher: 207", r)
 			panics++
 			_, ok := m.Load(k)
@@ -183,14 +165,14 @@ func TestFaultStuckGrowthSnapshots(t *testing.T) {
 	// Every write to a key of old bucket 7 panics while armed; Compute too,
 	// before its function runs.
 	ran := false
-	require.Equal(t, "hasher: 207", fgTry(func() {
+	require.Equal(t, "hasher: 207", recoverValue(func() {
 		m.Compute(7, func(int, bool) (int, ComputeOp) { ran = true; return 0, DeleteOp })
 	}))
 	require.False(t, ran)
-	require.Equal(t, "hasher: 207", fgTry(func() { m.Delete(15) }))
-	require.Equal(t, "hasher: 207", fgTry(func() { CompareAndSwap(m, 7, 7, 8) }))
-	require.Equal(t, "hasher: 207", fgTry(func() { m.Shrink() }))
-	require.Equal(t, "hasher: 207", fgTry(func() { m.Shrink() }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { m.Delete(15) }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { CompareAndSwap(m, 7, 7, 8) }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { m.Shrink() }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { m.Shrink() }))
 	fgCheck(t, m, model, "after the armed writes and Shrinks")
 	require.Equal(t, model1, fgSnapOf(s1))
 	require.Equal(t, model2, fgSnapOf(s2))
@@ -237,7 +219,7 @@ func TestFaultStuckGrowthClear(t *testing.T) {
 	require.Empty(t, fgRange(t, m))
 	require.Equal(t, model1, fgSnapOf(s1))
 	// The bad key is absent now: nothing panics but a write of it.
-	require.Equal(t, "hasher: 207", fgTry(func() { m.Store(207, 1) }))
+	require.Equal(t, "hasher: 207", recoverValue(func() { m.Store(207, 1) }))
 	model := map[int]int{}
 	finishes(t, "stores after Clear", func() {
 		for k := range 2000 {
@@ -273,7 +255,7 @@ func TestFaultComputePanicEndsGrowthLater(t *testing.T) {
 	}
 	s := m.Snapshot() // keep versions, too
 	snap := maps.Clone(model)
-	require.Equal(t, "compute", fgTry(func() {
+	require.Equal(t, "compute", recoverValue(func() {
 		m.Compute(1, func(int, bool) (int, ComputeOp) { panic("compute") })
 	}))
 	st := m.Stats()
@@ -325,9 +307,9 @@ func TestFaultRangeCallbackPanics(t *testing.T) {
 	}
 
 	// A plain panic, during the growth.
-	require.Equal(t, "range", fgTry(func() { m.Range(func(int, int) bool { panic("range") }) }))
+	require.Equal(t, "range", recoverValue(func() { m.Range(func(int, int) bool { panic("range") }) }))
 	quiet("plain")
-	require.Equal(t, "all", fgTry(func() {
+	require.Equal(t, "all", recoverValue(func() {
 		for range m.All() {
 			panic("all")
 		}
@@ -336,11 +318,11 @@ func TestFaultRangeCallbackPanics(t *testing.T) {
 
 	// Writes in the callback, a nested Compute that panics, then a panic.
 	n := 0
-	require.Equal(t, "after writes", fgTry(func() {
+	require.Equal(t, "after writes", recoverValue(func() {
 		m.Range(func(key, v int) bool {
 			n++
 			m.Store(key, v+1000) // with the loop's snapshot alive: a copy
-			require.Equal(t, "nested", fgTry(func() {
+			require.Equal(t, "nested", recoverValue(func() {
 				m.Compute(key, func(int, bool) (int, ComputeOp) { panic("nested") })
 			}))
 			require.Panics(t, func() { m.Compute(-5-n, func(int, bool) (int, ComputeOp) { panic("absent") }) })
@@ -369,21 +351,21 @@ func TestFaultRangeCallbackPanics(t *testing.T) {
 	// The hasher panics in a write in the callback (it moves old buckets
 	// holding keys below 200) and in a Shrink there.
 	armed.Store(true)
-	require.Equal(t, "range after hasher", fgTry(func() {
+	require.Equal(t, "range after hasher", recoverValue(func() {
 		m.Range(func(int, int) bool {
 			for i := -1000; ; i-- {
-				if r := fgTry(func() { m.Store(i, i) }); r != nil {
+				if r := recoverValue(func() { m.Store(i, i) }); r != nil {
 					require.Contains(t, fmt.Sprint(r), "hasher: ")
 					break
 				}
 				model[i] = i
 			}
-			require.Contains(t, fmt.Sprint(fgTry(func() { m.Shrink() })), "hasher: ")
+			require.Contains(t, fmt.Sprint(recoverValue(func() { m.Shrink() })), "hasher: ")
 			panic("range after hasher")
 		})
 	}))
 	quiet("hasher")
-	require.Contains(t, fmt.Sprint(fgTry(func() {
+	require.Contains(t, fmt.Sprint(recoverValue(func() {
 		for range m.All() {
 			m.Shrink()
 		}
@@ -393,7 +375,7 @@ func TestFaultRangeCallbackPanics(t *testing.T) {
 	fgCheck(t, m, model, "after the hasher's panics")
 
 	// A Clear in the callback, then a panic: the Clear holds.
-	require.Equal(t, "cleared", fgTry(func() {
+	require.Equal(t, "cleared", recoverValue(func() {
 		m.Range(func(int, int) bool {
 			m.Clear()
 			m.Store(1, 1)
@@ -470,7 +452,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 		const churn, batch = 100000, 3000
 		retry := func(f func()) {
 			for {
-				r := fgTry(f)
+				r := recoverValue(f)
 				if done, ok := fgDone(r); !ok {
 					errs[workers] = fmt.Errorf("churn panicked with %v", r)
 					return
@@ -488,7 +470,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 			}
 			s := m.Snapshot()
 			n := s.Len()
-			if r := fgTry(func() { m.Shrink() }); r != nil {
+			if r := recoverValue(func() { m.Shrink() }); r != nil {
 				if done, ok := fgDone(r); !ok || done && fmt.Sprint(r) != "tracer" {
 					errs[workers] = fmt.Errorf("Shrink panicked with %v", r)
 				}
@@ -588,17 +570,17 @@ func fgConcurrent(t *testing.T, tracer bool) {
 				}
 				switch r.IntN(13) {
 				case 0, 1:
-					if note(fgTry(func() { m.Store(k, i) })) {
+					if note(recoverValue(func() { m.Store(k, i) })) {
 						model[k] = i
 					}
 				case 2:
-					if note(fgTry(func() { m.Delete(k) })) {
+					if note(recoverValue(func() { m.Delete(k) })) {
 						delete(model, k)
 					}
 				case 3:
 					var v any
 					var loaded bool
-					rv := fgTry(func() { v, loaded = m.LoadOrStore(k, i) })
+					rv := recoverValue(func() { v, loaded = m.LoadOrStore(k, i) })
 					if note(rv) {
 						mv, mok := model[k]
 						if rv == nil && (loaded != mok || loaded && fmt.Sprint(v) != fmt.Sprint(mv)) {
@@ -610,7 +592,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 					}
 				case 4:
 					var ran bool
-					rv := fgTry(func() {
+					rv := recoverValue(func() {
 						m.Compute(k, func(old any, loaded bool) (any, ComputeOp) {
 							if r.IntN(4) == 0 {
 								panic("injected")
@@ -636,13 +618,13 @@ func fgConcurrent(t *testing.T, tracer bool) {
 						}
 					}
 				case 5:
-					if note(fgTry(func() { m.Store(k, []int{i}) })) {
+					if note(recoverValue(func() { m.Store(k, []int{i}) })) {
 						model[k] = []int{i}
 					}
 				case 6:
 					old := model[k]
 					var swapped bool
-					rv := fgTry(func() { swapped = CompareAndSwap(m, k, old, any(i)) })
+					rv := recoverValue(func() { swapped = CompareAndSwap(m, k, old, any(i)) })
 					if note(rv) {
 						if rv != nil { // the tracer's: swapped is lost, read it back
 							v, _ := m.Load(k)
@@ -669,7 +651,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 				case 10:
 					var prev any
 					var loaded bool
-					rv := fgTry(func() { prev, loaded = m.Swap(k, i) })
+					rv := recoverValue(func() { prev, loaded = m.Swap(k, i) })
 					if note(rv) {
 						mv, mok := model[k]
 						if rv == nil && (loaded != mok || loaded && fmt.Sprint(prev) != fmt.Sprint(mv)) {
@@ -680,7 +662,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 				case 11:
 					var v any
 					var loaded bool
-					rv := fgTry(func() { v, loaded = m.LoadAndDelete(k) })
+					rv := recoverValue(func() { v, loaded = m.LoadAndDelete(k) })
 					if note(rv) {
 						mv, mok := model[k]
 						if rv == nil && (loaded != mok || loaded && fmt.Sprint(v) != fmt.Sprint(mv)) {
@@ -691,7 +673,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 				case 12:
 					old, had := model[k]
 					var deleted bool
-					rv := fgTry(func() { deleted = CompareAndDelete(m, k, old) })
+					rv := recoverValue(func() { deleted = CompareAndDelete(m, k, old) })
 					if note(rv) {
 						if rv != nil { // the tracer's: read it back
 							_, ok := m.Load(k)
@@ -714,7 +696,7 @@ func fgConcurrent(t *testing.T, tracer bool) {
 					// checks the worker's own keys.
 					stopAt := r.IntN(100)
 					n := 0
-					rv := fgTry(func() {
+					rv := recoverValue(func() {
 						m.Range(func(int, any) bool {
 							if n++; n > stopAt {
 								panic("injected")
@@ -747,9 +729,9 @@ func fgConcurrent(t *testing.T, tracer bool) {
 			}
 		}()
 	}
-	fgFinishes(t, "the workers", wg.Wait)
+	finishes(t, "the workers", wg.Wait)
 	close(stop)
-	fgFinishes(t, "the Shrinking goroutine", helper.Wait)
+	finishes(t, "the Shrinking goroutine", helper.Wait)
 	for _, err := range errs {
 		require.NoError(t, err)
 	}
@@ -790,7 +772,7 @@ func TestFaultClearDuringFaults(t *testing.T) {
 	armed.Store(true)
 	refill := func() {
 		for k := range 200 {
-			for fgTry(func() { m.Store(k, -k) }) != nil {
+			for recoverValue(func() { m.Store(k, -k) }) != nil {
 			}
 		}
 	}
@@ -830,11 +812,11 @@ func TestFaultClearDuringFaults(t *testing.T) {
 				var rv any
 				switch r.IntN(5) {
 				case 0:
-					rv = fgTry(func() { m.Store(k, i) })
+					rv = recoverValue(func() { m.Store(k, i) })
 				case 1:
-					rv = fgTry(func() { m.Delete(k) })
+					rv = recoverValue(func() { m.Delete(k) })
 				case 2:
-					rv = fgTry(func() {
+					rv = recoverValue(func() {
 						m.Compute(k, func(v int, _ bool) (int, ComputeOp) {
 							if r.IntN(3) == 0 {
 								panic("injected")
@@ -843,9 +825,9 @@ func TestFaultClearDuringFaults(t *testing.T) {
 						})
 					})
 				case 3:
-					rv = fgTry(func() { m.LoadOrStore(k, i) })
+					rv = recoverValue(func() { m.LoadOrStore(k, i) })
 				case 4:
-					rv = fgTry(func() {
+					rv = recoverValue(func() {
 						m.Range(func(int, int) bool {
 							if r.IntN(50) == 0 {
 								panic("injected")
@@ -917,7 +899,7 @@ func TestFaultComputePanicWhileOthersWait(t *testing.T) {
 			var panicked any
 			go func() {
 				defer computeDone.Done()
-				panicked = fgTry(func() {
+				panicked = recoverValue(func() {
 					m.Compute(1, func(int, bool) (int, ComputeOp) {
 						close(entered)
 						<-release

@@ -96,10 +96,3 @@ func TestNilMapPanicIsRuntimeError(t *testing.T) {
 		}
 	}
 }
-
-// recoverValue runs f and returns what it panicked with, nil if nothing.
-func recoverValue(f func()) (r any) {
-	defer func() { r = recover() }()
-	f()
-	return nil
-}
